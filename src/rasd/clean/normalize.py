@@ -1,0 +1,94 @@
+"""Arabic normalisation for matching and search, never for display.
+
+Every operation maps one code point to one code point or deletes it (tables in
+`rasd/data/normalize.json`), so a normalised string keeps a map back to the original offsets.
+`normalize_arabic` is idempotent: normalising twice equals normalising once.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+#: Groups applied by default. `punctuation` (Arabic comma/semicolon to ASCII) is opt-in because
+#: the cleaner's and extractors' patterns are written against the Arabic marks.
+DEFAULT_GROUPS = (
+    "diacritics", "tatweel", "bidi_and_joiners",
+    "alef", "hamza_carriers", "alef_maqsura", "teh_marbuta", "persian_letters", "digits", "spaces",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeOptions:
+    """Which tables to apply (see `rasd/data/normalize.json` for the groups)."""
+
+    groups: tuple[str, ...] = DEFAULT_GROUPS
+
+
+def _expand(entry: str) -> range:
+    lo, _, hi = entry.partition("-")
+    return range(int(lo, 16), int(hi or lo, 16) + 1)
+
+
+@lru_cache(maxsize=8)
+def _table(groups: tuple[str, ...]) -> dict[int, int | None]:
+    data = json.loads(resources.files("rasd.data").joinpath("normalize.json").read_text("utf-8"))
+    table: dict[int, int | None] = {}
+    known = set(data["delete"]) | set(data["map"])
+    unknown = set(groups) - known
+    if unknown:
+        raise ValueError(f"unknown normalisation groups {sorted(unknown)}; known: {sorted(known)}")
+    for name, entries in data["delete"].items():
+        if name in groups:
+            for e in entries:
+                for cp in _expand(e):
+                    table[cp] = None
+    for name, mapping in data["map"].items():
+        if name in groups:
+            for src, dst in mapping.items():
+                table[int(src, 16)] = int(dst, 16)
+    return table
+
+
+def normalize_arabic(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
+    """Normalise `text` for matching: strip diacritics/tatweel/bidi marks, unify letter forms and digits."""
+    return text.translate(_table(options.groups))
+
+
+def normalize_with_offsets(
+    text: str, options: NormalizeOptions = NormalizeOptions()
+) -> tuple[str, list[int]]:
+    """Normalise and return `(normalised, offsets)`; `offsets[i]` is the index in `text` of char i.
+
+    `offsets` has one extra entry, `len(text)`, so an exclusive end offset maps too.
+    """
+    table = _table(options.groups)
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        cp = ord(ch)
+        if cp in table:
+            dst = table[cp]
+            if dst is None:
+                continue
+            out.append(chr(dst))
+        else:
+            out.append(ch)
+        offsets.append(i)
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_key(text: str) -> str:
+    """A comparison key: normalised, whitespace collapsed, stripped (for hashes and lookups)."""
+    return _WS.sub(" ", normalize_arabic(text)).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Arabic diacritics and tatweel only."""
+    return text.translate(_table(("diacritics", "tatweel")))

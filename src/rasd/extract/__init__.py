@@ -1,0 +1,1 @@
+"""Extraction: places, actors, dates, quantities and events from cleaned text."""

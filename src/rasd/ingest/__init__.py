@@ -1,0 +1,1 @@
+"""Readers: bytes on disk or stdin to `Item`s (raw record + Document or Quarantined)."""

@@ -1,0 +1,1 @@
+"""Stores: the one place documents, raw inputs, quarantine and runs are kept."""
