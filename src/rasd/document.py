@@ -151,6 +151,7 @@ class Document:
     offset_map: tuple[Segment, ...] = ()      # cleaned text -> raw_text offsets
     duplicate_of: str | None = None
     cleaned: bool = False
+    events: tuple["Event", ...] = ()          # filled by the extraction stage
 
     def __post_init__(self) -> None:
         if not isinstance(self.meta, FrozenMeta):
