@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's demo: install rasd into .venv if needed, process the bundled examples into SQLite,
+# and print what was found. Usage: ./demo.sh [DB]   (default demo.db)
+set -euo pipefail
+cd "$(dirname "$0")"
+DB="${1:-demo.db}"
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/rasd ]; then
+  echo "== installing rasd into .venv (first run only)"
+  "$PY" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e .
+fi
+RASD=.venv/bin/rasd
+echo "== processing examples/ into $DB"
+set +e
+"$RASD" run examples --db "$DB"
+rc=$?
+set -e
+# exit code 3 = finished, some inputs quarantined (examples/bad/ is there on purpose)
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then exit "$rc"; fi
+"$RASD" stats --db "$DB"
+echo "== quarantined inputs (examples/bad/ on purpose)"
+"$RASD" quarantine list --db "$DB"
+echo "== first events found"
+"$RASD" export events --db "$DB" --format csv 2>/dev/null | head -n 15 || true

@@ -1,0 +1,420 @@
+"""The `rasd` command line: one entry point, subcommands in pipeline order.
+
+An error prints one line and exits non-zero; the traceback appears only with `--debug`.
+Exit codes: 0 done, 1 error, 2 usage error, 3 done but some inputs were quarantined.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rasd import __version__
+
+EXIT_QUARANTINED = 3
+DEFAULT_DB = "rasd.db"
+
+app = typer.Typer(
+    help="rasd (رصد): Arabic news pages -> clean documents -> a source-attributed record of events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+quarantine_app = typer.Typer(help="Inspect inputs that were quarantined, with their reasons.", no_args_is_help=True)
+gazetteer_app = typer.Typer(help="Manage the place gazetteer (import fuller sources).", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(gazetteer_app, name="gazetteer")
+
+err = Console(stderr=True, soft_wrap=True)
+_state = {"debug": False}
+
+
+class CliError(Exception):
+    """An error reported to the user as one line (traceback only with --debug)."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """rasd (رصد): Arabic news pages -> clean documents -> a source-attributed record of events."""
+    _state["debug"] = debug
+
+
+def _open_store(db: str, must_exist: bool = False):
+    if must_exist and "://" not in db and not Path(db).exists():
+        raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
+    from rasd.store.sqlite import SqliteStore
+
+    return SqliteStore(db)
+
+
+def _print_counters(report, console: Console) -> None:
+    table = Table(title=f"run {report.run_id}: {report.records} records, {report.documents_written} documents written, "
+                        f"{report.elapsed_s:.1f} s")
+    for col in ("stage", "seen", "kept", "dropped (by reason)", "quarantined (by reason)", "other"):
+        table.add_column(col)
+    for stage, counts in report.counters.items():
+        dropped = ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in counts.items() if k.startswith("dropped."))
+        quar = ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in counts.items() if k.startswith("quarantined."))
+        other = ", ".join(f"{k}={v}" for k, v in counts.items()
+                          if k not in ("seen", "kept") and not k.startswith(("dropped.", "quarantined.")))
+        table.add_row(stage, str(counts.get("seen", 0)), str(counts.get("kept", 0)), dropped or "-", quar or "-",
+                      other or "-")
+    console.print(table)
+    if report.quarantined:
+        console.print("quarantined: " + ", ".join(f"{k}={v}" for k, v in sorted(report.quarantined.items()))
+                      + "  (see `rasd quarantine list`)")
+
+
+def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
+              overrides: dict, quiet: bool) -> int:
+    from rasd.config import build_options, load_config, options_dict
+    from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon
+    from rasd.engine.local import EngineOptions, LocalEngine
+    from rasd.ingest import ReadOptions, iter_input_files, read_paths
+
+    cfg = load_config(config)
+    cfg["read"].update({k: v for k, v in overrides.items() if v is not None})
+    cfg["run"].setdefault("extract", extract)
+    cfg["run"].setdefault("reprocess", reprocess)
+    ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    read_opts = build_options(ReadOptions, {**cfg["read"], "ingested_at": ingested_at}, "read")
+    clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
+    run_opts = build_options(EngineOptions, cfg["run"], "run")
+    extract_stage = None
+    extract_opts = None
+    if run_opts.extract:
+        from rasd.extract.stage import ExtractOptions, ExtractStage
+
+        extract_opts = build_options(ExtractOptions, cfg["extract"], "extract")
+        extract_stage = ExtractStage(extract_opts)
+
+    lexicon = load_lexicon(clean_opts.lexicon_dirs)
+    site_bp = None
+    if run_opts.learn_boilerplate and "-" not in paths:
+        from rasd.document import Document
+
+        pages = ((it.result.outlet, it.result.text) for it in read_paths(paths, read_opts)
+                 if isinstance(it.result, Document))
+        site_bp = learn_site_boilerplate(pages)
+    clean_stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=site_bp)
+
+    store = _open_store(db)
+    resolved = {"read": options_dict(read_opts), "clean": options_dict(clean_opts), "run": options_dict(run_opts),
+                "extract": options_dict(extract_opts) if extract_opts else None, "paths": paths,
+                "learned_boilerplate_lines": {k: len(v) for k, v in (site_bp or {}).items()}}
+    run_id = store.begin_run(resolved, __version__)
+    total = sum(os.path.getsize(p) for p in iter_input_files(paths) if p != "-" and os.path.isfile(p))
+    show = not quiet and err.is_terminal
+    status = "ok"
+    try:
+        if show:
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+            with Progress(TextColumn("[bold]rasd run"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[n]} records"),
+                          TimeRemainingColumn(), console=err) as bar:
+                task = bar.add_task("run", total=total or None, n=0)
+                engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts,
+                                     progress=lambda n, b: bar.update(task, completed=b, n=n))
+                report = engine.run(read_paths(paths, read_opts), run_id)
+        else:
+            engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
+            report = engine.run(read_paths(paths, read_opts), run_id)
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        if status != "ok":
+            store.finish_run(run_id, {}, status=status)
+    store.finish_run(run_id, {"stages": report.counters, "quarantined": dict(report.quarantined),
+                              "documents_written": report.documents_written, "records": report.records,
+                              "skipped_done": report.skipped_done, "elapsed_s": round(report.elapsed_s, 3)})
+    store.close()
+    if not quiet:
+        _print_counters(report, err)
+    return EXIT_QUARANTINED if report.quarantined else 0
+
+
+_PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin.")
+_DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file (or SQLAlchemy URL) of the store.")
+_CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] sections.")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: List[str] = _PATHS,
+    db: str = _DB,
+    config: Optional[str] = _CONFIG,
+    reprocess: bool = typer.Option(False, "--reprocess", help="Process records again even if already done."),
+    text_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the article text."),
+    title_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the title."),
+    url_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the URL."),
+    date_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the publication date."),
+    outlet_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the outlet name."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
+) -> None:
+    """Read, clean and store pages (no event extraction); bad inputs are quarantined."""
+    overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
+                     date_field=date_field, outlet_field=outlet_field)
+    raise typer.Exit(_pipeline(paths, db, config, extract=False, reprocess=reprocess, overrides=overrides, quiet=quiet))
+
+
+@app.command("run")
+def run_cmd(
+    paths: List[str] = _PATHS,
+    db: str = _DB,
+    config: Optional[str] = _CONFIG,
+    reprocess: bool = typer.Option(False, "--reprocess", help="Process records again even if already done."),
+    text_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the article text."),
+    title_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the title."),
+    url_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the URL."),
+    date_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the publication date."),
+    outlet_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the outlet name."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
+) -> None:
+    """Ingest, clean, extract events and store: the whole pipeline over PATH... ."""
+    overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
+                     date_field=date_field, outlet_field=outlet_field)
+    raise typer.Exit(_pipeline(paths, db, config, extract=True, reprocess=reprocess, overrides=overrides, quiet=quiet))
+
+
+@app.command("extract")
+def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
+    """Re-run event extraction over the documents already in the store."""
+    from dataclasses import replace
+
+    from rasd.config import build_options, load_config
+    from rasd.extract.stage import ExtractOptions, ExtractStage
+
+    cfg = load_config(config)
+    stage = ExtractStage(build_options(ExtractOptions, cfg["extract"], "extract"))
+    store = _open_store(db, must_exist=True)
+    n = 0
+    docs = list(store.iter_documents())
+    for doc in stage.run(replace(d, events=()) for d in docs):
+        store.replace_events(doc.id, doc.events)
+        n += len(doc.events)
+    store.close()
+    err.print(f"{len(docs)} documents, {n} events")
+
+
+@app.command("export")
+def export_cmd(
+    what: str = typer.Argument(..., help="documents or events"),
+    db: str = _DB,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="documents: jsonl|csv|parquet; events: jsonl|csv|geojson|acled"),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+) -> None:
+    """Export documents or events with exactly the fields of OUTPUT.md (JSON Lines on stdout by default)."""
+    from rasd.store.export import export_documents, export_events
+
+    if what not in ("documents", "events"):
+        raise CliError(f"export what? {what!r}: use `documents` or `events`")
+    store = _open_store(db, must_exist=True)
+    binary = fmt == "parquet"
+    if binary and out is None:
+        raise CliError("parquet needs --out FILE")
+    fn = export_documents if what == "documents" else export_events
+    if out is None:
+        n = fn(store, fmt, sys.stdout)
+    else:
+        with open(out, "wb" if binary else "w", encoding=None if binary else "utf-8", newline="" if fmt == "csv" else None) as f:
+            n = fn(store, fmt, f)
+    store.close()
+    err.print(f"{n} {what} exported", highlight=False)
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    db: str = _DB,
+    reason: Optional[str] = typer.Option(None, help="Only this reason."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+) -> None:
+    """List quarantined inputs: path, record, stage, reason, detail."""
+    store = _open_store(db, must_exist=True)
+    rows = store.list_quarantine(reason)
+    store.close()
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"{len(rows)} quarantined")
+    for col in ("id", "path", "record", "stage", "reason", "detail"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r.get("id")), str(r.get("path")), str(r.get("record") or ""), str(r.get("stage")),
+                      str(r.get("reason")), str(r.get("detail"))[:120])
+    Console().print(table)
+
+
+@quarantine_app.command("raw")
+def quarantine_raw(sha256: str = typer.Argument(..., help="raw_sha256 of the quarantined input"), db: str = _DB) -> None:
+    """Write a quarantined input's raw bytes to stdout (nothing is lost)."""
+    store = _open_store(db, must_exist=True)
+    data = store.get_raw(sha256)
+    store.close()
+    if data is None:
+        raise CliError(f"no raw bytes kept for {sha256} (unknown, or too large to keep: see its path)")
+    sys.stdout.buffer.write(data)
+
+
+@app.command("stats")
+def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Counts in the store: inputs, documents, duplicates, removed pieces by reason, quarantine, events, runs."""
+    store = _open_store(db, must_exist=True)
+    s = store.stats()
+    store.close()
+    if as_json:
+        typer.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
+        return
+    console = Console()
+    table = Table(title=f"store {db}")
+    table.add_column("what")
+    table.add_column("count")
+    for k, v in s.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                table.add_row(f"{k}.{kk}", str(vv))
+        else:
+            table.add_row(k, str(v))
+    console.print(table)
+
+
+@app.command("eval")
+def eval_cmd(
+    seeds: str = typer.Option(str(Path("..") / "shared" / "seeds"), help="Folder of pages with gold labels."),
+    gold: str = typer.Option(str(Path("..") / "shared" / "gold"), help="Folder with cleaning.jsonl and events.jsonl."),
+    scorer: str = typer.Option(str(Path("..") / "shared" / "tools" / "score.py"), help="The scorer script."),
+    db: str = typer.Option("", help="Store to use (default: a temporary file)."),
+    as_json: bool = typer.Option(False, "--json", help="Scorer output as JSON."),
+) -> None:
+    """Run the pipeline on the gold pages and print the scorer's figures."""
+    import subprocess
+    import tempfile
+
+    for p in (seeds, gold, scorer):
+        if not Path(p).exists():
+            raise CliError(f"not found: {p} (eval needs ../shared)")
+    with tempfile.TemporaryDirectory() as tmp:
+        dbp = db or str(Path(tmp) / "eval.db")
+        _pipeline([seeds], dbp, None, extract=True, reprocess=True, overrides={}, quiet=True)
+        from rasd.store.export import export_documents, export_events
+
+        store = _open_store(dbp)
+        with open(Path(tmp) / "docs.jsonl", "w", encoding="utf-8") as f:
+            export_documents(store, "jsonl", f)
+        with open(Path(tmp) / "events.jsonl", "w", encoding="utf-8") as f:
+            export_events(store, "jsonl", f)
+        store.close()
+        cmd = [sys.executable, scorer, "--documents", str(Path(tmp) / "docs.jsonl"), "--events",
+               str(Path(tmp) / "events.jsonl"), "--cleaning-gold", str(Path(gold) / "cleaning.jsonl"),
+               "--events-gold", str(Path(gold) / "events.jsonl")] + (["--json"] if as_json else [])
+        raise typer.Exit(subprocess.call(cmd))
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    source: str = typer.Argument(..., help="A GeoNames dump (SY.txt) or an OpenSyria folder."),
+    fmt: str = typer.Option("auto", "--format", help="geonames | opensyria | auto"),
+    out: str = typer.Option("gazetteer.json", "--out", "-o", help="Where to write the imported places."),
+) -> None:
+    """Import places from a fuller source into a gazetteer file that `--config [extract]` can layer on."""
+    from rasd.extract.gazetteer import Gazetteer, import_geonames, import_opensyria
+
+    p = Path(source)
+    if not p.exists():
+        raise CliError(f"not found: {source}")
+    kind = fmt if fmt != "auto" else ("opensyria" if p.is_dir() else "geonames")
+    places = import_opensyria(str(p)) if kind == "opensyria" else import_geonames(str(p))
+    Path(out).write_text(json.dumps(Gazetteer(places).to_records(), ensure_ascii=False), "utf-8")
+    err.print(f"{len(places)} places from {kind} written to {out}")
+
+
+def _walk_commands(group, prefix: str):
+    """Yield (full name, click command) for every command under `group`, in declaration order."""
+    for name, cmd in group.commands.items():
+        full = f"{prefix} {name}"
+        if getattr(cmd, "hidden", False):
+            continue
+        yield full, cmd
+        if hasattr(cmd, "commands"):
+            yield from _walk_commands(cmd, full)
+
+
+def cli_reference() -> str:
+    """The CLI reference in Markdown, generated from the commands' own help (docs/CLI.md)."""
+    root = typer.main.get_command(app)
+    lines = ["# rasd command reference", "",
+             "Generated from `--help` by `rasd cli-reference > docs/CLI.md`; a test fails when it is stale.", ""]
+    for full, cmd in _walk_commands(root, "rasd"):
+        lines += [f"## `{full}`", "", (cmd.help or "").strip(), ""]
+        args = [p for p in cmd.params if p.param_type_name == "argument"]
+        opts = [p for p in cmd.params if p.param_type_name == "option" and p.name != "help"]
+        if args or opts:
+            lines += ["| argument / option | help |", "|---|---|"]
+        for p in args:
+            lines.append(f"| `{p.name.upper()}` | {(getattr(p, 'help', None) or '').strip()} |")
+        for p in opts:
+            names = ", ".join(f"`{o}`" for o in p.opts + p.secondary_opts)
+            default = "" if p.default in (None, False, "") else f" (default: `{p.default}`)"
+            lines.append(f"| {names} | {(p.help or '').strip()}{default} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+@app.command("cli-reference", hidden=True)
+def cli_reference_cmd() -> None:
+    """Print the Markdown CLI reference generated from every command's help."""
+    typer.echo(cli_reference())
+
+
+def main() -> None:
+    """Entry point: run the app, turning errors into one line unless --debug."""
+    from rasd.config import ConfigError
+
+    try:
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except SystemExit:
+        raise
+    except (CliError, ConfigError, OSError) as e:
+        if _state["debug"]:
+            raise
+        err.print(f"error: {e}", highlight=False)
+        sys.exit(1)
+    except Exception as e:  # noqa: BLE001 - the CLI boundary: one line, traceback with --debug
+        # Typer vendors its own click, so usage errors are recognised by shape, not by class.
+        if hasattr(e, "show") and isinstance(getattr(e, "exit_code", None), int):
+            if type(e).__name__ == "NoArgsIsHelpError":
+                sys.exit(0)
+            e.show()
+            sys.exit(e.exit_code)
+        if type(e).__name__ == "Abort":
+            err.print("aborted")
+            sys.exit(130)
+        if _state["debug"]:
+            raise
+        err.print(f"error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

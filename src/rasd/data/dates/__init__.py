@@ -1,0 +1,1 @@
+"""Date knowledge: calendar words and named operations (data, not code)."""

@@ -1,0 +1,1 @@
+"""Reader knowledge: header keys, JSON field names and month names (data, not code)."""

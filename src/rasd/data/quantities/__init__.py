@@ -1,0 +1,1 @@
+"""Quantity knowledge: number words, counted nouns and qualifiers (data, not code)."""

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: install rasd with its test dependencies into .venv if needed, run pytest.
+# Extra arguments go to pytest (e.g. ./test.sh -k clean).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import rasd, hypothesis, pyarrow" 2>/dev/null; then
+  echo "== installing rasd[dev] into .venv"
+  "$PY" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[dev]"
+fi
+exec .venv/bin/python -m pytest -q "$@"
