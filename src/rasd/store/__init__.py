@@ -1,1 +1,11 @@
 """Stores: the one place documents, raw inputs, quarantine and runs are kept."""
+from rasd.store.base import RUN_STATUSES, Store, raw_source_key
+from rasd.store.sqlite import SqliteStore
+
+
+def open_store(path_or_url: str) -> Store:
+    """Open the store at a file path or SQLAlchemy URL (SQLite is the reference backend)."""
+    return SqliteStore(path_or_url)
+
+
+__all__ = ["RUN_STATUSES", "SqliteStore", "Store", "open_store", "raw_source_key"]

@@ -15,9 +15,9 @@ from sqlalchemy import (
     MetaData,
     PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
-    Table,
 )
 
 #: Bumped when a table or column changes; a database written by a newer rasd is refused.

@@ -1,0 +1,141 @@
+"""Attribution: who a sentence says reported, claimed or denied what it relates.
+
+Works over a sentence of the normalised text (see `rasd.extract.sentences`) with the source,
+actor and person spans already found in it (normalised offsets). Three forms are read:
+  * a preposition cue followed by the source: بحسب / وفق(اً) لـ / نقلاً عن / طبقاً لـ ...;
+  * a reporting verb with its subject after it (أفادت وكالة ...) or before it (... سانا نفتها);
+  * a continuation verb with no new subject (وأضاف القيادي أن ...): the previous source.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from rasd.extract.events_lexicon import EventLexicon
+
+_WORD = re.compile(r"[^\s،,:؛;.\"“”«»()\-]+|[،,:؛;.\"“”«»()]")
+_PUNCT_GAP = re.compile(r"[.؛;:\"“”«»]")
+# An SVO subject must end this close before its verb (one or two words of title may sit between).
+SVO_MAX_GAP = 3  # chars; a span ending right before the verb ("... سانا نفتها") — from the seeds' forms
+
+
+@dataclass(frozen=True, slots=True)
+class NSpan:
+    """A finder span moved to normalised offsets."""
+
+    start: int
+    end: int
+    label: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One source cue in a sentence: the cue's place, the source, and its record."""
+
+    cue_start: int
+    cue_end: int
+    kind: str                  # preposition | verb | continuation
+    source_start: int
+    source_end: int
+    record: dict = field(default_factory=dict)   # {text, name, source_id}
+    value: Any = None          # the knowledge-base value of the source span, when one matched
+    denial: bool = False
+
+
+def _free_source(norm: str, start: int, end: int, lex: EventLexicon) -> tuple[int, int] | None:
+    """The source written as plain words after a cue: up to N words, stopping at a stop word."""
+    s = start
+    while s < end and norm[s].isspace():
+        s += 1
+    words = []
+    for m in _WORD.finditer(norm, s, end):
+        if lex.attr_stop.match(m.group()) or len(words) >= lex.attr_max_free_words:
+            break
+        words.append(m)
+    if not words:
+        return None
+    return words[0].start(), words[-1].end()
+
+
+def _record(view, s: int, e: int, span: NSpan | None) -> dict:
+    text = view.text[view.to_orig(s):view.to_orig_end(e)]
+    if span is not None and isinstance(span.value, dict):
+        return {"text": text, "name": span.value.get("name") or text, "source_id": span.value.get("actor_id")}
+    return {"text": text, "name": text, "source_id": None}
+
+
+def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence[NSpan],
+                      lex: EventLexicon) -> list[Attribution]:
+    """The attribution cues of one sentence (normalised offsets), each with its source."""
+    norm = view.norm
+    out: list[Attribution] = []
+    cands = sorted(candidates, key=lambda c: c.start)
+
+    def after(pos: int, max_gap: int) -> NSpan | None:
+        for c in cands:
+            if c.start >= pos and c.start - pos <= max_gap and not _PUNCT_GAP.search(norm, pos, c.start):
+                return c
+            if c.start > pos + max_gap:
+                break
+        return None
+
+    def before(pos: int, lo: int) -> NSpan | None:
+        best = None
+        for c in cands:
+            if lo <= c.start and c.end <= pos and pos - c.end <= SVO_MAX_GAP:
+                best = c
+        return best
+
+    for m in lex.attr_prepositions.finditer(norm, sent_start, sent_end):
+        c = after(m.end(), lex.attr_max_gap_after_verb)
+        if c is not None:
+            out.append(Attribution(m.start(), m.end(), "preposition", c.start, c.end,
+                                   _record(view, c.start, c.end, c), c.value))
+            continue
+        free = _free_source(norm, m.end(), sent_end, lex)
+        if free:
+            out.append(Attribution(m.start(), m.end(), "preposition", *free, _record(view, *free, None)))
+    for m in lex.attr_verbs.finditer(norm, sent_start, sent_end):
+        if any(a.cue_start <= m.start() < a.cue_end for a in out):
+            continue  # part of "بحسب ما ذكرت"
+        denial = any(k == "denied" and rx.match(norm, m.start()) for k, rx in lex.modality)
+        c = after(m.end(), lex.attr_max_gap_after_verb) or before(m.start(), sent_start)
+        if c is not None:
+            out.append(Attribution(m.start(), m.end(), "verb", c.start, c.end,
+                                   _record(view, c.start, c.end, c), c.value, denial))
+            continue
+        free = _free_source(norm, m.end(), sent_end, lex)
+        if free:
+            out.append(Attribution(m.start(), m.end(), "verb", *free, _record(view, *free, None),
+                                   None, denial))
+    out.sort(key=lambda a: a.cue_start)
+    return out
+
+
+def is_continuation(norm: str, sent_start: int, sent_end: int, lex: EventLexicon) -> bool:
+    """True when the sentence opens with a continuation verb and names no new source."""
+    return bool(lex.attr_continuation.match(norm[sent_start:sent_end]))
+
+
+def source_sides(att: Attribution, norm: str, lex: EventLexicon) -> frozenset[str]:
+    """Knowledge-base ids of the side a source speaks for (empty when it is not a party)."""
+    ids: set[str] = set()
+    v = att.value if isinstance(att.value, dict) else {}
+    kind = (v.get("kind") or "")
+    if v.get("actor_id") and (v.get("inter") or kind not in ("media", "ngo_monitor", "international_org")):
+        ids.add(v["actor_id"])
+        ids.update(v.get("affiliations") or ())
+    text = norm[att.source_start:att.source_end]
+    for side_ids, rx in lex.party_media:
+        if rx.search(text):
+            ids.update(side_ids)
+    return frozenset(ids)
+
+
+def actor_sides(value: Any) -> frozenset[str]:
+    """Knowledge-base ids an actor span stands for: itself and its direct affiliations."""
+    if not isinstance(value, dict) or not value.get("actor_id"):
+        return frozenset()
+    return frozenset([value["actor_id"], *(value.get("affiliations") or ())])

@@ -1,0 +1,709 @@
+"""Find time expressions in Arabic news text and resolve them to dates.
+
+`find_dates(text, anchor)` returns `Span`s labelled ``DATE`` whose value says what the
+expression means: a value (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``), its precision, and whether
+it was read from the text (``absolute``) or resolved against the anchor, the document's own date
+(``relative``). Nothing is guessed: without an anchor a relative expression keeps ``value=None``
+and ``unresolved_reason="no anchor"``.
+
+Decisions (documented here because callers rely on them):
+- A day and month without a year take the anchor's year when that date is on or before the
+  anchor, else the year before ("the most recent past occurrence"); a future context
+  (``المقبل``, ``سوف``, ``من المقرر``) takes the next occurrence instead. ``الماضي`` forces the
+  past, ``الجاري`` the anchor's month.
+- ``الأسبوع الماضي`` resolves to a month only when the seven days before the anchor lie in one
+  month; otherwise ``value=None`` (``week_spans_months``). ``قبل أيام``/``منذ سنوات`` (no count)
+  are vague: ``value=None``, ``unresolved_reason="vague"``. ``قبل أسبوعين`` gives a day marked
+  ``approximate``; months and years give month and year precision.
+- Hijri dates are converted with the tabular (arithmetic) Islamic calendar and are always marked
+  ``approximate``: a Hijri year gives the Gregorian year holding most of it, a Hijri month the
+  Gregorian month holding its 15th day.
+- ``أمس الثلاثاء`` must be the day before the anchor; when the weekday disagrees the weekday
+  wins (the nearest such weekday before the anchor).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from rasd.clean.normalize import DEFAULT_GROUPS, normalize_arabic, normalize_with_offsets
+from rasd.document import Span
+
+LABEL = "DATE"
+PRODUCED_BY = "dates"
+
+#: How far back (normalised characters) a future marker (سوف، من المقرر) still colours a bare
+#: weekday or day-month. About one short clause; chosen from reading news phrasing, not tuned.
+FUTURE_WINDOW_CHARS = 40
+#: Julian day number of 1 Muharram AH 1 (16 July 622 CE, civil epoch), the arithmetic calendar.
+HIJRI_EPOCH_JDN = 1948440
+#: `date.toordinal()` of a date equals its Julian day number minus this.
+ORDINAL_TO_JDN = 1721425
+
+
+@dataclass(frozen=True, slots=True)
+class DateOptions:
+    """Options of the date finder."""
+
+    weekdays_alone: bool = True     # report a bare weekday ("الخميس") as a date
+    vague: bool = True              # report vague expressions ("قبل أيام") with value None
+    hijri: bool = True              # read Hijri dates
+    min_year: int = 1000            # years outside [min_year, max_year] are not dates
+    max_year: int = 2100
+    #: Bare years after a preposition ("في 2018") need this floor: "في 1500" is rarely a year.
+    min_bare_year: int = 1900
+
+
+# --------------------------------------------------------------------------- offset view
+
+
+@lru_cache(maxsize=1)
+def _deleted_chars() -> re.Pattern[str]:
+    data = json.loads(resources.files("rasd.data").joinpath("normalize.json").read_text("utf-8"))
+    parts: list[str] = []
+    for name, entries in data["delete"].items():
+        if name in DEFAULT_GROUPS:
+            for entry in entries:
+                lo, _, hi = entry.partition("-")
+                parts.append(f"\\u{int(lo, 16):04x}" + (f"-\\u{int(hi, 16):04x}" if hi else ""))
+    return re.compile("[" + "".join(parts) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class TextView:
+    """`norm` is `raw` normalised; `raw_start`/`raw_end` map normalised offsets back to `raw`."""
+
+    raw: str
+    norm: str
+    keys: tuple[int, ...] = ()                   # normalised index of each deleted character
+    offsets: tuple[int, ...] | None = None       # full map, used only if the tables change shape
+
+    def raw_start(self, i: int) -> int:
+        """Original offset of normalised index `i`."""
+        if self.offsets is not None:
+            return self.offsets[i]
+        return i + bisect_right(self.keys, i) if self.keys else i
+
+    def raw_end(self, j: int) -> int:
+        """Original exclusive end for a normalised exclusive end `j`."""
+        return self.raw_start(j - 1) + 1 if j > 0 else 0
+
+
+def make_view(text: str) -> TextView:
+    """Normalise `text` (rasd.clean.normalize) and keep what maps offsets back.
+
+    Normalisation only deletes characters or maps them 1:1, so the map is built from the
+    deleted positions alone; a text with nothing deleted costs one `str.translate`.
+    """
+    norm = normalize_arabic(text)
+    if len(norm) == len(text):
+        return TextView(text, norm)
+    deleted = [m.start() for m in _deleted_chars().finditer(text)]
+    if len(norm) != len(text) - len(deleted):
+        norm2, offsets = normalize_with_offsets(text)
+        return TextView(text, norm2, offsets=tuple(offsets))
+    return TextView(text, norm, keys=tuple(d - k for k, d in enumerate(deleted)))
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _n(word: str) -> str:
+    return normalize_arabic(word)
+
+
+def _alt(words: Any) -> str:
+    """Regex alternation of normalised words as a trie (spaces match `\\s+`).
+
+    A flat alternation of a few hundred words is tried branch by branch at every position; the
+    trie shares prefixes, so the finder stays fast on long pages.
+    """
+    trie: dict[str, Any] = {}
+    for w in {_n(w) for w in words}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_regex(child)
+                for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return "(?:" + body + ")?"
+    return body
+
+
+def _index(mapping: dict[Any, list[str]]) -> dict[str, Any]:
+    return {re.sub(r"\s+", " ", _n(w)): k for k, words in mapping.items() for w in words}
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    months: dict[str, int]
+    ambiguous: frozenset[str]
+    weekdays: dict[str, int]
+    ordinals: dict[str, int]
+    pods: dict[str, str]
+    rel_days: dict[str, int]
+    direction: dict[str, str]
+    units: dict[str, tuple[str, int | None]]      # word -> (unit, count or None for plural)
+    small: dict[str, int]
+    hijri: dict[str, int]
+    operations: dict[str, tuple[dt.date, str]]    # normalised name -> (start, display name)
+    regex: re.Pattern[str]
+    future: re.Pattern[str]
+
+
+def _ordinal_words(data: dict[str, Any]) -> dict[str, int]:
+    """1–39 (and 40) as ordinal words: units, teens (الحادي عشر), tens (الثاني والعشرين)."""
+    units = {int(k): v for k, v in data["ordinals"].items()}
+    out: dict[str, int] = {w: k for k, ws in units.items() for w in ws}
+    compound = dict(units)
+    compound[1] = list(data["compound_units"][1])
+    for k, ws in compound.items():
+        if k == 10:
+            continue
+        for w in ws:
+            for suffix in data["teen_suffix"]:
+                out[f"{w} {suffix}"] = 10 + k
+    for ten, tws in data["tens"].items():
+        for tw in tws:
+            out[tw] = int(ten)
+            for k, ws in compound.items():
+                if k != 10:
+                    for w in ws:
+                        out[f"{w} و{tw}"] = int(ten) + k
+    return out
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    root = resources.files("rasd.data.dates")
+    data = yaml.safe_load(root.joinpath("calendar.yaml").read_text("utf-8"))
+    ops = yaml.safe_load(root.joinpath("operations.yaml").read_text("utf-8"))["operations"]
+    months = _index(data["months"])
+    weekdays = _index(data["weekdays"])
+    ordinals = {re.sub(r"\s+", " ", _n(w)): k for w, k in _ordinal_words(data).items()}
+    pods = _index(data["parts_of_day"])
+    rel_days = _index(data["relative_days"])
+    direction = _index(data["direction"])
+    units: dict[str, tuple[str, int | None]] = {}
+    for unit, forms in data["duration_units"].items():
+        for kind, count in (("one", 1), ("two", 2), ("many", None)):
+            for w in forms[kind]:
+                units[_n(w)] = (unit, count)
+    small = _index(data["small_numbers"])
+    hijri = _index(data["hijri_months"])
+    operations: dict[str, tuple[dt.date, str]] = {}
+    for op in ops:
+        start = op["start"] if isinstance(op["start"], dt.date) else dt.date.fromisoformat(op["start"])
+        for name in op["names"]:
+            operations[re.sub(r"\s+", " ", _n(name))] = (start, op["names"][0])
+    regex = _build_regex(data, ordinals, ops)
+    future = re.compile(_alt(data["future_markers"]) + r"|(?<!\w)س[يتن]\w\w")
+    return _Lexicon(months, frozenset(_n(w) for w in data["ambiguous_months"]), weekdays, ordinals,
+                    pods, rel_days, direction, units, small, hijri, operations, regex, future)
+
+
+def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[str, Any]]) -> re.Pattern[str]:
+    mon = _alt(w for ws in data["months"].values() for w in ws)
+    wd = _alt(w for ws in data["weekdays"].values() for w in ws)
+    pod = _alt(w for ws in data["parts_of_day"].values() for w in ws)
+    dirw = _alt(w for ws in data["direction"].values() for w in ws)
+    reld = _alt([w for ws in data["relative_days"].values() for w in ws] + ["الأمس"])
+    ords = _alt(ordinals)
+    ord12 = _alt(w for w, k in ordinals.items() if k <= 12)
+    edges = _alt(data["month_edges"])
+    ylead = _alt(data["year_lead"])
+    hmon = _alt(w for ws in data["hijri_months"].values() for w in ws)
+    units = _alt(w for f in data["duration_units"].values() for ws in f.values() for w in ws)
+    small = _alt(w for ws in data["small_numbers"].values() for w in ws)
+    opn = _alt(n for op in ops for n in op["names"])
+    day = rf"(?:ال)?\d{{1,2}}(?!\d)|{ords}"
+    yr = r"(?:عام|العام|سنه|السنه)"
+
+    def monp(p: str) -> str:
+        return rf"(?P<{p}_m>{mon})(?:\s*[/\\(]\s*(?P<{p}_m2>{mon})(?:\s*\))?)?"
+
+    alts = {
+        "iso": r"(?P<iso_y>\d{4})[-/](?P<iso_m>\d{1,2})[-/](?P<iso_d>\d{1,2})(?!\d)",
+        "dmy": r"(?P<dmy_d>\d{1,2})[/.-](?P<dmy_m>\d{1,2})[/.-](?P<dmy_y>\d{4})(?!\d)",
+        "hijri": (rf"(?:{yr}\s+)?(?:(?P<hj_d>\d{{1,2}})\s+(?:من\s+)?)?(?:(?P<hj_m>{hmon})\s*)?"
+                  rf"(?:{yr}\s+)?(?P<hj_y>1[2-5]\d\d)(?!\d)\s*(?P<hj_h>ه(?!\w)|هجري\w*)?"),
+        "dm": (rf"(?:(?P<dm_pod>{pod})\s+)?(?:(?P<dm_rd>اليوم|امس)\s*[،,]?\s+)?"
+               rf"(?:(?P<dm_wd>{wd})\s*[،,]?\s*)?(?:يوم\s+)?(?P<dm_d>{day})"
+               rf"(?:\s*(?:و|-|–|الي|حتي)\s*(?P<dm_d2>{day}))?\s*(?:من\s+)?(?:شهر\s+)?{monp('dm')}"
+               rf"(?:\s*[،,]?\s*(?:من\s+)?(?:{yr}\s*)?(?P<dm_y>\d{{4}})(?!\d)|\s+(?P<dm_rel>{dirw}))?"),
+        "opday": (rf"اليوم\s+(?P<op_n>{ords}|(?:ال)?\d{{1,3}}(?!\d))\s*(?:(?:من|علي)\s+|ل(?=\S))"
+                  rf"(?:(?:بدء|بدايه|انطلاق|انطلاقه)\s+)?(?P<op_w>(?:ال)?(?:عمليه|معركه|هجوم|حمله))?"
+                  rf"\s*[\"«“'(]?\s*(?P<op_name>{opn})?"),
+        "my": (rf"(?:(?P<my_edge>{edges})\s+)?(?:(?P<my_sh>شهر|الشهر)\s+)?{monp('my')}"
+               rf"(?:\s*[،,]?\s*(?:من\s+)?(?:{yr}\s*)?(?P<my_y>\d{{4}})(?!\d)"
+               rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<my_yrel>{dirw})|\s+(?P<my_rel>{dirw}))?"),
+        "mord": rf"الشهر\s+(?P<mo_o>{ord12})\s+(?:من\s+)?(?:{yr}\s*)?(?P<mo_y>\d{{4}})(?!\d)",
+        "yrange": (rf"(?:(?P<yr_pre>بين|من|منذ)\s+)?(?P<yr_w>(?:ال)?(?:عامين|عامي|سنتين|سنتي|اعوام)\s+)?"
+                   rf"(?:{yr}\s+)?(?P<yr_a>\d{{4}})(?!\d)\s*(?P<yr_sep>و|-|–|/|الي|حتي)\s*(?:{yr}\s*)?"
+                   rf"(?P<yr_b>\d{{4}})(?!\d)"),
+        "year": (rf"(?P<yy_pre>{yr}|{ylead})\s+(?P<yy>\d{{4}})(?!\d)(?:\s*(?:م|ميلادي)(?!\w))?"
+                 rf"|(?P<yy2>\d{{4}})\s*(?:م|ميلادي)(?!\w)"),
+        "rday": rf"(?:(?P<rd_pod>{pod})\s+)?(?P<rd_w>{reld})(?!\w)(?:\s*[،,]?\s*(?P<rd_wd>{wd}))?",
+        "wd": (rf"(?:(?P<wd_pod>{pod})\s+)?(?:(?P<wd_yawm>يوم)\s+)?(?P<wd_w>{wd})(?!\w)"
+               rf"(?:\s*[-–/]\s*(?P<wd_w2>{wd}))?(?:\s+(?P<wd_rel>{dirw}))?"),
+        "rper": (rf"(?:(?P<rp_edge>{edges})\s+)?(?:(?P<rp_p>الاسبوع|الشهر|العام|السنه|الاسابيع|الاشهر|الشهور|الايام|الاعوام|السنوات)\s+(?P<rp_d>{dirw})"
+                 rf"|(?P<rp_this>هذا|هذه)\s+(?P<rp_p2>العام|الشهر|الاسبوع|السنه))"),
+        "ago": (rf"(?P<ag_w>قبل|منذ|بعد)\s+(?:(?P<ag_n>\d{{1,3}}|{small})\s+)?(?P<ag_u>{units})(?!\w)"
+                rf"(?!\s*\d)(?P<ag_of>\s+(?:من|علي)\s)?"),
+    }
+    body = "|".join(f"(?P<k_{k}>{v})" for k, v in alts.items())
+    return re.compile(body)
+
+
+# --------------------------------------------------------------------------- calendar helpers
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date:
+    """Tabular (arithmetic, civil epoch) Islamic date to Gregorian; may differ by 1–2 days from
+    the sighted calendar."""
+    jdn = (day + -(-(295 * (month - 1)) // 10) + (year - 1) * 354 + (3 + 11 * year) // 30
+           + HIJRI_EPOCH_JDN - 1)
+    return dt.date.fromordinal(jdn - ORDINAL_TO_JDN)
+
+
+def _valid(y: int, m: int, d: int) -> dt.date | None:
+    if 1 <= y <= 9999 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]:
+        return dt.date(y, m, d)
+    return None
+
+
+def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + delta
+    return k // 12, k % 12 + 1
+
+
+def _recent_weekday(anchor: dt.date, wd: int, strict: bool) -> dt.date:
+    back = (anchor.weekday() - wd) % 7
+    if strict and back == 0:
+        back = 7
+    return anchor - dt.timedelta(days=back)
+
+
+def _next_weekday(anchor: dt.date, wd: int) -> dt.date:
+    ahead = (wd - anchor.weekday()) % 7
+    return anchor + dt.timedelta(days=ahead or 7)
+
+
+def _resolve_day_month(d: int, m: int, anchor: dt.date, direction: str | None,
+                       future: bool) -> dt.date | None:
+    """Year for a day and month: the most recent occurrence (or the next, in a future context)."""
+    if direction == "current":
+        return _valid(anchor.year, m, d)
+    ahead = direction == "future" or (direction is None and future)
+    for k in range(5):                       # five years reach the next 29 February
+        cand = _valid(anchor.year + (k if ahead else -k), m, d)
+        if cand is None:
+            continue
+        if ahead and (cand > anchor or (cand == anchor and direction is None)):
+            return cand
+        if not ahead and (cand < anchor or (cand == anchor and direction is None)):
+            return cand
+    return None
+
+
+def _resolve_month(m: int, anchor: dt.date, direction: str | None, future: bool) -> tuple[int, int]:
+    if direction == "current":
+        return anchor.year, m
+    if direction == "future" or (future and direction is None):
+        return (anchor.year, m) if m > anchor.month or (m == anchor.month and direction is None) else (anchor.year + 1, m)
+    if m < anchor.month or (m == anchor.month and direction is None):
+        return anchor.year, m
+    return anchor.year - 1, m
+
+
+# --------------------------------------------------------------------------- the finder
+
+
+def _value(value: str | None, precision: str | None, basis: str, kind: str, **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": value, "precision": precision if value else None, "basis": basis,
+                           "text": "", "kind": kind, "end": None, "part_of_day": None,
+                           "unresolved_reason": None, "approximate": False}
+    out.update(extra)
+    return out
+
+
+def _unresolved(kind: str, reason: str, **extra: Any) -> dict[str, Any]:
+    return _value(None, None, "relative", kind, unresolved_reason=reason, **extra)
+
+
+def _day_of(word: str, lex: _Lexicon) -> int | None:
+    w = re.sub(r"\s+", " ", word)
+    if w.startswith("ال") and w[2:].isdigit():
+        w = w[2:]
+    return int(w) if w.isdigit() else lex.ordinals.get(w)
+
+
+def _month_of(m: re.Match[str], p: str, lex: _Lexicon) -> int:
+    return lex.months[re.sub(r"\s+", " ", m.group(f"{p}_m"))]
+
+
+def _left_ok(norm: str, i: int) -> bool:
+    """A match must start a word, allowing the clitics و ف ب ل (وأمس، بـ2011، ففي)."""
+    if i == 0 or not norm[i - 1].isalnum():
+        return True
+    j = i - 1
+    while j >= 0 and i - j <= 2 and norm[j] in "وفبل":
+        if j == 0 or not norm[j - 1].isalnum():
+            return True
+        j -= 1
+    return False
+
+
+class _Ctx:
+    __slots__ = ("norm", "anchor", "opt", "lex")
+
+    def __init__(self, norm: str, anchor: dt.date | None, opt: DateOptions, lex: _Lexicon):
+        self.norm, self.anchor, self.opt, self.lex = norm, anchor, opt, lex
+
+    def future_before(self, i: int) -> bool:
+        window = self.norm[max(0, i - FUTURE_WINDOW_CHARS):i]
+        window = re.split(r"[.،,؛;\n]", window)[-1]
+        return bool(self.lex.future.search(window))
+
+
+def _h_iso(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    d = _valid(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
+    return (m.start(), _value(d.isoformat(), "day", "absolute", "date")) if d else None
+
+
+def _h_dmy(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    # Arabic news writes day/month/year; a month above 12 means the text was month/day.
+    a, b, y = int(m["dmy_d"]), int(m["dmy_m"]), int(m["dmy_y"])
+    d = _valid(y, b, a) or _valid(y, a, b)
+    return (m.start(), _value(d.isoformat(), "day", "absolute", "date")) if d else None
+
+
+def _h_hijri(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    if not c.opt.hijri or not (m["hj_h"] or m["hj_m"]):
+        return None
+    y = int(m["hj_y"])
+    if m["hj_m"]:
+        hm = c.lex.hijri[re.sub(r"\s+", " ", m["hj_m"])]
+        if m["hj_d"] and 1 <= int(m["hj_d"]) <= 30:
+            g = hijri_to_gregorian(y, hm, int(m["hj_d"]))
+            return m.start(), _value(g.isoformat(), "day", "absolute", "hijri", approximate=True)
+        g = hijri_to_gregorian(y, hm, 15)
+        return m.start(), _value(f"{g.year:04d}-{g.month:02d}", "month", "absolute", "hijri", approximate=True)
+    mid = hijri_to_gregorian(y, 6, 30)
+    return m.start(), _value(f"{mid.year:04d}", "year", "absolute", "hijri", approximate=True,
+                             end=hijri_to_gregorian(y + 1, 1, 1).isoformat())
+
+
+def _direction(word: str | None, c: _Ctx) -> str | None:
+    return c.lex.direction.get(word) if word else None
+
+
+def _h_dm(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    d1 = _day_of(m["dm_d"], c.lex)
+    d2 = _day_of(m["dm_d2"], c.lex) if m["dm_d2"] else None
+    mon = _month_of(m, "dm", c.lex)
+    pod = c.lex.pods.get(re.sub(r"\s+", " ", m["dm_pod"])) if m["dm_pod"] else None
+    kind = "range" if d2 else "date"
+    if d1 is None or not 1 <= d1 <= 31:
+        return None
+    if m["dm_y"]:
+        y = int(m["dm_y"])
+        if not c.opt.min_year <= y <= c.opt.max_year:
+            return None
+        date = _valid(y, mon, d1)
+        if date is None:
+            return None
+        end = _valid(y, mon, d2) if d2 else None
+        return m.start(), _value(date.isoformat(), "day", "absolute", kind, part_of_day=pod,
+                                 end=end.isoformat() if end else None)
+    if c.anchor is None:
+        return m.start(), _unresolved(kind, "no anchor", part_of_day=pod)
+    date = _resolve_day_month(d1, mon, c.anchor, _direction(m["dm_rel"], c), c.future_before(m.start()))
+    if date is None:
+        return None
+    end = _valid(date.year, mon, d2) if d2 else None
+    return m.start(), _value(date.isoformat(), "day", "relative", kind, part_of_day=pod,
+                             end=end.isoformat() if end else None)
+
+
+def _h_opday(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    n = _day_of(m["op_n"], c.lex)
+    if n is None or n < 1:
+        return None
+    if not m["op_name"]:
+        if not m["op_w"]:
+            return None
+        return m.start(), _value(None, None, "inferred", "operation_day", unresolved_reason="unknown operation")
+    start, name = c.lex.operations[re.sub(r"\s+", " ", m["op_name"])]
+    date = start + dt.timedelta(days=n - 1)
+    return m.start(), _value(date.isoformat(), "day", "inferred", "operation_day",
+                             operation=name, operation_start=start.isoformat(), operation_day=n)
+
+
+def _h_my(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    mon = _month_of(m, "my", c.lex)
+    first = re.sub(r"\s+", " ", m["my_m"])
+    paired = bool(m["my_m2"])
+    strong = m["my_y"] or paired or m["my_sh"]
+    if first in c.lex.ambiguous and not strong:
+        return None
+    if not (strong or m["my_rel"] or m["my_yrel"] or m["my_edge"]):
+        before = c.norm[max(0, m.start() - 6):m.start()].split()
+        if not before or before[-1].lstrip("و") not in ("في", "منذ", "حتي", "خلال", "من", "الي", "بين", "بعد", "قبل"):
+            return None
+    start = m.start()
+    if m["my_y"]:
+        y = int(m["my_y"])
+        if not c.opt.min_year <= y <= c.opt.max_year:
+            return None
+        return start, _value(f"{y:04d}-{mon:02d}", "month", "absolute", "month")
+    if c.anchor is None:
+        return start, _unresolved("month", "no anchor")
+    if m["my_yrel"]:
+        delta = {"past": -1, "current": 0, "future": 1}[_direction(m["my_yrel"], c) or "current"]
+        y, mm = c.anchor.year + delta, mon
+    else:
+        y, mm = _resolve_month(mon, c.anchor, _direction(m["my_rel"], c), c.future_before(m.start()))
+    return start, _value(f"{y:04d}-{mm:02d}", "month", "relative", "month")
+
+
+def _h_mord(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    mon = c.lex.ordinals.get(re.sub(r"\s+", " ", m["mo_o"]))
+    y = int(m["mo_y"])
+    if not mon or mon > 12 or not c.opt.min_year <= y <= c.opt.max_year:
+        return None
+    return m.start(), _value(f"{y:04d}-{mon:02d}", "month", "absolute", "month")
+
+
+def _h_yrange(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    a, b = int(m["yr_a"]), int(m["yr_b"])
+    if not (c.opt.min_bare_year <= a < b <= c.opt.max_year and b - a <= 100):
+        return None
+    if not (m["yr_w"] or m["yr_pre"] or m["yr_sep"] in ("-", "–")):
+        return None
+    start = m.start() if m["yr_pre"] != "من" and m["yr_pre"] != "منذ" else m.start("yr_a")
+    return start, _value(f"{a:04d}", "year", "absolute", "range", end=f"{b:04d}")
+
+
+def _h_year(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    if m["yy2"]:
+        y = int(m["yy2"])
+        return (m.start(), _value(f"{y:04d}", "year", "absolute", "year")) if c.opt.min_bare_year <= y <= c.opt.max_year else None
+    y, pre = int(m["yy"]), m["yy_pre"]
+    strong = pre in ("عام", "العام", "سنه", "السنه")
+    if not (c.opt.min_year if strong else c.opt.min_bare_year) <= y <= c.opt.max_year:
+        return None
+    return (m.start() if strong else m.start("yy")), _value(f"{y:04d}", "year", "absolute", "year")
+
+
+def _h_rday(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    word = re.sub(r"\s+", " ", m["rd_w"])
+    if word == "الامس":
+        word = "امس"
+    if word == "اليوم":
+        after = c.norm[m.end():m.end() + 4]
+        before = c.norm[max(0, m.start() - 6):m.start()].split()
+        if not m["rd_wd"] and re.match(r"\s+ال", after):
+            return None          # اليوم العالمي، اليوم التالي: "the day", not "today"
+        if before and before[-1] in ("ذلك", "ذات", "هذا", "نفس"):
+            return None
+    offset = c.lex.rel_days[word]
+    pod = c.lex.pods.get(re.sub(r"\s+", " ", m["rd_pod"])) if m["rd_pod"] else None
+    kind = "weekday" if m["rd_wd"] else "relative"
+    if c.anchor is None:
+        return m.start(), _unresolved(kind, "no anchor", part_of_day=pod)
+    date = c.anchor + dt.timedelta(days=offset)
+    if m["rd_wd"]:
+        wd = c.lex.weekdays[m["rd_wd"]]
+        if date.weekday() != wd:
+            # the weekday is written out, the offset is implied: trust the weekday
+            date = (_recent_weekday(c.anchor, wd, strict=offset < 0) if offset <= 0
+                    else _next_weekday(c.anchor, wd))
+    return m.start(), _value(date.isoformat(), "day", "relative", kind, part_of_day=pod)
+
+
+def _h_wd(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    if not c.opt.weekdays_alone:
+        return None
+    w = m["wd_w"]
+    after = c.norm[m.end("wd_w"):m.end("wd_w") + 6]
+    if w == "الاحد" and re.match(r"\s+عشر", after):
+        return None
+    if w == "الاثنين" and not (m["wd_pod"] or m["wd_yawm"] or m["wd_rel"] or m["wd_w2"]):
+        before = c.norm[max(0, m.start() - 2):m.start()].rstrip()
+        if not (before.endswith(("،", ",")) and re.match(r"\s*[،,]", after)):
+            return None      # الاثنين also means "the two"
+    pod = c.lex.pods.get(re.sub(r"\s+", " ", m["wd_pod"])) if m["wd_pod"] else None
+    if c.anchor is None:
+        return m.start(), _unresolved("weekday", "no anchor", part_of_day=pod)
+    wd = c.lex.weekdays[w]
+    direction = _direction(m["wd_rel"], c)
+    if direction == "future" or (direction is None and c.future_before(m.start())):
+        date = _next_weekday(c.anchor, wd) if direction == "future" else c.anchor + dt.timedelta(days=(wd - c.anchor.weekday()) % 7)
+    else:
+        date = _recent_weekday(c.anchor, wd, strict=direction == "past")
+    return m.start(), _value(date.isoformat(), "day", "relative", "weekday", part_of_day=pod)
+
+
+def _h_rper(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    if m["rp_this"]:
+        period, delta = m["rp_p2"], 0
+    else:
+        period = m["rp_p"]
+        delta = {"past": -1, "current": 0, "future": 1}[_direction(m["rp_d"], c) or "current"]
+    if period in ("الاسابيع", "الاشهر", "الشهور", "الايام", "الاعوام", "السنوات"):
+        return (m.start(), _unresolved("relative", "vague")) if c.opt.vague else None
+    if c.anchor is None:
+        return m.start(), _unresolved("relative", "no anchor")
+    a = c.anchor
+    if period in ("العام", "السنه"):
+        return m.start(), _value(f"{a.year + delta:04d}", "year", "relative", "relative")
+    if period == "الشهر":
+        y, mm = _shift_month(a.year, a.month, delta)
+        return m.start(), _value(f"{y:04d}-{mm:02d}", "month", "relative", "relative")
+    lo = a + dt.timedelta(days=-7) if delta < 0 else (a if delta == 0 else a + dt.timedelta(days=1))
+    hi = lo + dt.timedelta(days=6)
+    if (lo.year, lo.month) != (hi.year, hi.month):
+        return m.start(), _unresolved("relative", "week_spans_months")
+    return m.start(), _value(f"{lo.year:04d}-{lo.month:02d}", "month", "relative", "relative", approximate=True)
+
+
+def _h_ago(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    if m["ag_of"]:
+        return None                      # "قبل يومين من الانتخابات": relative to another event
+    unit, count = c.lex.units[m["ag_u"]]
+    if m["ag_n"]:
+        if count is not None and count != 1:
+            return None
+        count = int(m["ag_n"]) if m["ag_n"].isdigit() else c.lex.small[m["ag_n"]]
+    if count is None:
+        return (m.start(), _unresolved("relative", "vague")) if c.opt.vague else None
+    if c.anchor is None:
+        return m.start(), _unresolved("relative", "no anchor")
+    sign = 1 if m["ag_w"] == "بعد" else -1
+    a = c.anchor
+    if unit in ("hour", "day", "week"):
+        days = {"hour": count // 24, "day": count, "week": 7 * count}[unit]
+        d = a + dt.timedelta(days=sign * days)
+        return m.start(), _value(d.isoformat(), "day", "relative", "relative", approximate=unit != "day")
+    if unit == "month":
+        y, mm = _shift_month(a.year, a.month, sign * count)
+        return m.start(), _value(f"{y:04d}-{mm:02d}", "month", "relative", "relative")
+    return m.start(), _value(f"{a.year + sign * count:04d}", "year", "relative", "relative")
+
+
+_HANDLERS = {
+    "k_iso": _h_iso, "k_dmy": _h_dmy, "k_hijri": _h_hijri, "k_dm": _h_dm, "k_opday": _h_opday,
+    "k_my": _h_my, "k_mord": _h_mord, "k_yrange": _h_yrange, "k_year": _h_year, "k_rday": _h_rday,
+    "k_wd": _h_wd, "k_rper": _h_rper, "k_ago": _h_ago,
+}
+
+
+def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = DateOptions()) -> list[Span]:
+    """Find time expressions in `text`; resolve relative ones against `anchor` (the page's date).
+
+    Returns `Span(label="DATE")`s in text order; `value` is a dict with `value`, `precision`,
+    `basis`, `text`, `kind`, `end`, `part_of_day`, `unresolved_reason`, `approximate` (and, for
+    an operation day, `operation`, `operation_start`, `operation_day`).
+    """
+    if isinstance(anchor, dt.datetime):
+        anchor = anchor.date()
+    lex = _lexicon()
+    view = make_view(text)
+    ctx = _Ctx(view.norm, anchor, options, lex)
+    spans: list[Span] = []
+    for m in lex.regex.finditer(view.norm):
+        if not _left_ok(view.norm, m.start()):
+            continue
+        got = _HANDLERS[m.lastgroup](m, ctx)
+        if got is None:
+            continue
+        start, value = got
+        end = m.end()
+        while end > start and view.norm[end - 1].isspace():
+            end -= 1
+        rs, re_ = view.raw_start(start), view.raw_end(end)
+        value["text"] = text[rs:re_]
+        spans.append(Span(rs, re_, LABEL, value, PRODUCED_BY))
+    return spans
+
+
+def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date | None, str | None, str]:
+    """Infer the date a page was written when the text pins it down; else `(None, None, why)`.
+
+    Evidence, strongest first: "اليوم"/"أمس" written next to a full date ("تصادف اليوم 28 أيلول
+    2024"); "اليوم/أمس + weekday" a few days after a dated event or operation day; a day of a known
+    operation ("في اليوم الثامن من عملية ردع العدوان", the latest one named). `hint` is an upper
+    bound known from outside the text (a fetch date): later candidates are discarded.
+    Returns `(date, "inferred", explanation)`.
+    """
+    lex = _lexicon()
+    view = make_view(text)
+    ctx = _Ctx(view.norm, None, DateOptions(), lex)
+    today: list[tuple[dt.date, str]] = []
+    dated: list[dt.date] = []
+    op_days: list[tuple[dt.date, str]] = []
+    rel_weekdays: list[tuple[int, int, str]] = []       # (offset, weekday, text)
+
+    def raw(m: re.Match[str]) -> str:
+        return text[view.raw_start(m.start()):view.raw_end(m.end())].strip()
+
+    for m in lex.regex.finditer(view.norm):
+        if not _left_ok(view.norm, m.start()):
+            continue
+        kind = m.lastgroup
+        if kind == "k_dm" and m["dm_y"] and m["dm_rd"]:
+            got = _h_dm(m, ctx)
+            if got and got[1]["value"]:
+                d = dt.date.fromisoformat(got[1]["value"]) + dt.timedelta(days=0 if m["dm_rd"] == "اليوم" else 1)
+                today.append((d, f"'{raw(m)}' names the page's day"))
+        elif kind == "k_opday" and m["op_name"]:
+            got = _h_opday(m, ctx)
+            if got and got[1]["value"]:
+                op_days.append((dt.date.fromisoformat(got[1]["value"]), f"'{raw(m)}' = {got[1]['value']}"))
+        elif kind in ("k_dm", "k_iso", "k_dmy") and (m.lastgroup != "k_dm" or m["dm_y"]):
+            got = _HANDLERS[kind](m, ctx)
+            if got and got[1]["value"]:
+                dated.append(dt.date.fromisoformat(got[1]["value"]))
+        elif kind == "k_rday" and m["rd_wd"]:
+            rel_weekdays.append((lex.rel_days[re.sub(r"\s+", " ", m["rd_w"]).replace("الامس", "امس")],
+                                 lex.weekdays[m["rd_wd"]], raw(m)))
+    bound = hint
+
+    def ok(d: dt.date) -> bool:
+        return bound is None or d <= bound
+
+    cands = [c for c in today if ok(c[0])]
+    if cands:
+        d, why = max(cands)
+        return d, "inferred", why
+    bases = [d for d in dated if ok(d)] + [d for d, _ in op_days if ok(d)]
+    for offset, wd, expr in rel_weekdays:
+        for base in sorted(bases, reverse=True):
+            event_day = base + dt.timedelta(days=(wd - base.weekday()) % 7)
+            page_day = event_day - dt.timedelta(days=offset)
+            if ok(page_day):
+                return page_day, "inferred", f"'{expr}' falls on {event_day} after the dated event of {base}"
+    cands = [c for c in op_days if ok(c[0])]
+    if cands:
+        d, why = max(cands)
+        return d, "inferred", f"operation day {why}"
+    return None, None, "no expression in the text pins the page's date"

@@ -1,0 +1,479 @@
+"""Event extraction: a cleaned document -> the event records of EVENTS.md / OUTPUT.md.
+
+`EventExtractor` is built once per process (it loads the lexicons and, unless they are passed
+in, the default place, actor, date and quantity finders) and then turns one `Document` into
+its spans and its `Event`s:
+
+1. run the finders over the text and find the trigger words of the 16 event types
+   (data/events/triggers.yaml), dropping names of operations, zones of control, purposes;
+2. split sentences and clauses; read each sentence's attributions;
+3. for each trigger attach place(s) (one event per listed place), actors, date, quantities,
+   attribution and modality within its clause and sentence; keep it only with a place or an actor;
+4. merge the mentions of one event inside the document (lede repeated in the body).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import warnings
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable, Sequence
+
+from rasd.document import Document, Event, Span
+from rasd.extract.attribution import Attribution, NSpan, actor_sides, find_attributions, is_continuation
+from rasd.extract.events_args import (
+    COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, dates_compatible, is_town, owning_clauses, parse_day,
+    quantity_record, select_actors, select_date, select_places, select_quantities,
+)
+from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
+from rasd.extract.modality import classify_modality
+from rasd.extract.sentences import Sentence, TextView, make_view, split_sentences
+
+PRODUCED_BY = "events"
+#: Characters of context read before/after a trigger by the negative-context patterns.
+CONTEXT_WINDOW = 30
+#: Modalities that make a mention a different claim from an asserted one: never merged across.
+STRONG_MODALITIES = frozenset({"denied", "expected", "alleged"})
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Tuning of the event extractor (defaults chosen on our own test sentences and the seeds)."""
+
+    # dates within this many days of the document's date are "the news of the day": an undated
+    # event in that frame takes the frame's date (a week covers "أمس الثلاثاء" style reporting).
+    recent_days: int = 7
+    # at most this many actors per event (subject, target and a coordinated one or two)
+    max_actors: int = 4
+    # an event needs a place or an actor besides its trigger (precision on real pages)
+    require_argument: bool = True
+    # keep the trigger spans (label EVENT_TRIGGER) among the document's spans
+    emit_trigger_spans: bool = True
+    # infer the document's date from its text when `published` is missing
+    infer_document_date: bool = True
+
+
+class _NullFinder:
+    """Stands in for a finder module that is not installed: finds nothing."""
+
+    def find(self, text: str, doc_date: Any = None) -> list[Span]:
+        return []
+
+
+def _default(name: str) -> Any:
+    """Build the default collaborator `name`; a missing module gives a null finder and a warning."""
+    try:
+        if name == "places":
+            try:
+                from rasd.extract.gazetteer import Gazetteer, PlaceFinder
+            except ImportError:  # the gazetteer package before its `rasd.extract.gazetteer` facade
+                from rasd.extract.places.finder import PlaceFinder
+                from rasd.extract.places.gazetteer import Gazetteer
+            return PlaceFinder(Gazetteer.load_default())
+        if name == "actors":
+            from rasd.extract.actors import ActorFinder, ActorKB
+            return ActorFinder(ActorKB.load_default())
+        if name == "dates":
+            from rasd.extract.dates import find_dates
+            return find_dates
+        if name == "quantities":
+            from rasd.extract.quantities import find_quantities
+            return find_quantities
+    except ImportError as e:
+        warnings.warn(f"event extraction runs without {name}: {e}", RuntimeWarning, stacklevel=3)
+        return None
+    raise ValueError(f"unknown collaborator {name!r}")
+
+
+def _call_finder(finder: Any, *args: Any) -> list[Span]:
+    if finder is None:
+        return []
+    if hasattr(finder, "find"):
+        return list(finder.find(*args))
+    return list(finder(*args))
+
+
+class EventExtractor:
+    """Turns cleaned documents into spans and events; collaborators are injectable for tests.
+
+    `places` and `actors` are finder objects (`.find(text)`, `.find(text, doc_date=None)`);
+    `dates` is `find_dates(text, anchor)`; `quantities` is `find_quantities(text)`.
+    `infer_date` is `infer_document_date(text) -> (date|None, basis, explanation)`.
+    """
+
+    def __init__(self, options: ExtractOptions = ExtractOptions(), *, places: Any = None,
+                 actors: Any = None, dates: Callable | None = None, quantities: Callable | None = None,
+                 infer_date: Callable | None = None, lexicon: EventLexicon | None = None) -> None:
+        self.options = options
+        self.lex = lexicon or load_event_lexicon()
+        self.places = places if places is not None else _default("places")
+        self.actors = actors if actors is not None else _default("actors")
+        self.dates = dates if dates is not None else _default("dates")
+        self.quantities = quantities if quantities is not None else _default("quantities")
+        if infer_date is None and dates is None and options.infer_document_date:
+            try:
+                from rasd.extract.dates import infer_document_date as infer_date
+            except ImportError:
+                infer_date = None
+        self.infer_date = infer_date
+
+    # -- finders ---------------------------------------------------------------------------
+
+    def _anchor(self, doc: Document) -> tuple[dt.date | None, bool]:
+        if doc.published:
+            try:
+                return dt.date.fromisoformat(doc.published[:10]), doc.published_source == "inferred"
+            except ValueError:
+                pass
+        if self.infer_date is not None:
+            got = self.infer_date(doc.text)
+            if got and got[0] is not None:
+                return got[0], True
+        return None, False
+
+    def find_spans(self, doc: Document, anchor: dt.date | None) -> list[Span]:
+        """All finder spans of the document (offsets into `doc.text`), stamped with its id."""
+        text = doc.text
+        spans: list[Span] = []
+        spans += _call_finder(self.places, text)
+        if self.actors is not None:
+            day = anchor.isoformat() if anchor else None
+            spans += (self.actors.find(text, doc_date=day) if hasattr(self.actors, "find")
+                      else self.actors(text, day))
+        if self.dates is not None:
+            spans += list(self.dates(text, anchor))
+        spans += _call_finder(self.quantities, text)
+        return [s if s.doc_id == doc.id else replace(s, doc_id=doc.id) for s in spans]
+
+    def find_triggers(self, view: TextView, blocked: Sequence[NSpan], air_ok: Sequence[NSpan]) -> list[Trigger]:
+        """Trigger occurrences (normalised offsets), negatives removed, overlaps resolved."""
+        lex, norm = self.lex, view.norm
+        found: list[Trigger] = []
+        for tt in lex.types:
+            for m in tt.pattern.finditer(norm):
+                s, e = m.span()
+                before = norm[max(0, s - CONTEXT_WINDOW):s]
+                after = norm[e:e + CONTEXT_WINDOW]
+                if tt.negative_before is not None and tt.negative_before.search(before):
+                    continue
+                if tt.negative_after is not None and tt.negative_after.search(after):
+                    continue
+                if lex.purpose_before.search(before):
+                    continue
+                pos = tt.pos[int(m.lastgroup[1:])]
+                typ = tt.name
+                if typ == "territory_control" and lex.attempt_before.search(before):
+                    typ = lex.attempt_type
+                found.append(Trigger(typ, s, e, pos))
+        # a trigger inside a name (هيئة تحرير الشام, سجن حمص) is not a trigger, except the air
+        # force phrases, which are actors and triggers at once (الطيران الروسي)
+        keep = []
+        for t in found:
+            inside = [b for b in blocked if b.start <= t.start and t.end <= b.end + 1]
+            if inside and not (t.type == "air_strike" and any(b in air_ok for b in inside)):
+                continue
+            keep.append(t)
+        keep.sort(key=lambda t: (t.start, -(t.end - t.start)))
+        out: list[Trigger] = []
+        for t in keep:
+            if out and t.start < out[-1].end:
+                continue
+            out.append(t)
+        return out
+
+    # -- main ------------------------------------------------------------------------------
+
+    def extract(self, doc: Document) -> tuple[list[Span], list[Event]]:
+        """The document's spans (finders' and triggers') and its events."""
+        anchor, anchor_inferred = self._anchor(doc)
+        spans = self.find_spans(doc, anchor)
+        view = make_view(doc.text)
+        nspans = [NSpan(view.to_norm(s.start), view.to_norm(s.end), s.label, s.value) for s in spans
+                  if 0 <= s.start < s.end <= len(doc.text)]
+        places = sorted((s for s in nspans if s.label == "PLACE"), key=lambda s: s.start)
+        actors = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON")), key=lambda s: s.start)
+        sources = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON", "SOURCE")), key=lambda s: s.start)
+        dates = sorted((s for s in nspans if s.label == "DATE" and isinstance(s.value, dict)
+                        and s.value.get("value")), key=lambda s: s.start)
+        quants = sorted((s for s in nspans if s.label == "QUANTITY"), key=lambda s: s.start)
+        blocked = places + [s for s in sources if s.label in ("ACTOR", "SOURCE")]
+        triggers = self.find_triggers(view, blocked, actors)
+        breaks = [t.start for t in triggers if t.pos == "verb" and view.norm[t.start] in "وف"]
+        sents = split_sentences(view.norm, self.lex.clause_openers, breaks)
+        builder = _DocEvents(self, doc, view, anchor, anchor_inferred, places, actors, sources, dates,
+                             quants, triggers, sents)
+        raw = builder.run()
+        events = _merge(raw, doc.id)
+        out_spans = list(spans)
+        if self.options.emit_trigger_spans:
+            for ev in events:
+                for t in ev.meta.get("triggers", ()):
+                    out_spans.append(Span(t["start"], t["end"], "EVENT_TRIGGER",
+                                          {"type": ev.type, "event_id": ev.id}, PRODUCED_BY, doc.id))
+        return out_spans, events
+
+
+@dataclass
+class _Mention:
+    """One event mention before merging."""
+
+    type: str
+    trigger: Trigger
+    sent: Sentence
+    place: NSpan | None
+    actors: list[tuple[NSpan, str]]
+    date: dict
+    quantities: list[NSpan]
+    attributions: list[Attribution]
+    modality: str
+    lede: bool
+    view: TextView
+    doc_id: str
+
+
+class _DocEvents:
+    """Walks one document's sentences and builds its event mentions."""
+
+    def __init__(self, ex: EventExtractor, doc: Document, view: TextView, anchor: dt.date | None,
+                 anchor_inferred: bool, places, actors, sources, dates, quants, triggers, sents) -> None:
+        self.ex, self.doc, self.view, self.lex = ex, doc, view, ex.lex
+        self.anchor, self.anchor_inferred = anchor, anchor_inferred
+        self.places, self.actors, self.sources = places, actors, sources
+        self.dates, self.quants, self.triggers, self.sents = dates, quants, triggers, sents
+        norm = view.norm
+        self.anaphors = [NSpan(m.start(), m.end(), "ANAPHOR", None) for m in self.lex.anaphora.finditer(norm)
+                         if not any(0 <= p.start - m.end() <= 3 for p in places)]
+        self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
+
+    def _frame_date(self, rt: dict | None) -> dict | None:
+        """The reference date if it is in the document's news frame (near its own date)."""
+        if rt is None or self.anchor is None:
+            return None
+        day = parse_day(rt.get("value"))
+        if day is None or abs((day - self.anchor).days) > self.ex.options.recent_days:
+            return None
+        return rt
+
+    def run(self) -> list[_Mention]:
+        lex, norm = self.lex, self.view.norm
+        out: list[_Mention] = []
+        anchor_rec = None
+        if self.anchor is not None:
+            anchor_rec = {"value": self.anchor.isoformat(), "precision": "day",
+                          "basis": "inferred" if self.anchor_inferred else "document"}
+        carry = anchor_rec           # reference time carried between paragraphs
+        para, para_rt, flashback = -1, None, False
+        prev_atts: list[Attribution] = []
+        ti = 0
+        for sent in self.sents:
+            if sent.para != para:
+                if para >= 0 and not flashback and para_rt is not None:
+                    carry = para_rt
+                para, para_rt = sent.para, None
+                flashback = bool(lex.flashback_openers.match(norm, sent.start))
+            rt = para_rt or carry
+            atts = find_attributions(self.view, sent.start, sent.end,
+                                     [s for s in self.sources if sent.start <= s.start < sent.end], lex)
+            if not atts and is_continuation(norm, sent.start, sent.end, lex):
+                atts = prev_atts
+            strig = []
+            while ti < len(self.triggers) and self.triggers[ti].start < sent.end:
+                if self.triggers[ti].start >= sent.start:
+                    strig.append(self.triggers[ti])
+                ti += 1
+            out += self._sentence(sent, strig, atts, rt)
+            sdates = [d for d in self.dates if sent.start <= d.start < sent.end]
+            if sdates:
+                v = sdates[-1].value
+                para_rt = {"value": v["value"], "precision": v.get("precision"), "basis": "inferred"}
+            prev_atts = atts or prev_atts if atts else []
+        return out
+
+    def _sentence(self, sent: Sentence, trigs: list[Trigger], atts: list[Attribution],
+                  rt: dict | None) -> list[_Mention]:
+        lex, norm, opt = self.lex, self.view.norm, self.ex.options
+        if not trigs:
+            return []
+        owned = owning_clauses(sent, trigs)
+        anniv = {c for c in sent.clauses if lex.anniversary.search(norm, c[0], c[1])}
+        # a clause holding another type's trigger that overrides this one (massacre by aircraft)
+        by_clause: dict[tuple[int, int], set[str]] = {}
+        for t in trigs:
+            by_clause.setdefault(sent.clause_of(t.start), set()).add(t.type)
+        out: list[_Mention] = []
+        for t in trigs:
+            clause = sent.clause_of(t.start)
+            typ = t.type
+            for winner in lex.clause_overrides.get(typ, ()):
+                if winner in by_clause[clause]:
+                    typ = winner
+                    break
+            t = Trigger(typ, t.start, t.end, t.pos)
+            ci = sent.clauses.index(clause)
+            enum = [c for c in sent.clauses[ci + 1:] if lex.enumeration_openers.match(norm, c[0])
+                    and c not in owned]
+            scopes = [(c, True) for c in enum] if enum else [(clause, False)]
+            for scope, is_enum in scopes:
+                out += self._mentions(t, sent, scope, owned - {scope}, anniv, atts, rt, is_enum)
+        return out
+
+    def _mentions(self, t: Trigger, sent: Sentence, clause: tuple[int, int], owned, anniv,
+                  atts: list[Attribution], rt: dict | None, is_enum: bool) -> list[_Mention]:
+        lex, norm, opt = self.lex, self.view.norm, self.ex.options
+        places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
+        source_ranges = {(a.source_start, a.source_end) for a in atts}
+        actors = [a for a in self.actors if (a.start, a.end) not in source_ranges or a.label == "ACTOR"]
+        acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
+        if opt.require_argument and not places and not acts:
+            return []
+        d = select_date(t, sent, clause, self.dates, owned, anniv)
+        if d is not None:
+            date = {"value": d.value["value"], "precision": d.value.get("precision"),
+                    "basis": d.value.get("basis")}
+            if self.anchor_inferred and date["basis"] in ("relative", "document"):
+                date["basis"] = "inferred"
+        elif t.pos != "participle" and sent.clause_of(t.start) not in anniv and not is_enum:
+            date = dict(self._frame_date(rt) or {"value": None, "precision": None, "basis": None})
+        else:
+            date = {"value": None, "precision": None, "basis": None}
+        quants = select_quantities(t, sent, clause, self.quants, owned)
+        side_ids = frozenset().union(*(actor_sides(a.value) for a, r in acts if r == "actor")) if acts else frozenset()
+        modality = classify_modality(norm, (sent.start, sent.end), clause, (t.start, t.end), atts, side_ids, lex)
+        lede = sent.para == 0
+        out = []
+        for p in places or [None]:
+            if p is not None:
+                self.tracker.note_event(t.start, p)
+            out.append(_Mention(t.type, t, sent, p, acts, date, quants, list(atts), modality, lede,
+                                self.view, self.doc.id))
+        return out
+
+
+def _location(m: _Mention, view: TextView) -> dict | None:
+    p = m.place
+    if p is None:
+        return None
+    v = p.value if isinstance(p.value, dict) else {}
+    text = view.text[view.to_orig(p.start):view.to_orig_end(p.end)]
+    rec = {"text": text, "name": v.get("name") or text, "name_en": v.get("name_en"),
+           "place_id": v.get("place_id"), "lat": v.get("lat"), "lon": v.get("lon"),
+           "admin1": v.get("admin1"), "precision": v.get("precision")}
+    if v.get("admin2") is not None:
+        rec["admin2"] = v.get("admin2")
+    if v.get("resolved_by") == "anaphora":
+        rec["resolved_by"] = "anaphora"
+    if rec["place_id"] is None:
+        rec["unresolved_reason"] = v.get("unresolved_reason") or "not_in_gazetteer"
+    return rec
+
+
+def _place_key(loc: dict | None) -> str | None:
+    if loc is None:
+        return None
+    return loc.get("place_id") or loc.get("name") or loc.get("text")
+
+
+def _actor_rec(a: NSpan, role: str, view: TextView) -> dict:
+    v = a.value if isinstance(a.value, dict) else {}
+    text = view.text[view.to_orig(a.start):view.to_orig_end(a.end)]
+    rec = {"text": text, "name": v.get("name") or text, "actor_id": v.get("actor_id"), "role": role}
+    if v.get("inter") is not None:
+        rec["inter"] = v.get("inter")
+    if v.get("kind"):
+        rec["kind"] = v.get("kind")
+    return rec
+
+
+def _uniq(items: Iterable[dict], key: Callable[[dict], Any]) -> tuple[dict, ...]:
+    seen, out = set(), []
+    for it in items:
+        k = key(it)
+        if k not in seen:
+            seen.add(k)
+            out.append(it)
+    return tuple(out)
+
+
+def event_id(doc_id: str, type_: str, place_key: str | None, date_value: str | None, start: int) -> str:
+    """Stable event id: hash of (doc, type, place, date, first mention's start)."""
+    key = f"{doc_id}\x00{type_}\x00{place_key or ''}\x00{date_value or ''}\x00{start}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _can_merge(a: dict, b: dict) -> bool:
+    if a["type"] != b["type"] or a["place_key"] != b["place_key"]:
+        return False
+    if not dates_compatible(a["date"]["value"], b["date"]["value"]):
+        return False
+    if (a["modality"] in STRONG_MODALITIES or b["modality"] in STRONG_MODALITIES) and a["modality"] != b["modality"]:
+        return False
+    if a["place_key"] is None and a["actor_names"].isdisjoint(b["actor_names"]) and (a["actor_names"] or b["actor_names"]):
+        return False
+    if a["sent"] & b["sent"] or a["lede"] or b["lede"]:
+        return True
+    return a["att_names"] == b["att_names"] or bool(a["att_names"] & b["att_names"])
+
+
+def _merge(mentions: list[_Mention], doc_id: str) -> list[Event]:
+    """One event per distinct happening in the document (repeated mentions merged)."""
+    if not mentions:
+        return []
+    groups: list[dict] = []
+    for m in mentions:
+        rec = _mention_record(m)
+        for g in groups:
+            if _can_merge(g, rec):
+                _absorb(g, rec)
+                break
+        else:
+            groups.append(rec)
+    out = []
+    for g in groups:
+        date = g["date"]
+        mentions_ = _uniq(g["mentions"], lambda x: (x["start"], x["end"]))
+        start = min(x["start"] for x in mentions_)
+        eid = event_id(doc_id, g["type"], g["place_key"], date["value"], start)
+        meta = {"triggers": g["triggers"]}
+        if len(set(g["modalities"])) > 1:
+            meta["modalities"] = sorted(set(g["modalities"]))
+        out.append(Event(eid, g["type"], doc_id, _uniq(g["actors"], lambda a: (a["name"], a["role"])),
+                         g["location"], date, _uniq(g["quantities"], lambda q: (q.get("value"), q.get("min"),
+                                                                                   q.get("max"), q.get("unit"))),
+                         _uniq(g["attribution"], lambda a: a["name"]), g["modality"], mentions_, meta))
+    return out
+
+
+def _mention_record(m: _Mention) -> dict:
+    view = m.view
+    loc = _location(m, view)
+    s0, s1 = view.to_orig(m.sent.start), view.to_orig_end(m.sent.end)
+    atts = [a.record for a in m.attributions]
+    actors = [_actor_rec(a, r, view) for a, r in m.actors]
+    return {
+        "type": m.type, "place_key": _place_key(loc), "location": loc, "date": dict(m.date),
+        "modality": m.modality, "modalities": [m.modality], "lede": m.lede, "sent": {m.sent.index},
+        "actors": actors, "actor_names": {a["name"] for a in actors},
+        "attribution": atts, "att_names": {a["name"] for a in atts},
+        "quantities": [quantity_record(q, view.text[view.to_orig(q.start):view.to_orig_end(q.end)])
+                       for q in m.quantities],
+        "mentions": [{"doc_id": m.doc_id, "start": s0, "end": s1, "text": view.text[s0:s1]}],
+        "triggers": [{"start": view.to_orig(m.trigger.start), "end": view.to_orig_end(m.trigger.end),
+                      "text": view.text[view.to_orig(m.trigger.start):view.to_orig_end(m.trigger.end)]}],
+    }
+
+
+def _absorb(g: dict, r: dict) -> None:
+    if g["date"]["value"] is None or (r["date"]["value"] and len(r["date"]["value"]) > len(g["date"]["value"])):
+        if r["date"]["value"]:
+            g["date"] = r["date"]
+    if "asserted" in (g["modality"], r["modality"]) and g["modality"] not in STRONG_MODALITIES:
+        g["modality"] = "asserted"
+    g["modalities"] += r["modalities"]
+    g["lede"] = g["lede"] or r["lede"]
+    g["sent"] |= r["sent"]
+    for k in ("actors", "attribution", "quantities", "mentions", "triggers"):
+        g[k] += r[k]
+    g["actor_names"] |= r["actor_names"]
+    g["att_names"] |= r["att_names"]
+    if g["location"] is not None and r["location"] is not None and g["location"].get("resolved_by") and not r["location"].get("resolved_by"):
+        g["location"] = r["location"]

