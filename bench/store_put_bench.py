@@ -1,7 +1,7 @@
-"""Throughput of `SqliteStore.put_result` (not a test; run it: `python tests/store/measure_put_result.py`).
+"""Throughput of `SqliteStore.put_result` (not a test; run it: `python bench/store_put_bench.py`).
 
 Writes N small documents (one raw record each, one transaction each), with and without children,
-into a fresh file database and prints documents per second. Belongs under bench/ once that exists.
+into a fresh file database and prints documents per second. 
 """
 from __future__ import annotations
 

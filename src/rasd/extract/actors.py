@@ -28,6 +28,9 @@ from rasd.extract.actors_text import NormText, norm_word
 
 __all__ = ["ActorFinder", "ActorKB", "ActorOptions", "find_attribution_sources"]
 
+#: Longest proclitic sequence in rules.yaml (وب، فل ...) is two letters; a longer letter run before
+#: a match means the match is inside another word.
+_MAX_PREFIX = 2
 #: Proclitics allowed before an alias beginning with the assimilated لل (للنظام = ل + النظام).
 _LAM_PREFIXES = frozenset({"", "و", "ف"})
 #: Proclitic sequences that make a country name a place (بسوريا = in Syria).
@@ -115,7 +118,12 @@ def _build_matcher(kb: ActorKB) -> _Matcher:
         _add(entries, kunya, ("kunya", kunya, "", False))
     automaton = ahocorasick.Automaton()
     for key, bucket in entries.items():
-        automaton.add_word(key, (len(key), tuple(bucket)))
+        # Payload split once here so the per-match loop in `_scan` does no filtering:
+        # (length, actor entries, actor entries valid only after و/ف or nothing (لل), triggers).
+        plain = tuple(e for e in bucket if e[0] in ("alias", "generic") and not e[3])
+        lam = tuple(e for e in bucket if e[0] in ("alias", "generic") and e[3])
+        triggers = tuple((e[0], e[1]) for e in bucket if e[0] in ("title", "verb", "kunya"))
+        automaton.add_word(key, (len(key), plain, lam, triggers))
     automaton.make_automaton()
     heads: dict[str, frozenset[str]] = {}
     for group in raw["construct_heads"]:
@@ -170,23 +178,27 @@ class ActorFinder:
         """Whole-word matches: (start, end, alias entries) and triggers (start, end, type, data)."""
         norm, m = nt.norm, self._m
         n = len(norm)
+        proclitics = m.proclitics
         actors: list[tuple[int, int, tuple]] = []
         triggers: list[tuple[int, int, str, str]] = []
-        for last, (length, bucket) in m.automaton.iter(norm):
+        for last, (length, plain, lam, trig) in m.automaton.iter(norm):
             end = last + 1
             if end < n and norm[end].isalnum():
                 continue
             start = end - length
-            prefix = norm[nt.word_start(start):start]
-            if prefix not in m.proclitics:
-                continue
-            kept = tuple(e for e in bucket if not e[3] or prefix in _LAM_PREFIXES)
-            found = tuple(e for e in kept if e[0] in ("alias", "generic"))
+            prefix = ""
+            if start and norm[start - 1].isalnum():
+                p = start - 1
+                while p and norm[p - 1].isalnum() and start - p < _MAX_PREFIX:
+                    p -= 1
+                prefix = norm[p:start]
+                if (p and norm[p - 1].isalnum()) or prefix not in proclitics:
+                    continue
+            found = plain + lam if lam and prefix in _LAM_PREFIXES else plain
             if found:
                 actors.append((start, end, found))
-            for e in kept:
-                if e[0] in ("title", "verb", "kunya"):
-                    triggers.append((start, end, e[0], e[1]))
+            for kind, data in trig:
+                triggers.append((start, end, kind, data))
         return actors, triggers
 
     @staticmethod

@@ -101,7 +101,7 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
         if any(a.cue_start <= m.start() < a.cue_end for a in out):
             continue  # part of "بحسب ما ذكرت"
         denial = any(k == "denied" and rx.match(norm, m.start()) for k, rx in lex.modality)
-        c = after(m.end(), lex.attr_max_gap_after_verb) or before(m.start(), sent_start)
+        c = before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb)
         if c is not None:
             out.append(Attribution(m.start(), m.end(), "verb", c.start, c.end,
                                    _record(view, c.start, c.end, c), c.value, denial))

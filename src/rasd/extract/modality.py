@@ -44,8 +44,6 @@ def classify_modality(norm: str, sentence: tuple[int, int], clause: tuple[int, i
         rx = cues[kind]
         if _cue_in(rx, norm, clause[0], clause[1], trigger) or _cue_in(rx, norm, reach, t0, trigger):
             return kind
-    if norm[t0:t0 + 1] == "س" and norm[t0:t0 + 2] in ("سي", "ست", "سن"):
-        return "expected"
     if attributions:
         if actor_side_ids and any(source_sides(a, norm, lex) & actor_side_ids for a in attributions):
             return "claimed"

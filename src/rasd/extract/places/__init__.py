@@ -1,0 +1,1 @@
+"""Places: the gazetteer (`gazetteer`), its importers (`importers`) and the finder (`finder`)."""

@@ -230,11 +230,21 @@ class PlaceFinder:
         return _longest(out)
 
     # -- context ------------------------------------------------------------------------------
-    def _prev_words(self, norm: str, pos: int, count: int = 2) -> list[tuple[int, str]]:
+    @staticmethod
+    def _prev_words(norm: str, pos: int, count: int = 2) -> list[tuple[int, str]]:
         """Up to `count` words before normalised offset `pos`, nearest first, with their starts."""
-        window_start = max(0, pos - 60)
-        words = [(window_start + m.start(), m.group()) for m in _WORD.finditer(norm, window_start, pos)]
-        return words[::-1][:count]
+        out: list[tuple[int, str]] = []
+        i = pos
+        floor = max(0, pos - 60)
+        while len(out) < count and i > floor:
+            while i > floor and not norm[i - 1].isalnum():
+                i -= 1
+            end = i
+            while i > floor and norm[i - 1].isalnum():
+                i -= 1
+            if end > i:
+                out.append((i, norm[i:end]))
+        return out
 
     def _cue_before(self, norm: str, pos: int) -> _Cue | None:
         cues = self._rules["cues"]
@@ -402,11 +412,13 @@ class PlaceFinder:
 
 def _longest(matches: list[_Match]) -> list[_Match]:
     """Non-overlapping matches, longest first (ties: leftmost), returned in text order."""
+    if not matches:
+        return []
+    taken = bytearray(max(m.end for m in matches) + 1)
     chosen: list[_Match] = []
-    taken: list[tuple[int, int]] = []
     for m in sorted(matches, key=lambda m: (-(m.end - m.token_start), m.start)):
-        if any(m.token_start < e and s < m.end for s, e in taken):
+        if 1 in taken[m.token_start:m.end]:
             continue
         chosen.append(m)
-        taken.append((m.token_start, m.end))
+        taken[m.token_start:m.end] = b"\x01" * (m.end - m.token_start)
     return sorted(chosen, key=lambda m: m.start)
