@@ -65,17 +65,19 @@ def _open_store(db: str, must_exist: bool = False):
 
 
 def _print_counters(report, console: Console) -> None:
-    table = Table(title=f"run {report.run_id}: {report.records} records, {report.documents_written} documents written, "
-                        f"{report.elapsed_s:.1f} s")
-    for col in ("stage", "seen", "kept", "dropped (by reason)", "quarantined (by reason)", "other"):
-        table.add_column(col)
+    """The per-stage count table every run ends with: seen, kept, dropped and quarantined by reason."""
+    table = Table(title=f"run {report.run_id}: {report.records} records, {report.documents_written} new documents, "
+                        f"{report.skipped_done} already done, {report.elapsed_s:.1f} s")
+    for col, justify in (("stage", "left"), ("count", "left"), ("n", "right")):
+        table.add_column(col, justify=justify)
+    order = {"seen": 0, "kept": 1}
     for stage, counts in report.counters.items():
-        dropped = ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in counts.items() if k.startswith("dropped."))
-        quar = ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in counts.items() if k.startswith("quarantined."))
-        other = ", ".join(f"{k}={v}" for k, v in counts.items()
-                          if k not in ("seen", "kept") and not k.startswith(("dropped.", "quarantined.")))
-        table.add_row(stage, str(counts.get("seen", 0)), str(counts.get("kept", 0)), dropped or "-", quar or "-",
-                      other or "-")
+        counts = counts or {"seen": 0}
+        keys = sorted(counts, key=lambda k: (order.get(k, 2 if k.startswith("dropped.") else
+                                                        3 if k.startswith("quarantined.") else 4), k))
+        for i, k in enumerate(keys):
+            table.add_row(stage if i == 0 else "", k, str(counts[k]))
+        table.add_section()
     console.print(table)
     if report.quarantined:
         console.print("quarantined: " + ", ".join(f"{k}={v}" for k, v in sorted(report.quarantined.items()))
@@ -255,11 +257,11 @@ def quarantine_list(
             typer.echo(json.dumps(r, ensure_ascii=False, default=str))
         return
     table = Table(title=f"{len(rows)} quarantined")
-    for col in ("id", "path", "record", "stage", "reason", "detail"):
-        table.add_column(col)
+    for col in ("id", "path", "record", "stage", "reason", "detail", "raw_sha256"):
+        table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(str(r.get("id")), str(r.get("path")), str(r.get("record") or ""), str(r.get("stage")),
-                      str(r.get("reason")), str(r.get("detail"))[:120])
+                      str(r.get("reason")), str(r.get("detail"))[:160], str(r.get("raw_sha256") or "")[:12])
     Console().print(table)
 
 
@@ -287,12 +289,15 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
     table = Table(title=f"store {db}")
     table.add_column("what")
     table.add_column("count")
-    for k, v in s.items():
-        if isinstance(v, dict):
-            for kk, vv in v.items():
-                table.add_row(f"{k}.{kk}", str(vv))
+    def rows(prefix: str, value):
+        if isinstance(value, dict):
+            for kk, vv in value.items():
+                yield from rows(f"{prefix}.{kk}" if prefix else str(kk), vv)
         else:
-            table.add_row(k, str(v))
+            yield prefix, str(value)
+
+    for k, v in rows("", s):
+        table.add_row(k, v)
     console.print(table)
 
 

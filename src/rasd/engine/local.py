@@ -151,7 +151,7 @@ class LocalEngine:
     def _quarantine(self, raw: RawInput, q: Quarantined, run_id: str, report: RunReport) -> None:
         self.store.put_quarantine(raw, q, run_id)
         report.quarantined[q.reason] += 1
-        if q.stage not in ("read",):
+        if q.stage not in ("read", "ingest"):
             self.store_counters.quarantined(q.reason)
         self._tick(report)
 

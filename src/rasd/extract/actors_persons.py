@@ -10,6 +10,9 @@ from typing import Mapping
 
 from rasd.extract.actors_text import QUOTES, NormText, Token, norm_word
 
+#: Definite article alone or behind a proclitic; such a word never opens a name.
+_DEFINITE = ("ال", "وال", "بال", "فال", "كال", "لل", "ولل", "فلل")
+
 #: Most construct/adjective tokens skipped between a title and the name ("وزير الخارجية الروسي"):
 #: the longest title phrases we wrote in tests ("رئيس هيئة الأركان العامة للجيش") have five.
 MAX_COMPLEMENT_TOKENS = 6
@@ -26,6 +29,7 @@ class PersonRules:
     stopwords: frozenset[str]
     not_person: frozenset[str]
     complement_nouns: frozenset[str]
+    first_names: frozenset[str]
     complement_preps: frozenset[str] = field(default_factory=lambda: frozenset({"في", "باسم", "لدي", "ب", "لشوون"}))
 
     @classmethod
@@ -44,7 +48,15 @@ class PersonRules:
             stopwords=frozenset(norm_word(w) for w in raw["name_stopwords"]) | verbs,
             not_person=frozenset(norm_word(w) for w in raw["not_person"]),
             complement_nouns=frozenset(norm_word(w) for w in raw["complement_nouns"]),
+            first_names=frozenset(norm_word(w) for w in raw["first_names"]),
         )
+
+    def can_start_name(self, word: str) -> bool:
+        """False for words that cannot open a name: definite (also behind a clitic: والمغتربين، للرئيس)
+        or a present-tense verb (يدعو، تؤكد) that is not a known given name."""
+        if word.startswith(_DEFINITE):
+            return False
+        return not (word[0] in "يت" and len(word) > 3 and word not in self.first_names)
 
     def is_stop(self, word: str) -> bool:
         """True when `word` cannot be part of a name (function word, verb, title; also with a و/ف clitic)."""
@@ -85,7 +97,7 @@ def scan_name(nt: NormText, pos: int, rules: PersonRules, kb_starts: Mapping[int
         word = tok.text
         if rules.is_stop(word) or tok.start in kb_starts or len(word) < 2:
             break
-        if units == 0 and word.startswith("ال"):
+        if units == 0 and not rules.can_start_name(word):
             return None
         unit_end = tok.end
         if word in rules.joiners:
@@ -150,6 +162,9 @@ def find_title_person(nt: NormText, title_start: int, title_end: int, category: 
     found = scan_name(nt, pos, rules, kb_spans, min_units=1, max_units=max_units)
     if found is None:
         return None
+    words = nt.norm[found[0]:found[1]].split()
+    if category == "complement" and len(words) < 2 and words[0] not in rules.first_names:
+        return None
     if (norm_word(nt.norm[found[0]:found[1]]) in rules.not_person
             or norm_word(nt.norm[title_start:found[1]]) in rules.not_person):
         return None
@@ -176,6 +191,9 @@ def find_speech_person(nt: NormText, verb_end: int, rules: PersonRules,
     """A name of two or more units right after a reporting verb (قال فلان الفلاني), or None."""
     found = scan_name(nt, verb_end, rules, kb_spans, min_units=2, max_units=max_units)
     if found is None or norm_word(nt.norm[found[0]:found[1]]) in rules.not_person:
+        return None
+    first = nt.norm[found[0]:found[1]].split()[0]
+    if first not in rules.first_names and first not in rules.joiners:
         return None
     return FoundPerson(found[0], found[1], None, "pattern:speech_verb")
 

@@ -98,13 +98,33 @@ class TextView:
         return self.raw_start(j - 1) + 1 if j > 0 else 0
 
 
+@lru_cache(maxsize=1)
+def _fast_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
+    """The tables of rasd.clean.normalize as (deletion class, 1:1 replacements)."""
+    data = json.loads(resources.files("rasd.data").joinpath("normalize.json").read_text("utf-8"))
+    pairs = tuple((chr(int(a, 16)), chr(int(b, 16))) for name, mapping in data["map"].items()
+                  if name in DEFAULT_GROUPS for a, b in mapping.items())
+    return _deleted_chars(), pairs
+
+
+def normalize_fast(text: str) -> str:
+    """Same result as `normalize_arabic(text)` with the default groups, about 5x faster on news
+    pages: one regex deletion pass, then `str.replace` only for characters present."""
+    deleted, pairs = _fast_tables()
+    out = deleted.sub("", text)
+    for a, b in pairs:
+        if a in out:
+            out = out.replace(a, b)
+    return out
+
+
 def make_view(text: str) -> TextView:
-    """Normalise `text` (rasd.clean.normalize) and keep what maps offsets back.
+    """Normalise `text` (the tables of rasd.clean.normalize) and keep what maps offsets back.
 
     Normalisation only deletes characters or maps them 1:1, so the map is built from the
-    deleted positions alone; a text with nothing deleted costs one `str.translate`.
+    deleted positions alone; a text with nothing deleted needs no map.
     """
-    norm = normalize_arabic(text)
+    norm = normalize_fast(text)
     if len(norm) == len(text):
         return TextView(text, norm)
     deleted = [m.start() for m in _deleted_chars().finditer(text)]
@@ -167,6 +187,7 @@ class _Lexicon:
     operations: dict[str, tuple[dt.date, str]]    # normalised name -> (start, display name)
     regex: re.Pattern[str]
     future: re.Pattern[str]
+    heads: re.Pattern[str]
 
 
 def _ordinal_words(data: dict[str, Any]) -> dict[str, int]:
@@ -215,9 +236,14 @@ def _lexicon() -> _Lexicon:
         for name in op["names"]:
             operations[re.sub(r"\s+", " ", _n(name))] = (start, op["names"][0])
     regex = _build_regex(data, ordinals, ops)
+    head_words = [w for k in ("months", "weekdays", "hijri_months", "relative_days") for ws in data[k].values() for w in ws]
+    head_words += [w for f in data["duration_units"].values() for ws in f.values() for w in ws]
+    head_words += ["الأمس", "غد", "الشهر", "الأسبوع", "العام", "السنة", "الأسابيع", "الأشهر", "الشهور",
+                   "الأيام", "الأعوام", "السنوات"]
+    heads = re.compile(r"\d|" + _alt(head_words))
     future = re.compile(_alt(data["future_markers"]) + r"|(?<!\w)س[يتن]\w\w")
     return _Lexicon(months, frozenset(_n(w) for w in data["ambiguous_months"]), weekdays, ordinals,
-                    pods, rel_days, direction, units, small, hijri, operations, regex, future)
+                    pods, rel_days, direction, units, small, hijri, operations, regex, future, heads)
 
 
 def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[str, Any]]) -> re.Pattern[str]:
@@ -610,6 +636,47 @@ def _h_ago(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
     return m.start(), _value(f"{a.year + sign * count:04d}", "year", "relative", "relative")
 
 
+#: Words before a head word a match may start at ("الجمعة الحادي والعشرين من شهر كانون الأول").
+MAX_PREFIX_WORDS = 5
+#: Characters looked back for those words; five Arabic words rarely pass 60 characters.
+PREFIX_CHARS = 60
+_WORD = re.compile(r"\S+")
+
+
+def _matches(norm: str, lex: _Lexicon) -> list[re.Match[str]]:
+    """Non-overlapping matches of the master pattern, tried only near head words.
+
+    Every alternative contains a mandatory head (a digit, a month, a weekday, a relative word,
+    a period or a duration unit) and starts at most a few words before it, so the pattern is
+    tried at those word starts (earliest first) instead of at every character.
+    """
+    out: list[re.Match[str]] = []
+    last_end = 0
+    regex = lex.regex
+    for h in lex.heads.finditer(norm):
+        hs = h.start()
+        if hs < last_end or (hs and norm[hs - 1].isdigit()):
+            continue
+        lo = max(last_end, hs - PREFIX_CHARS)
+        cands = [w.start() for w in _WORD.finditer(norm, lo, hs)][-MAX_PREFIX_WORDS:]
+        if lo > 0 and cands and cands[0] == lo and not norm[lo - 1].isspace():
+            cands = cands[1:]
+        cands.append(hs)
+        for c in cands:
+            starts = (c, c + 1) if norm[c] in "وفبل" else (c,)
+            m = None
+            for st in starts:
+                m = regex.match(norm, st)
+                if m is not None and m.end() > hs and _left_ok(norm, st):
+                    break
+                m = None
+            if m is not None:
+                out.append(m)
+                last_end = m.end()
+                break
+    return out
+
+
 _HANDLERS = {
     "k_iso": _h_iso, "k_dmy": _h_dmy, "k_hijri": _h_hijri, "k_dm": _h_dm, "k_opday": _h_opday,
     "k_my": _h_my, "k_mord": _h_mord, "k_yrange": _h_yrange, "k_year": _h_year, "k_rday": _h_rday,
@@ -630,9 +697,7 @@ def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = 
     view = make_view(text)
     ctx = _Ctx(view.norm, anchor, options, lex)
     spans: list[Span] = []
-    for m in lex.regex.finditer(view.norm):
-        if not _left_ok(view.norm, m.start()):
-            continue
+    for m in _matches(view.norm, lex):
         got = _HANDLERS[m.lastgroup](m, ctx)
         if got is None:
             continue
@@ -666,9 +731,7 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     def raw(m: re.Match[str]) -> str:
         return text[view.raw_start(m.start()):view.raw_end(m.end())].strip()
 
-    for m in lex.regex.finditer(view.norm):
-        if not _left_ok(view.norm, m.start()):
-            continue
+    for m in _matches(view.norm, lex):
         kind = m.lastgroup
         if kind == "k_dm" and m["dm_y"] and m["dm_rd"]:
             got = _h_dm(m, ctx)

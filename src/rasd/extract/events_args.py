@@ -106,6 +106,12 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     """The place(s) of the event: one per listed place, most specific scope first."""
     allow_country = trig.type in COUNTRY_LEVEL_TYPES
     cand = [p for p in places if _in(p, sent.start, sent.end) and (allow_country or not is_country(p))]
+    for a in anaphors:  # "the city" stands where it is written, as the city it points back to
+        if _in(a, sent.start, sent.end):
+            res = tracker.resolve(a.start)
+            if res is not None:
+                cand.append(_anaphor_span(a, res))
+    cand.sort(key=lambda p: p.start)
     if trig.type in DEPARTURE_TYPES:
         cand = [p for p in cand if p.start <= trig.start
                 or not lex.destination_before.search(norm, max(0, p.start - DEST_WINDOW), p.start)]
@@ -123,18 +129,10 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     before = [p for p in in_clause if p.end <= trig.start]
     if before:
         return [before[-1]]
-    ana = [a for a in anaphors if _in(a, *clause)]
-    if ana:
-        res = tracker.resolve(ana[0].start)
-        return [_anaphor_span(ana[0], res)] if res is not None else []
     free = [p for p in cand if sent.clause_of(p.start) not in owned]
     if free:
         near = min(free, key=lambda p: abs(p.start - trig.start))
         return _extend_list(norm, near, cand, sent.end, lex)
-    ana = [a for a in anaphors if _in(a, sent.start, sent.end) and sent.clause_of(a.start) not in owned]
-    if ana:
-        res = tracker.resolve(ana[0].start)
-        return [_anaphor_span(ana[0], res)] if res is not None else []
     return []
 
 

@@ -164,6 +164,14 @@ def iter_input_files(paths: Iterable[str]) -> Iterator[str]:
             yield path
 
 
+#: Files skipped when walking a folder (a file named on the command line is always read): code,
+#: docs and manifests that sit beside pages in a corpus folder (examples/ holds MANIFEST.json and
+#: make_bad.py) and would otherwise be quarantined as malformed pages.
+SKIP_IN_FOLDERS = re.compile(
+    r"(^(MANIFEST|README|LICEN[CS]E|SOURCE)(\.[^.]*)?$)|(\.(py|pyc|md|ya?ml|toml|sh|cfg|ini|lock)$)", re.IGNORECASE
+)
+
+
 def _walk(folder: str, seen: set[str]) -> Iterator[str]:
     real = os.path.realpath(folder)
     if real in seen:  # a symlink loop
@@ -171,7 +179,8 @@ def _walk(folder: str, seen: set[str]) -> Iterator[str]:
     seen.add(real)
     try:
         with os.scandir(folder) as it:
-            entries = sorted((e.name, e.is_dir()) for e in it if not e.name.startswith("."))
+            entries = sorted((e.name, e.is_dir()) for e in it
+                             if not e.name.startswith(".") and (e.is_dir() or not SKIP_IN_FOLDERS.search(e.name)))
     except OSError:
         yield folder
         return
