@@ -19,7 +19,7 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 MANIFEST_PATH = EXAMPLES / "MANIFEST.json"
 # Files in examples/ that are tooling or documentation, not inputs.
-NOT_INPUTS = {"MANIFEST.json", "make_bad.py", "README.md"}
+NOT_INPUTS = {"MANIFEST.json", "make_bad.py", "README.md", ".gitattributes"}
 
 MIN_PAGES = 20
 # Every kind of noise the demo must show, each on at least this many pages.
@@ -42,9 +42,10 @@ EVENT_TYPES = {
 MODALITIES = {"asserted", "reported", "claimed", "alleged", "denied", "expected", "hedged"}
 # The brief asks for pages of 150-700 words; feed records are exempt (they are shorter items).
 MIN_WORDS, MAX_WORDS = 150, 700
-# Word 3-shingle Jaccard above which two pages count as the same story lightly edited;
-# 07/08 measure about 0.8, unrelated pages stay under 0.05.
-NEAR_DUP_MIN_JACCARD = 0.5
+# Word 3-shingle containment (shared / smaller set) above which two raw pages count as the same
+# story lightly edited. Measured on these pages: 07/08 = 0.76 (their own page furniture included),
+# the most similar unrelated pair = 0.07.
+NEAR_DUP_MIN_CONTAINMENT = 0.6
 TWEET_SIGNATURE = re.compile(
     r"pic\.twitter\.com/\w+ — [^()\n]+ \(@\w+\) [A-Z][a-z]+ \d{1,2}, \d{4}"
 )
@@ -199,6 +200,11 @@ def test_exact_duplicates_are_byte_identical():
         assert (EXAMPLES / page["file"]).read_bytes() == (EXAMPLES / page["duplicate_of"]).read_bytes()
 
 
+def _containment(a: str, b: str) -> float:
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
 def test_near_duplicates_overlap_but_differ():
     by_file = {p["file"]: p for p in PAGES if p["format"] != "jsonl"}
     pairs = [(p, by_file[p["near_duplicate_of"]]) for p in by_file.values() if p["near_duplicate_of"]]
@@ -207,11 +213,26 @@ def test_near_duplicates_overlap_but_differ():
         assert b["near_duplicate_of"] == a["file"]
         ra, rb = raw_text(a), raw_text(b)
         assert ra != rb and a["title"] != b["title"]
-        sa, sb = _shingles(ra), _shingles(rb)
-        assert len(sa & sb) / len(sa | sb) >= NEAR_DUP_MIN_JACCARD
-    unrelated = _shingles(raw_text(by_file["01_hama_capture.txt"]))
-    other = _shingles(raw_text(by_file["07_tal_rifaat_wire.txt"]))
-    assert len(unrelated & other) / len(unrelated | other) < NEAR_DUP_MIN_JACCARD
+        assert _containment(ra, rb) >= NEAR_DUP_MIN_CONTAINMENT
+
+
+def test_unrelated_pages_are_not_near_duplicates():
+    related = {
+        frozenset((p["file"], p[key]))
+        for p in PAGES
+        for key in ("duplicate_of", "near_duplicate_of")
+        if p[key]
+    }
+    files = sorted({p["file"] for p in PAGES if p["format"] != "jsonl"})
+    texts = {f: raw_text(next(p for p in PAGES if p["file"] == f)) for f in files}
+    too_close = [
+        (a, b)
+        for i, a in enumerate(files)
+        for b in files[i + 1 :]
+        if frozenset((a, b)) not in related
+        and _containment(texts[a], texts[b]) >= NEAR_DUP_MIN_CONTAINMENT
+    ]
+    assert too_close == []
 
 
 def test_conflicting_reports_point_at_each_other():

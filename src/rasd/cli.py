@@ -266,9 +266,16 @@ def quarantine_list(
 
 
 @quarantine_app.command("raw")
-def quarantine_raw(sha256: str = typer.Argument(..., help="raw_sha256 of the quarantined input"), db: str = _DB) -> None:
+def quarantine_raw(sha256: str = typer.Argument(..., help="raw_sha256 (or a unique prefix) of the quarantined input"),
+                   db: str = _DB) -> None:
     """Write a quarantined input's raw bytes to stdout (nothing is lost)."""
     store = _open_store(db, must_exist=True)
+    if len(sha256) < 64:  # a prefix as shown by `quarantine list`
+        full = {r["raw_sha256"] for r in store.list_quarantine() if (r.get("raw_sha256") or "").startswith(sha256)}
+        if len(full) != 1:
+            store.close()
+            raise CliError(f"{len(full)} quarantined inputs match prefix {sha256!r}; give more characters")
+        sha256 = full.pop()
     data = store.get_raw(sha256)
     store.close()
     if data is None:
@@ -339,15 +346,15 @@ def gazetteer_import(
     fmt: str = typer.Option("auto", "--format", help="geonames | opensyria | auto"),
     out: str = typer.Option("gazetteer.json", "--out", "-o", help="Where to write the imported places."),
 ) -> None:
-    """Import places from a fuller source into a gazetteer file that `--config [extract]` can layer on."""
-    from rasd.extract.gazetteer import Gazetteer, import_geonames, import_opensyria
+    """Import places from a GeoNames dump or OpenSyria JSON into a gazetteer file layered on the default one."""
+    from rasd.extract.gazetteer import import_geonames, import_opensyria, save_places
 
     p = Path(source)
     if not p.exists():
         raise CliError(f"not found: {source}")
     kind = fmt if fmt != "auto" else ("opensyria" if p.is_dir() else "geonames")
     places = import_opensyria(str(p)) if kind == "opensyria" else import_geonames(str(p))
-    Path(out).write_text(json.dumps(Gazetteer(places).to_records(), ensure_ascii=False), "utf-8")
+    save_places(places, out)
     err.print(f"{len(places)} places from {kind} written to {out}")
 
 

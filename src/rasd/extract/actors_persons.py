@@ -62,7 +62,7 @@ class PersonRules:
         """True when `word` cannot be part of a name (function word, verb, title; also with a و/ف clitic)."""
         if word in self.stopwords or word in self.title_words:
             return True
-        if len(word) > 2 and word[0] in "وف":
+        if len(word) > 2 and word[0] in "وفبلك":
             rest = word[1:]
             return rest in self.stopwords or rest in self.title_words
         return False
@@ -165,10 +165,15 @@ def find_title_person(nt: NormText, title_start: int, title_end: int, category: 
     words = nt.norm[found[0]:found[1]].split()
     if category == "complement" and len(words) < 2 and words[0] not in rules.first_names:
         return None
-    if (norm_word(nt.norm[found[0]:found[1]]) in rules.not_person
-            or norm_word(nt.norm[title_start:found[1]]) in rules.not_person):
+    if _is_not_person(norm_word(nt.norm[found[0]:found[1]]), rules) or _is_not_person(
+            norm_word(nt.norm[title_start:found[1]]), rules):
         return None
     return FoundPerson(found[0], found[1], (title_start, phrase_end), "pattern:title", affiliated=tuple(inside))
+
+
+def _is_not_person(phrase: str, rules: PersonRules) -> bool:
+    words = phrase.split()
+    return any(" ".join(words[:n]) in rules.not_person for n in range(1, len(words) + 1))
 
 
 def _title_at(nt: NormText, tok: Token, rules: PersonRules) -> bool:
@@ -190,7 +195,7 @@ def find_speech_person(nt: NormText, verb_end: int, rules: PersonRules,
                        kb_spans: Mapping[int, tuple[int, str]], max_units: int) -> FoundPerson | None:
     """A name of two or more units right after a reporting verb (قال فلان الفلاني), or None."""
     found = scan_name(nt, verb_end, rules, kb_spans, min_units=2, max_units=max_units)
-    if found is None or norm_word(nt.norm[found[0]:found[1]]) in rules.not_person:
+    if found is None or _is_not_person(norm_word(nt.norm[found[0]:found[1]]), rules):
         return None
     first = nt.norm[found[0]:found[1]].split()[0]
     if first not in rules.first_names and first not in rules.joiners:
@@ -218,7 +223,7 @@ def find_kunya(nt: NormText, start: int, end: int, rules: PersonRules,
                  and nisba.text.endswith("ي") and not rules.is_stop(nisba.text) and nisba.start not in kb_spans)
     if has_nisba:
         name_end = nisba.end
-    if norm_word(nt.norm[start:first.end]) in rules.not_person or norm_word(nt.norm[start:name_end]) in rules.not_person:
+    if _is_not_person(norm_word(nt.norm[start:name_end]), rules):
         return None
     before = nt.norm[:start].rstrip(" " + QUOTES)
     if before.endswith("("):

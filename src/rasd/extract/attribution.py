@@ -41,7 +41,8 @@ class Attribution:
     source_end: int
     record: dict = field(default_factory=dict)   # {text, name, source_id}
     value: Any = None          # the knowledge-base value of the source span, when one matched
-    denial: bool = False
+    denial: bool = False       # the cue denies (نفت): its source is the denier, not an actor
+    accusation: bool = False   # the cue accuses (اتهم): its source is the accuser, not an actor
 
 
 def _free_source(norm: str, start: int, end: int, lex: EventLexicon) -> tuple[int, int] | None:
@@ -101,15 +102,16 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
         if any(a.cue_start <= m.start() < a.cue_end for a in out):
             continue  # part of "بحسب ما ذكرت"
         denial = any(k == "denied" and rx.match(norm, m.start()) for k, rx in lex.modality)
+        accusation = any(k == "alleged" and rx.match(norm, m.start()) for k, rx in lex.modality)
         c = before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb)
         if c is not None:
             out.append(Attribution(m.start(), m.end(), "verb", c.start, c.end,
-                                   _record(view, c.start, c.end, c), c.value, denial))
+                                   _record(view, c.start, c.end, c), c.value, denial, accusation))
             continue
         free = _free_source(norm, m.end(), sent_end, lex)
         if free:
             out.append(Attribution(m.start(), m.end(), "verb", *free, _record(view, *free, None),
-                                   None, denial))
+                                   None, denial, accusation))
     out.sort(key=lambda a: a.cue_start)
     return out
 

@@ -321,8 +321,9 @@ class _DocEvents:
                   atts: list[Attribution], rt: dict | None, is_enum: bool) -> list[_Mention]:
         lex, norm, opt = self.lex, self.view.norm, self.ex.options
         places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
-        source_ranges = {(a.source_start, a.source_end) for a in atts}
-        actors = [a for a in self.actors if (a.start, a.end) not in source_ranges or a.label == "ACTOR"]
+        # an accuser or a denier is the source, not a party to the event it speaks of
+        not_actors = {(a.source_start, a.source_end) for a in atts if a.denial or a.accusation}
+        actors = [a for a in self.actors if (a.start, a.end) not in not_actors]
         acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
         if opt.require_argument and not places and not acts:
             return []

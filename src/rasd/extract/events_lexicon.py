@@ -132,6 +132,6 @@ def load_event_lexicon() -> EventLexicon:
         attr_max_free_words=int(attr["max_free_words"]),
         attr_max_gap_after_verb=int(attr["max_gap_after_verb"]),
         party_media=tuple((frozenset(v["ids"]), _word(v["pattern"])) for v in attr["party_media"].values()),
-        modality=tuple((k, _word(v)) for k, v in cues["modality"].items()),
+        modality=tuple((k, _word(rf"[وف]?(?:{v})")) for k, v in cues["modality"].items()),
         mapping=mapping,
     )

@@ -62,6 +62,8 @@ class _Lex:
     person_units: frozenset[str]
     designators: frozenset[str]
     months: frozenset[str]
+    starters: frozenset[str]
+    verbs_by_last: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
 
 def _n(w: str) -> str:
@@ -108,20 +110,45 @@ def _lexicon() -> _Lex:
                 tuple(_toks(w) for w in d["vague_none"]), tuple(qb), tuple(qa), nouns,
                 max(len(k) for k in nouns), duals, frozenset(_n(w) for w in d["noun_modifiers"]),
                 verbs, frozenset(d["person_units"]), frozenset(_n(w) for w in d["designators"]),
-                frozenset(months))
+                frozenset(months), _starters(numbers, vague, duals, d["vague_none"]), _by_last(verbs))
+
+
+def _starters(*tables: Any) -> frozenset[str]:
+    """Tokens a quantity can begin with, bare and with one clitic (وعشرات، بخمسة)."""
+    words = {w for t in tables[:3] for w in t} | {_toks(p)[0] for p in tables[3]}
+    return frozenset(words | {c + w for w in words for c in _CLITICS})
+
+
+def _by_last(verbs: dict[tuple[str, ...], str]) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, unit in verbs.items():
+        for key in (words[-1],) + (tuple(c + words[-1] for c in _CLITICS) if len(words) == 1 else ()):
+            out.setdefault(key, []).append((words, unit))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 class _Scan:
     """Tokens of one normalised text and the parsing steps over them."""
 
-    __slots__ = ("norm", "toks", "starts", "ends", "lex")
+    __slots__ = ("norm", "toks", "_starts", "lex")
 
     def __init__(self, norm: str, lex: _Lex):
         self.norm, self.lex = norm, lex
-        found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm)]
-        self.starts = [f[0] for f in found]
-        self.ends = [f[1] for f in found]
-        self.toks = [f[2] for f in found]
+        self.toks = _TOKEN.findall(norm)
+        self._starts: list[int] = []
+
+    def start(self, i: int) -> int:
+        """Offset of token i in `norm`, found on demand (most tokens are never asked for)."""
+        st = self._starts
+        while len(st) <= i:
+            k = len(st)
+            prev = st[-1] + len(self.toks[k - 1]) if st else 0
+            st.append(self.norm.find(self.toks[k], prev))
+        return st[i]
+
+    def end(self, i: int) -> int:
+        """Exclusive end offset of token i."""
+        return self.start(i) + len(self.toks[i])
 
     def word(self, i: int, table: Any) -> str | None:
         """Token i if it is in `table`, also after stripping one clitic (وعشرات، بخمسة)."""
@@ -237,12 +264,15 @@ class _Scan:
         return None
 
     def verb_before(self, i: int) -> str | None:
+        """Unit named by a verb in the few tokens before i ("قتل 5", "إطلاق سراح 20")."""
+        by_last = self.lex.verbs_by_last
         for back in range(1, VERB_WINDOW_TOKENS + 1):
-            for words, unit in self.lex.verbs.items():
-                k = len(words)
-                if i - back - k + 1 < 0:
-                    continue
-                got = tuple(self.toks[i - back - k + 1:i - back + 1])
+            k = i - back
+            if k < 0:
+                return None
+            for words, unit in by_last.get(self.toks[k], ()):
+                n = len(words)
+                got = tuple(self.toks[k - n + 1:k + 1])
                 if got == words or (got and got[0][:1] in _CLITICS and (got[0][1:],) + got[1:] == words):
                     return unit
         return None
@@ -261,7 +291,7 @@ def _is_label_or_date(s: _Scan, i: int, j: int, value: float, is_digits: bool, h
         tok = s.toks[i]
         if len(tok) == 4 and tok.isdigit() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
             return True
-        if norm[max(0, s.starts[i] - 2):s.starts[i]] == "ال":
+        if norm[max(0, s.start(i) - 2):s.start(i)] == "ال":
             return True          # "الـ17": an ordinal or a day
     return False
 
@@ -285,14 +315,19 @@ def find_quantities(text: str, options: QuantityOptions = QuantityOptions()) -> 
     blocked = [(m.start(), m.end()) for m in _DATE_LIKE.finditer(view.norm)]
     spans: list[Span] = []
     n = len(s.toks)
+    starters = lex.starters
     i = 0
     while i < n:
+        tok = s.toks[i]
+        if not (tok[0].isdigit() or tok in starters):
+            i += 1
+            continue
         got = _parse_at(s, i, options, blocked)
         if got is None:
             i += 1
             continue
         start_tok, end_tok, value = got
-        rs, re_ = view.raw_start(s.starts[start_tok]), view.raw_end(s.ends[end_tok - 1])
+        rs, re_ = view.raw_start(s.start(start_tok)), view.raw_end(s.end(end_tok - 1))
         value["text"] = text[rs:re_]
         spans.append(Span(rs, re_, LABEL, value, PRODUCED_BY))
         i = end_tok
@@ -305,7 +340,7 @@ def _parse_at(s: _Scan, i: int, opt: QuantityOptions, blocked: list[tuple[int, i
     vague = False
     j = i
     if tok[0].isdigit() or s.word(i, lex.numbers):
-        if tok[0].isdigit() and any(a <= s.starts[i] < b for a, b in blocked):
+        if tok[0].isdigit() and any(a <= s.start(i) < b for a, b in blocked):
             return None
         num = s.number(i)
         if num is None:

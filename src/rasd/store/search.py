@@ -1,0 +1,265 @@
+"""Arabic-aware full-text search over the stored documents (SQLite FTS5).
+
+Each document's title and cleaned text are indexed as a normalised and stemmed copy:
+every word goes through `normalize_arabic` (hamza forms, diacritics, tatweel, ta marbuta…),
+lower case, then the Snowball Arabic stemmer (PyStemmer), so `أعلن` finds `اعلن`, `المعارضة`
+finds `معارضة` and `حِمْص` finds `حمص`. Queries go through the same function. Users never see
+the stemmed copy: snippets are cut from the ORIGINAL text, and the words to highlight are found
+again by stemming the original words (`highlight_terms`).
+
+The index lives in the store's own database in two tables this module creates
+(`search_docs` and the FTS5 table `search_fts`); `update_search_index` indexes the documents
+not yet indexed (or whose text or title changed) and drops those that are gone.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from rasd.clean.normalize import normalize_arabic
+
+#: Words are runs of letters, digits and combining marks (so a diacritised word stays one word).
+_WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+", re.UNICODE)
+
+#: Leading conjunctions و/ف glue onto a word (والمعارضة); the Snowball stemmer keeps them, so a
+#: word that starts with one and is at least this long is also indexed without it. 5 letters
+#: keeps short words that merely start with و (وزير is 4: stemmed whole, never split).
+CONJUNCTION_MIN_LEN = 5
+
+#: Characters of context on each side of the first highlighted word in a snippet; about one
+#: sentence of a news article (20-30 words) in all.
+SNIPPET_CONTEXT = 90
+
+#: Rows indexed per transaction: one commit per batch keeps an update of 10,000 documents at a
+#: few seconds without holding the write lock for the whole run.
+INDEX_BATCH = 500
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS search_docs (
+        rowid INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL UNIQUE,
+        fingerprint TEXT
+    )""",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+        title, body, tokenize = "unicode61 remove_diacritics 0"
+    )""",
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    try:
+        import Stemmer
+    except ImportError as exc:  # a declared dependency; the message names the fix
+        raise ImportError("search needs PyStemmer: pip install PyStemmer") from exc
+    return Stemmer.Stemmer("arabic")
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> tuple[str, ...]:
+    """The search keys of one word: its normalised stem, plus the stem without a leading و/ف."""
+    norm = normalize_arabic(word).lower()
+    if not norm:
+        return ()
+    stem = _stemmer().stemWord(norm)
+    if len(norm) >= CONJUNCTION_MIN_LEN and norm[0] in "وف":
+        other = _stemmer().stemWord(norm[1:])
+        if other != stem:
+            return (stem, other)
+    return (stem,)
+
+
+def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) for every word of `text`, offsets into `text` itself."""
+    for m in _WORD.finditer(text):
+        word = m.group(0).strip("_\u0640")
+        if word:
+            yield m.start(), m.end(), m.group(0)
+
+
+def index_text(text: str | None) -> str:
+    """The normalised, stemmed copy of `text` that goes into the FTS table (keys joined by spaces)."""
+    if not text:
+        return ""
+    return " ".join(k for _s, _e, w in iter_words(text) for k in word_keys(w))
+
+
+def query_keys(query: str) -> list[str]:
+    """The search keys of a user query (first key of each word, duplicates dropped, order kept)."""
+    out: list[str] = []
+    for _s, _e, w in iter_words(query):
+        keys = word_keys(w)
+        if keys and keys[0] not in out:
+            out.append(keys[0])
+    return out
+
+
+def fts_query(keys: Iterable[str]) -> str:
+    """An FTS5 MATCH expression requiring every key (each quoted, so no FTS syntax leaks in)."""
+    return " AND ".join('"' + k.replace('"', '""') + '"' for k in keys)
+
+
+def highlight_terms(text: str, keys: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) in the ORIGINAL `text` of every word whose search keys meet `keys`."""
+    wanted = set(keys)
+    if not wanted or not text:
+        return []
+    return [(s, e) for s, e, w in iter_words(text) if wanted.intersection(word_keys(w))]
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A piece of the original text around the hits; `hits` are offsets into `text`."""
+
+    text: str
+    hits: tuple[tuple[int, int], ...]
+    start: int                    # where `text` starts in the document's text
+
+    def segments(self) -> list[dict]:
+        """The snippet as consecutive pieces `{text, hit}` (what templates and clients render)."""
+        out: list[dict] = []
+        pos = 0
+        for s, e in self.hits:
+            if s > pos:
+                out.append({"text": self.text[pos:s], "hit": False})
+            out.append({"text": self.text[s:e], "hit": True})
+            pos = e
+        if pos < len(self.text):
+            out.append({"text": self.text[pos:], "hit": False})
+        return out
+
+
+def make_snippet(text: str, keys: Iterable[str], context: int = SNIPPET_CONTEXT) -> Snippet | None:
+    """The window of `text` around its densest cluster of hits, or None when no word matches."""
+    hits = highlight_terms(text, keys)
+    if not hits:
+        return None
+    # the window that holds the most hits, starting at a hit
+    best_i, best_n = 0, 0
+    for i, (s, _e) in enumerate(hits):
+        n = sum(1 for s2, _ in hits[i:] if s2 - s <= 2 * context)
+        if n > best_n:
+            best_i, best_n = i, n
+    first = hits[best_i][0]
+    start = max(0, first - context)
+    end = min(len(text), first + 2 * context)
+    # do not cut words in half
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    inside = tuple((s - start, e - start) for s, e in hits if s >= start and e <= end)
+    return Snippet(text=text[start:end], hits=inside, start=start)
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+def _fingerprint(title: str | None, content_hash: str | None, text: str) -> str:
+    """What decides that a document must be indexed again: its title and its text."""
+    from rasd.document import sha256_hex
+
+    return sha256_hex((title or "") + "\x00" + (content_hash or text))[:32]
+
+
+def _sqlite_path(engine_or_store: Any) -> str:
+    """The SQLite file behind a path, an SQLAlchemy engine or a store holding one."""
+    if isinstance(engine_or_store, (str, os.PathLike)):
+        return os.fspath(engine_or_store)
+    engine = engine_or_store
+    for attr in ("engine", "_engine"):
+        if hasattr(engine, attr):
+            engine = getattr(engine, attr)
+            break
+    url = getattr(engine, "url", None)
+    if url is None or getattr(url, "get_backend_name", lambda: "")() != "sqlite":
+        raise TypeError(f"search needs an SQLite store; got {engine_or_store!r}")
+    if not url.database or url.database == ":memory:":
+        raise TypeError("search needs a file store (an in-memory store has no second connection)")
+    return url.database
+
+
+def ensure_search_tables(conn: sqlite3.Connection) -> None:
+    """Create the search tables when missing (idempotent)."""
+    for stmt in _SCHEMA:
+        conn.execute(stmt)
+
+
+def has_search_index(conn: sqlite3.Connection) -> bool:
+    """True when the database holds the search tables."""
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'").fetchone()
+    return row is not None
+
+
+def update_search_index(engine_or_store: Any) -> dict:
+    """Index the documents not yet indexed (or changed since), drop those gone; return counts.
+
+    Accepts a store (`SqliteStore`), an SQLAlchemy engine or the SQLite file's path. Safe to
+    call after every run, and while a server reads the same file (WAL).
+    """
+    path = _sqlite_path(engine_or_store)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=30000")
+        ensure_search_tables(conn)
+        current = {r[0]: r[1] for r in conn.execute("SELECT doc_id, fingerprint FROM search_docs")}
+        todo: list[str] = []
+        seen: set[str] = set()
+        for doc_id, title, content_hash, text in conn.execute(
+                "SELECT id, title, content_hash, CASE WHEN content_hash IS NULL THEN text END FROM documents"):
+            seen.add(doc_id)
+            if current.get(doc_id) != _fingerprint(title, content_hash, text or ""):
+                todo.append(doc_id)
+        gone = [d for d in current if d not in seen]
+        for i in range(0, len(gone), INDEX_BATCH):
+            conn.execute("BEGIN IMMEDIATE")
+            for doc_id in gone[i:i + INDEX_BATCH]:
+                _delete(conn, doc_id)
+            conn.execute("COMMIT")
+        for i in range(0, len(todo), INDEX_BATCH):
+            batch = todo[i:i + INDEX_BATCH]
+            marks = ",".join("?" * len(batch))
+            rows = conn.execute(
+                f"SELECT id, title, content_hash, text FROM documents WHERE id IN ({marks})", batch).fetchall()
+            conn.execute("BEGIN IMMEDIATE")
+            for doc_id, title, content_hash, text in rows:
+                _delete(conn, doc_id)
+                cur = conn.execute("INSERT INTO search_docs (doc_id, fingerprint) VALUES (?, ?)",
+                                   (doc_id, _fingerprint(title, content_hash, text or "")))
+                conn.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+                             (cur.lastrowid, index_text(title), index_text(text)))
+            conn.execute("COMMIT")
+        total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        return {"indexed": len(todo), "removed": len(gone), "total": total}
+    finally:
+        conn.close()
+
+
+def _delete(conn: sqlite3.Connection, doc_id: str) -> None:
+    row = conn.execute("SELECT rowid FROM search_docs WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row is not None:
+        conn.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
+        conn.execute("DELETE FROM search_docs WHERE rowid = ?", (row[0],))
+
+
+def search_documents(conn: sqlite3.Connection, query: str, *, limit: int = 20, offset: int = 0) -> dict:
+    """Documents matching every word of `query`, best first (BM25, title weighted higher).
+
+    Returns `{keys, total, items: [{doc_id, score}]}`; `keys` are the query's search keys
+    (what to highlight with `make_snippet`). A query with no words matches nothing.
+    """
+    keys = query_keys(query)
+    if not keys:
+        return {"keys": [], "total": 0, "items": []}
+    match = fts_query(keys)
+    total = conn.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0]
+    # bm25 weights: a hit in the title counts 3 times a hit in the body (titles are short)
+    rows = conn.execute(
+        "SELECT d.doc_id, bm25(search_fts, 3.0, 1.0) AS score FROM search_fts "
+        "JOIN search_docs d ON d.rowid = search_fts.rowid WHERE search_fts MATCH ? "
+        "ORDER BY score LIMIT ? OFFSET ?", (match, limit, offset)).fetchall()
+    return {"keys": keys, "total": total, "items": [{"doc_id": r[0], "score": round(-r[1], 4)} for r in rows]}

@@ -1,0 +1,34 @@
+"""Modality cues and their scope on our own sentences."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.extract.events_lexicon import load_event_lexicon
+from rasd.extract.modality import classify_modality
+from rasd.extract.sentences import make_view
+
+
+def modality(text, trigger):
+    v = make_view(text)
+    t = make_view(trigger).norm
+    i = v.norm.index(t)
+    n = len(v.norm)
+    return classify_modality(v.norm, (0, n), (0, n), (i, i + len(t)), [], frozenset(), load_event_lexicon())
+
+
+@pytest.mark.parametrize("text,trigger,want", [
+    ("انسحبت القوات من التلة ثم نفى الجيش ذلك", "انسحبت", "denied"),
+    ("اتهم ناشطون الطيران بقصف السوق", "بقصف", "alleged"),
+    ("يعتزم الجيش إرسال تعزيزات إلى الجبهة", "إرسال تعزيزات", "expected"),
+    ("سوف تنسحب القوات من المواقع خلال أيام", "تنسحب", "expected"),
+    ("تحدثت أنباء عن اشتباكات في المدينة", "اشتباكات", "hedged"),
+    ("يرجح أن الانفجار نجم عن عبوة ناسفة", "عبوة ناسفة", "hedged"),
+    ("اندلعت اشتباكات عنيفة في المدينة", "اشتباكات", "asserted"),
+])
+def test_cues(text, trigger, want):
+    assert modality(text, trigger) == want
+
+
+def test_future_cue_after_the_trigger_does_not_apply():
+    text = "انسحبت القوات من البلدة. وسوف يعقد اجتماع غدا"
+    assert modality(text.split(".")[0] + ".", "انسحبت") == "asserted"
