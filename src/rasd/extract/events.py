@@ -149,22 +149,23 @@ class EventExtractor:
         """Trigger occurrences (normalised offsets), negatives removed, overlaps resolved."""
         lex, norm = self.lex, view.norm
         found: list[Trigger] = []
-        for tt in lex.types:
-            for m in tt.pattern.finditer(norm):
-                s, e = m.span()
-                before = norm[max(0, s - CONTEXT_WINDOW):s]
-                after = norm[e:e + CONTEXT_WINDOW]
-                if tt.negative_before is not None and tt.negative_before.search(before):
-                    continue
-                if tt.negative_after is not None and tt.negative_after.search(after):
-                    continue
-                if lex.purpose_before.search(before):
-                    continue
-                pos = tt.pos[int(m.lastgroup[1:])]
-                typ = tt.name
-                if typ == "territory_control" and lex.attempt_before.search(before):
-                    typ = lex.attempt_type
-                found.append(Trigger(typ, s, e, pos))
+        for m in lex.combined.finditer(norm):
+            ti, ei = map(int, m.lastgroup[1:].split("_"))
+            tt = lex.types[ti]
+            s, e = m.span()
+            before = norm[max(0, s - CONTEXT_WINDOW):s]
+            after = norm[e:e + CONTEXT_WINDOW]
+            if tt.negative_before is not None and tt.negative_before.search(before):
+                continue
+            if tt.negative_after is not None and tt.negative_after.search(after):
+                continue
+            if lex.purpose_before.search(before):
+                continue
+            pos = tt.pos[ei]
+            typ = tt.name
+            if typ == "territory_control" and lex.attempt_before.search(before):
+                typ = lex.attempt_type
+            found.append(Trigger(typ, s, e, pos))
         # a trigger inside a name (هيئة تحرير الشام, سجن حمص) is not a trigger, except the air
         # force phrases, which are actors and triggers at once (الطيران الروسي)
         keep = []

@@ -48,6 +48,8 @@ class EventLexicon:
     """Everything the event extractor reads from data files, compiled once per process."""
 
     types: tuple[TriggerType, ...]
+    # all types' triggers in one regex (one scan per text); group t{type}_{entry} names the hit
+    combined: re.Pattern[str]
     clause_overrides: dict[str, tuple[str, ...]]
     attempt_before: re.Pattern[str]
     attempt_type: str
@@ -111,8 +113,18 @@ def load_event_lexicon() -> EventLexicon:
     if unknown:
         raise ValueError(f"triggers.yaml types differ from EVENT_TYPES: {sorted(unknown)}")
     attr = cues["attribution"]
+    types = tuple(_compile_type(t, trig["types"][t]) for t in EVENT_TYPES)
+    parts = []
+    for ti, t in enumerate(EVENT_TYPES):
+        for i, (p, pattern) in enumerate(trig["types"][t]["triggers"]):
+            parts.append((p != "phrase", rf"(?P<t{ti}_{i}>{_PREFIX[p]}(?:{_n(pattern)}))"))
+    # the first alternative that matches wins: multi-word phrases go first so that
+    # "تحرير المعتقلين" is a release, not a takeover, and "قصف جوي" an air strike
+    parts = [rx for _, rx in sorted(parts, key=lambda x: x[0])]
+    combined = re.compile(rf"(?<!\w)(?=\w)(?:{'|'.join(parts)})(?!\w)")
     return EventLexicon(
-        types=tuple(_compile_type(t, trig["types"][t]) for t in EVENT_TYPES),
+        types=types,
+        combined=combined,
         clause_overrides={k: tuple(v) for k, v in trig.get("clause_overrides", {}).items()},
         attempt_before=re.compile(_n(trig["attempt_before"])),
         attempt_type=trig["attempt_type"],

@@ -1,0 +1,471 @@
+"""Read-only queries the web app runs against a store's SQLite file.
+
+The web never writes through these: each thread holds its own connection opened with
+`mode=ro`. Aggregates over the whole store (actors, places, facets) are computed once per
+data version (the events' and documents' counts and last row ids) and cached.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from rasd.store import codec
+from rasd.store.export import document_record, event_record
+from rasd.store.search import has_search_index, make_snippet, search_documents
+
+#: Characters of a source document shown on each side of an event's evidence span; enough for
+#: the sentence before and after in typical news prose.
+EVIDENCE_CONTEXT = 240
+
+#: The largest page a list endpoint returns (the map asks for every event in one go).
+MAX_LIMIT = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Filters shared by the event list, the timeline and the GeoJSON (None = any)."""
+
+    type: str | None = None
+    actor: str | None = None          # actor_id or name (canonical or as written)
+    place: str | None = None          # place_id or name
+    governorate: str | None = None    # admin1, Arabic or English
+    date_from: str | None = None      # YYYY[-MM[-DD]], inclusive
+    date_to: str | None = None
+    modality: str | None = None
+    disputed: bool | None = None
+    doc_id: str | None = None
+
+    def as_query(self) -> dict[str, str]:
+        """The filters that are set, as query-string parameters."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v is not None and v != "":
+                out[f.name] = ("true" if v else "false") if isinstance(v, bool) else str(v)
+        return out
+
+
+_DISPUTES = ("coalesce(json_array_length(json_extract(e.record, '$.disputes')), 0) + "
+             "coalesce(json_array_length(json_extract(e.record, '$.meta.disputes')), 0)")
+
+
+def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list[Any]]:
+    """SQL WHERE clause (over `events e`) and its parameters for a filter."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.type:
+        clauses.append("e.type = ?")
+        params.append(f.type)
+    if f.governorate:
+        clauses.append("e.admin1 = ?")
+        params.append(gov_aliases.get(f.governorate.strip().lower(), f.governorate.strip()))
+    if f.date_from:
+        clauses.append("e.date_value >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        # a prefix bound: date_to=2024-12 keeps 2024-12-31; '~' sorts after every digit and '-'
+        clauses.append("e.date_value <= ?")
+        params.append(f.date_to + "~")
+    if f.modality:
+        clauses.append("json_extract(e.record, '$.modality') = ?")
+        params.append(f.modality)
+    if f.doc_id:
+        clauses.append("(e.doc_id = ? OR EXISTS (SELECT 1 FROM json_each(e.record, '$.mentions') m "
+                       "WHERE json_extract(m.value, '$.doc_id') = ?))")
+        params += [f.doc_id, f.doc_id]
+    if f.actor:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(e.record, '$.actors') a WHERE "
+                       "json_extract(a.value, '$.actor_id') = ? OR json_extract(a.value, '$.name') = ? "
+                       "OR json_extract(a.value, '$.text') = ?)")
+        params += [f.actor] * 3
+    if f.place:
+        clauses.append("(json_extract(e.record, '$.location.place_id') = ? OR "
+                       "json_extract(e.record, '$.location.name') = ? OR "
+                       "json_extract(e.record, '$.location.name_en') = ?)")
+        params += [f.place] * 3
+    if f.disputed is not None:
+        clauses.append(f"({_DISPUTES}) {'>' if f.disputed else '='} 0")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _event_out(record_json: str, doc_id: str) -> dict:
+    """An event as the API shows it: OUTPUT.md's fields, fusion fields, its document and disputes."""
+    ev = codec.event_from_json(json.loads(record_json))
+    rec = event_record(ev)
+    rec["doc_id"] = doc_id
+    rec.setdefault("disputes", [])
+    return rec
+
+
+def actor_key(actor: dict) -> str:
+    """The id an actor is listed under: its knowledge-base id, else its canonical name."""
+    return actor.get("actor_id") or actor.get("name") or actor.get("text") or "?"
+
+
+def place_key(loc: dict) -> str:
+    """The id a place is listed under: its gazetteer id, else its canonical name."""
+    return loc.get("place_id") or loc.get("name") or loc.get("text") or "?"
+
+
+class StoreReader:
+    """Read-only access to one store file, safe to share between the server's threads."""
+
+    def __init__(self, db_path: str | Path, *, governorates: Iterable[dict] = ()) -> None:
+        path = Path(db_path).expanduser().resolve()
+        if not path.exists():
+            raise FileNotFoundError(f"no store at {db_path}")
+        self.path = path
+        self._uri = f"file:{quote(str(path))}?mode=ro"
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[tuple, Any]] = {}
+        self.governorates = list(governorates)
+        self._gov_aliases: dict[str, str] = {}
+        for g in self.governorates:
+            for name in (g.get("name"), g.get("name_en"), g.get("code")):
+                if name:
+                    self._gov_aliases[name.lower()] = g["name"]
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's read-only connection."""
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = sqlite3.connect(self._uri, uri=True, check_same_thread=False, timeout=30)
+            c.row_factory = sqlite3.Row
+            c.execute("PRAGMA query_only=1")
+            self._local.conn = c
+        return c
+
+    def data_version(self) -> tuple:
+        """Changes whenever documents or events are added, removed or replaced."""
+        row = self.conn().execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT max(rowid) FROM events), "
+            "(SELECT count(*) FROM documents), (SELECT max(rowid) FROM documents)").fetchone()
+        return tuple(row)
+
+    def _cached(self, name: str, build) -> Any:
+        version = self.data_version()
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = build()
+        with self._lock:
+            self._cache[name] = (version, value)
+        return value
+
+    def has_table(self, name: str) -> bool:
+        """True when the database holds a table (or view) of that name."""
+        return self.conn().execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", (name,)).fetchone() is not None
+
+    # -- documents --------------------------------------------------------------------------
+
+    def list_documents(self, *, limit: int = 50, offset: int = 0, outlet: str | None = None,
+                       date_from: str | None = None, date_to: str | None = None,
+                       duplicates: bool = True) -> dict:
+        """Documents (newest first) without their text; `total` counts every match."""
+        clauses, params = [], []
+        if outlet:
+            clauses.append("outlet = ?")
+            params.append(outlet)
+        if date_from:
+            clauses.append("published >= ?")
+            params.append(date_from)
+        if date_to:
+            clauses.append("published <= ?")
+            params.append(date_to + "~")
+        if not duplicates:
+            clauses.append("duplicate_of IS NULL")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        c = self.conn()
+        total = c.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0]
+        rows = c.execute(
+            f"SELECT id, title, published, published_source, outlet, path, url, part, duplicate_of, language, "
+            f"length(text) AS n_chars, (SELECT count(*) FROM events ev WHERE ev.doc_id = documents.id) AS n_events "
+            f"FROM documents{where} ORDER BY published IS NULL, published DESC, id LIMIT ? OFFSET ?",
+            params + [limit, offset]).fetchall()
+        items = [{
+            "id": r["id"], "title": r["title"], "published": r["published"],
+            "published_source": r["published_source"], "outlet": r["outlet"],
+            "origin": {"path": r["path"], "url": r["url"], "part": r["part"]},
+            "duplicate_of": r["duplicate_of"], "language": r["language"],
+            "n_chars": r["n_chars"], "n_events": r["n_events"],
+        } for r in rows]
+        return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+    def get_document(self, doc_id: str) -> dict | None:
+        """A document with its removed pieces (reason, detector, raw offsets), social posts, spans, events."""
+        c = self.conn()
+        row = c.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        removed = c.execute('SELECT * FROM removed WHERE doc_id = ? ORDER BY seq', (doc_id,)).fetchall()
+        social = c.execute('SELECT * FROM social_posts WHERE doc_id = ? ORDER BY seq', (doc_id,)).fetchall()
+        spans = c.execute('SELECT * FROM spans WHERE doc_id = ? ORDER BY seq', (doc_id,)).fetchall()
+        evs = c.execute("SELECT record, doc_id FROM events WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()
+        doc = codec.document_from_rows(dict(row), [dict(r) for r in removed], [dict(r) for r in social],
+                                       [dict(r) for r in spans], [])
+        out = document_record(doc)
+        out["kicker"] = doc.kicker
+        out["removed"] = [{"text": r.text, "reason": r.reason, "detector": r.detector, "start": r.start,
+                           "end": r.end} for r in doc.removed]
+        out["spans"] = [{"start": s.start, "end": s.end, "label": s.label, "value": s.value,
+                         "produced_by": s.produced_by} for s in doc.spans]
+        out["events"] = [_event_out(r["record"], r["doc_id"]) for r in evs]
+        out["meta"] = dict(doc.meta)
+        return out
+
+    def document_brief(self, doc_id: str) -> dict | None:
+        """Title, outlet, date and text of a document (for evidence panes)."""
+        r = self.conn().execute("SELECT id, title, outlet, published, url, path, text FROM documents WHERE id = ?",
+                                (doc_id,)).fetchone()
+        return dict(r) if r is not None else None
+
+    # -- events -----------------------------------------------------------------------------
+
+    def list_events(self, f: EventFilter, *, limit: int = 50, offset: int = 0) -> dict:
+        """Events matching `f`, by date (undated last) then document order."""
+        where, params = _event_where(f, self._gov_aliases)
+        c = self.conn()
+        total = c.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+        rows = c.execute(
+            f"SELECT e.record, e.doc_id FROM events e{where} "
+            f"ORDER BY e.date_value IS NULL, e.date_value, e.doc_id, e.seq LIMIT ? OFFSET ?",
+            params + [limit, offset]).fetchall()
+        return {"total": total, "limit": limit, "offset": offset,
+                "items": [_event_out(r["record"], r["doc_id"]) for r in rows]}
+
+    def get_event(self, event_id: str) -> dict | None:
+        """One event with, for each mention, the source document and the evidence in its context."""
+        r = self.conn().execute("SELECT record, doc_id FROM events WHERE id = ?", (event_id,)).fetchone()
+        if r is None:
+            return None
+        ev = _event_out(r["record"], r["doc_id"])
+        sources = []
+        for m in ev["mentions"]:
+            doc = self.document_brief(m.get("doc_id") or ev["doc_id"])
+            if doc is None:
+                sources.append({"mention": m, "document": None, "context": None})
+                continue
+            sources.append({"mention": m, "document": {k: doc[k] for k in ("id", "title", "outlet", "published",
+                                                                            "url", "path")},
+                            "context": evidence_context(doc["text"], m.get("start"), m.get("end"))})
+        ev["sources"] = sources if "sources" not in ev else ev["sources"]
+        ev["evidence"] = sources
+        return ev
+
+    def timeline(self, f: EventFilter) -> dict:
+        """Event counts per date and type (dates as stored: day, month or year), plus undated."""
+        where, params = _event_where(f, self._gov_aliases)
+        rows = self.conn().execute(
+            f"SELECT e.date_value AS d, e.type AS t, count(*) AS n FROM events e{where} "
+            f"GROUP BY e.date_value, e.type ORDER BY e.date_value", params).fetchall()
+        days: dict[str, dict[str, int]] = defaultdict(dict)
+        undated: Counter = Counter()
+        for r in rows:
+            if r["d"] is None:
+                undated[r["t"]] += r["n"]
+            else:
+                days[r["d"]][r["t"]] = r["n"]
+        items = [{"date": d, "precision": {10: "day", 7: "month", 4: "year"}.get(len(d)),
+                  "total": sum(by.values()), "by_type": by} for d, by in days.items()]
+        return {"filters": f.as_query(), "items": items, "undated": dict(undated),
+                "total": sum(i["total"] for i in items) + sum(undated.values())}
+
+    def geojson(self, f: EventFilter, *, limit: int = MAX_LIMIT) -> dict:
+        """A GeoJSON FeatureCollection of the matching events that have coordinates."""
+        where, params = _event_where(f, self._gov_aliases)
+        extra = "json_extract(e.record, '$.location.lat') IS NOT NULL AND json_extract(e.record, '$.location.lon') IS NOT NULL"
+        where = (where + " AND " + extra) if where else " WHERE " + extra
+        rows = self.conn().execute(
+            f"SELECT e.record, e.doc_id FROM events e{where} ORDER BY e.date_value LIMIT ?",
+            params + [limit]).fetchall()
+        feats = []
+        for r in rows:
+            ev = _event_out(r["record"], r["doc_id"])
+            loc = ev["location"]
+            feats.append({
+                "type": "Feature", "id": ev["id"],
+                "geometry": {"type": "Point", "coordinates": [float(loc["lon"]), float(loc["lat"])]},
+                "properties": {"id": ev["id"], "type": ev["type"], "date": (ev["date"] or {}).get("value"),
+                               "place": loc.get("name") or loc.get("text"), "place_en": loc.get("name_en"),
+                               "admin1": loc.get("admin1"), "precision": loc.get("precision"),
+                               "modality": ev["modality"], "doc_id": ev["doc_id"]},
+            })
+        return {"type": "FeatureCollection", "features": feats}
+
+    def facets(self) -> dict:
+        """Values present in the store, for filter menus: types, governorates, modalities, date range."""
+        def build() -> dict:
+            c = self.conn()
+            types = [r[0] for r in c.execute("SELECT type FROM events GROUP BY type ORDER BY count(*) DESC")]
+            govs = [r[0] for r in c.execute("SELECT admin1 FROM events WHERE admin1 IS NOT NULL GROUP BY admin1 "
+                                            "ORDER BY admin1")]
+            mods = [r[0] for r in c.execute("SELECT json_extract(record, '$.modality') m FROM events GROUP BY m "
+                                            "ORDER BY m") if r[0]]
+            lo, hi = c.execute("SELECT min(date_value), max(date_value) FROM events").fetchone()
+            return {"types": types, "governorates": govs, "modalities": mods, "date_min": lo, "date_max": hi}
+        return self._cached("facets", build)
+
+    # -- actors and places -----------------------------------------------------------------
+
+    def _entities(self) -> dict:
+        def build() -> dict:
+            actors: dict[str, dict] = {}
+            places: dict[str, dict] = {}
+            for r in self.conn().execute("SELECT record FROM events"):
+                rec = json.loads(r["record"])
+                date = (rec.get("date") or {}).get("value")
+                for a in rec.get("actors") or ():
+                    k = actor_key(a)
+                    ent = actors.setdefault(k, {"id": k, "actor_id": a.get("actor_id"), "name": a.get("name"),
+                                                "texts": Counter(), "roles": Counter(), "n_events": 0,
+                                                "first": None, "last": None})
+                    _count(ent, a.get("text"), a.get("role"), date)
+                loc = rec.get("location")
+                if loc:
+                    k = place_key(loc)
+                    ent = places.setdefault(k, {"id": k, "place_id": loc.get("place_id"), "name": loc.get("name"),
+                                                "name_en": loc.get("name_en"), "admin1": loc.get("admin1"),
+                                                "lat": loc.get("lat"), "lon": loc.get("lon"),
+                                                "precision": loc.get("precision"), "texts": Counter(),
+                                                "roles": Counter(), "n_events": 0, "first": None, "last": None})
+                    _count(ent, loc.get("text"), None, date)
+            out = {}
+            for name, table in (("actors", actors), ("places", places)):
+                rows = []
+                for ent in table.values():
+                    ent = dict(ent)
+                    ent["texts"] = [t for t, _ in ent["texts"].most_common(5)]
+                    ent["roles"] = dict(ent["roles"])
+                    rows.append(ent)
+                rows.sort(key=lambda e: (-e["n_events"], e["name"] or ""))
+                out[name] = rows
+            return out
+        return self._cached("entities", build)
+
+    def list_entities(self, kind: str, *, q: str | None = None, limit: int = 50, offset: int = 0) -> dict:
+        """Actors or places (`kind`), most events first, optionally those whose name contains `q`."""
+        rows = self._entities()[kind]
+        if q:
+            ql = q.lower()
+            rows = [e for e in rows if any(ql in (s or "").lower() for s in
+                                           [e.get("name"), e.get("name_en"), e["id"], *e["texts"]])]
+        return {"total": len(rows), "limit": limit, "offset": offset, "items": rows[offset:offset + limit]}
+
+    def get_entity(self, kind: str, key: str) -> dict | None:
+        """One actor or place (by id or name) with its events over time (per month)."""
+        for ent in self._entities()[kind]:
+            if key in (ent["id"], ent.get("name"), ent.get("actor_id"), ent.get("place_id")):
+                break
+        else:
+            return None
+        f = EventFilter(actor=ent["id"]) if kind == "actors" else EventFilter(place=ent["id"])
+        events = self.list_events(f, limit=MAX_LIMIT)["items"]
+        by_month: Counter = Counter((e["date"] or {}).get("value", "")[:7] or "undated" for e in events)
+        return {**ent, "events": events, "by_month": dict(sorted(by_month.items()))}
+
+    # -- stories and search -----------------------------------------------------------------
+
+    def stories(self, *, limit: int = 50, offset: int = 0) -> dict:
+        """Story clusters when a later stage has written a `stories` table; else an empty list and a note."""
+        if not self.has_table("stories"):
+            return {"total": 0, "limit": limit, "offset": offset, "items": [],
+                    "note": "no story clusters in this store yet (built by a later stage)"}
+        c = self.conn()
+        total = c.execute("SELECT count(*) FROM stories").fetchone()[0]
+        rows = c.execute("SELECT * FROM stories LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        items = []
+        for r in rows:
+            item = {}
+            for k in r.keys():
+                v = r[k]
+                if isinstance(v, str) and v[:1] in "[{":
+                    try:
+                        v = json.loads(v)
+                    except ValueError:
+                        pass
+                item[k] = v
+            items.append(item)
+        return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+    def search(self, q: str, *, limit: int = 20, offset: int = 0) -> dict:
+        """Documents matching every word of `q` (normalised and stemmed), with highlighted snippets."""
+        c = self.conn()
+        if not has_search_index(c):
+            return {"q": q, "total": 0, "limit": limit, "offset": offset, "items": [],
+                    "note": "no search index in this store (start the server once with write access)"}
+        res = search_documents(c, q, limit=limit, offset=offset)
+        items = []
+        for hit in res["items"]:
+            doc = c.execute("SELECT id, title, outlet, published, text FROM documents WHERE id = ?",
+                            (hit["doc_id"],)).fetchone()
+            if doc is None:
+                continue
+            body = make_snippet(doc["text"], res["keys"])
+            title = make_snippet(doc["title"] or "", res["keys"], context=len(doc["title"] or ""))
+            items.append({
+                "id": doc["id"], "title": doc["title"], "outlet": doc["outlet"], "published": doc["published"],
+                "score": hit["score"],
+                "title_segments": title.segments() if title else [{"text": doc["title"] or "", "hit": False}],
+                "snippet": body.text if body else (doc["text"] or "")[:200],
+                "snippet_start": body.start if body else 0,
+                "highlights": [list(h) for h in body.hits] if body else [],
+                "segments": body.segments() if body else [{"text": (doc["text"] or "")[:200], "hit": False}],
+            })
+        return {"q": q, "keys_count": len(res["keys"]), "total": res["total"], "limit": limit, "offset": offset,
+                "items": items}
+
+
+def _count(ent: dict, text: str | None, role: str | None, date: str | None) -> None:
+    ent["n_events"] += 1
+    if text:
+        ent["texts"][text] += 1
+    if role:
+        ent["roles"][role] += 1
+    if date:
+        ent["first"] = date if ent["first"] is None or date < ent["first"] else ent["first"]
+        ent["last"] = date if ent["last"] is None or date > ent["last"] else ent["last"]
+
+
+def evidence_context(text: str, start: int | None, end: int | None, width: int = EVIDENCE_CONTEXT) -> dict | None:
+    """`before` / `match` / `after` around text[start:end] (cut at word boundaries); None if out of range."""
+    if start is None or end is None or not (0 <= start <= end <= len(text)):
+        return None
+    lo = max(0, start - width)
+    hi = min(len(text), end + width)
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
+    return {"before": text[lo:start], "match": text[start:end], "after": text[end:hi],
+            "clipped_start": lo > 0, "clipped_end": hi < len(text)}
+
+
+def span_segments(text: str, spans: Iterable[dict]) -> list[dict]:
+    """Cut `text` into consecutive pieces, each with the labels of the spans covering it.
+
+    Spans may overlap or nest; out-of-range spans are ignored. Returns `[{text, labels}]`.
+    """
+    n = len(text)
+    cuts = {0, n}
+    good = []
+    for s in spans:
+        a, b = s.get("start"), s.get("end")
+        if isinstance(a, int) and isinstance(b, int) and 0 <= a < b <= n:
+            good.append((a, b, s.get("label") or "span"))
+            cuts.update((a, b))
+    points = sorted(cuts)
+    out = []
+    for a, b in zip(points, points[1:]):
+        labels = sorted({lab for s, e, lab in good if s <= a and b <= e})
+        out.append({"text": text[a:b], "labels": labels})
+    return out
