@@ -106,3 +106,24 @@ def test_seeds_meet_cleaning_targets(tmp_path):
     assert c["body_kept"] >= 0.97 and c["noise_leaked"] <= 0.03
     assert c["split_off"] >= 0.9 and c["social_taken"] >= 0.8
     assert c["title_ok"] >= 0.9 and c["date_ok"] == 1.0
+
+
+def test_event_exports_through_cli(tmp_path):
+    from rasd.store.export_events import ACLED_COLUMNS
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "p.txt").write_text(
+        "الفصائل تسيطر على مدينة سراقب\n\nسيطرت فصائل المعارضة اليوم 3 كانون الأول 2024 على مدينة سراقب "
+        "في ريف إدلب الشرقي بعد اشتباكات عنيفة مع قوات النظام أسفرت عن مقتل 7 عناصر، بحسب المرصد السوري "
+        "لحقوق الإنسان.\n", "utf-8")
+    db = str(tmp_path / "e.db")
+    rasd("run", str(corpus), "--db", db)
+    evs = [json.loads(l) for l in rasd("export", "events", "--db", db).stdout.splitlines()]
+    assert any(e["type"] == "territory_control" and e["location"] and e["location"]["lat"] for e in evs)
+    acled = rasd("export", "events", "--db", db, "--format", "acled").stdout.splitlines()
+    assert acled[0].split(",") == list(ACLED_COLUMNS) and len(acled) == len(evs) + 1
+    gj = json.loads(rasd("export", "events", "--db", db, "--format", "geojson").stdout)
+    assert gj["type"] == "FeatureCollection" and gj["features"]
+    bad = rasd("export", "events", "--db", db, "--format", "xml", check=False)
+    assert bad.returncode == 1 and "unknown events export format" in bad.stderr

@@ -662,18 +662,17 @@ def _matches(norm: str, lex: _Lexicon) -> list[re.Match[str]]:
         if lo > 0 and cands and cands[0] == lo and not norm[lo - 1].isspace():
             cands = cands[1:]
         cands.append(hs)
+        best = None
         for c in cands:
-            starts = (c, c + 1) if norm[c] in "وفبل" else (c,)
-            m = None
-            for st in starts:
+            for st in ((c, c + 1) if norm[c] in "وفبل" else (c,)):
                 m = regex.match(norm, st)
                 if m is not None and m.end() > hs and _left_ok(norm, st):
+                    if best is None or m.end() > best.end():
+                        best = m       # the longest match; on a tie the earliest start
                     break
-                m = None
-            if m is not None:
-                out.append(m)
-                last_end = m.end()
-                break
+        if best is not None:
+            out.append(best)
+            last_end = best.end()
     return out
 
 

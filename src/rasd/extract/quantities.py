@@ -185,6 +185,8 @@ class _Scan:
             elif cls == "units" and v >= 3 and self.word(j, lex.teen_tails) is not None and v != 10:
                 v, j = 10 + v, j + 1
             if cls == "multipliers":
+                if w in self.lex.vague:
+                    return None      # "آلاف السكان": a vague count, not the number 1000
                 return v, j, v, False
         mult = 1
         m = self.word(j, lex.numbers)
@@ -287,13 +289,10 @@ def _is_label_or_date(s: _Scan, i: int, j: int, value: float, is_digits: bool, h
         return False
     if s.word(j, lex.months) or (i > 0 and s.word(i - 1, lex.months)):
         return True
-    if not has_unit:
-        tok = s.toks[i]
-        if len(tok) == 4 and tok.isdigit() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-            return True
-        if norm[max(0, s.start(i) - 2):s.start(i)] == "ال":
-            return True          # "الـ17": an ordinal or a day
-    return False
+    if norm[max(0, s.start(i) - 2):s.start(i)] == "ال":
+        return True              # "الـ17": an ordinal or a day
+    tok = s.toks[i]
+    return not has_unit and len(tok) == 4 and tok.isdigit() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]
 
 
 def _value(**kw: Any) -> dict[str, Any]:
@@ -339,11 +338,9 @@ def _parse_at(s: _Scan, i: int, opt: QuantityOptions, blocked: list[tuple[int, i
     lo = hi = None
     vague = False
     j = i
-    if tok[0].isdigit() or s.word(i, lex.numbers):
+    num = s.number(i) if tok[0].isdigit() or s.word(i, lex.numbers) else None
+    if num is not None:
         if tok[0].isdigit() and any(a <= s.start(i) < b for a, b in blocked):
-            return None
-        num = s.number(i)
-        if num is None:
             return None
         value, j, mag, is_digits = num
         had_mult = mag > 1

@@ -216,3 +216,53 @@ def export_documents(store: Any, fmt: str, out: IO) -> int:
 def export_events(store: Any, fmt: str, out: IO) -> int:
     """Write every stored event to `out` in `fmt` (jsonl, csv, and formats registered later)."""
     return _writer("events", fmt)(store.iter_events(), out)
+
+
+class _DocLookup(dict):
+    """docs_by_id for the ACLED writer: fetches a document from the store on first use, then caches it."""
+
+    def __init__(self, store: Any):
+        super().__init__()
+        self._store = store
+
+    def __missing__(self, doc_id: str):
+        doc = self._store.get_document(doc_id)
+        self[doc_id] = doc
+        return doc
+
+    def get(self, doc_id, default=None):  # type: ignore[override]
+        return self[doc_id] if doc_id is not None else default
+
+
+def write_events_geojson(evs: Iterable[Event], out: IO) -> int:
+    """A GeoJSON FeatureCollection of located events (the count of unlocated ones in `unlocated`)."""
+    from rasd.store.export_events import to_geojson
+
+    fc = to_geojson(evs)
+    json.dump(fc, out, ensure_ascii=False)
+    out.write("\n")
+    return len(fc.get("features", []))
+
+
+def write_events_acled(store: Any, out: IO) -> int:
+    """The ACLED column set, one row per event, following ACLED's coding rules where they apply."""
+    from rasd.store.export_events import ACLED_COLUMNS, to_acled_rows
+
+    w = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), extrasaction="ignore")
+    w.writeheader()
+    n = 0
+    for row in to_acled_rows(store.iter_events(), _DocLookup(store)):
+        w.writerow(row)
+        n += 1
+    return n
+
+
+register_format("events", "geojson", write_events_geojson)
+_export_events_registered = export_events
+
+
+def export_events(store: Any, fmt: str, out: IO) -> int:  # noqa: F811 - adds the store-aware ACLED writer
+    """Write every stored event to `out` in `fmt`: jsonl, csv, geojson, acled (and formats registered later)."""
+    if fmt == "acled":
+        return write_events_acled(store, out)
+    return _export_events_registered(store, fmt, out)

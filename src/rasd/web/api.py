@@ -1,0 +1,194 @@
+"""The JSON API: paginated, filterable reads of a store, and one guarded write (POST /api/ingest)."""
+from __future__ import annotations
+
+import hmac
+from typing import Optional
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+
+from rasd.web.queries import MAX_LIMIT, EventFilter, StoreReader
+
+router = APIRouter(prefix="/api")
+
+#: Largest file POST /api/ingest accepts (bytes); a news page is rarely over 1 MB.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+_LIMIT = Query(50, ge=1, le=MAX_LIMIT, description="Page size")
+_OFFSET = Query(0, ge=0, description="Items to skip")
+
+
+def _reader(request: Request) -> StoreReader:
+    return request.app.state.reader
+
+
+def event_filter(type: Optional[str] = None, actor: Optional[str] = None, place: Optional[str] = None,
+                 governorate: Optional[str] = None, date_from: Optional[str] = None,
+                 date_to: Optional[str] = None, modality: Optional[str] = None,
+                 disputed: Optional[bool] = None) -> EventFilter:
+    """The event filters from query parameters (empty strings, as HTML forms send them, mean 'any')."""
+    def clean(v: Optional[str]) -> Optional[str]:
+        v = (v or "").strip()
+        return v or None
+    return EventFilter(type=clean(type), actor=clean(actor), place=clean(place), governorate=clean(governorate),
+                       date_from=clean(date_from), date_to=clean(date_to), modality=clean(modality),
+                       disputed=disputed)
+
+
+def _not_found(what: str, key: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"no {what} {key!r}")
+
+
+# The filter parameters are declared on each endpoint so they show in the OpenAPI docs.
+_F = dict(
+    type=Query(None, description="Event type (EVENTS.md)"),
+    actor=Query(None, description="Actor id or name"),
+    place=Query(None, description="Place id or name"),
+    governorate=Query(None, description="Governorate (admin1), Arabic or English"),
+    date_from=Query(None, description="YYYY[-MM[-DD]], inclusive"),
+    date_to=Query(None, description="YYYY[-MM[-DD]], inclusive"),
+    modality=Query(None, description="asserted, reported, claimed, alleged, denied, expected, hedged"),
+    disputed=Query(None, description="Only events whose sources disagree (true) or agree (false)"),
+)
+
+
+@router.get("/documents", summary="Documents, newest first (without their text)")
+def list_documents(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
+                   outlet: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
+                   duplicates: bool = Query(True, description="Include documents that repeat another")) -> dict:
+    """Documents with title, date, outlet, origin and event count."""
+    return _reader(request).list_documents(limit=limit, offset=offset, outlet=outlet or None,
+                                           date_from=date_from or None, date_to=date_to or None,
+                                           duplicates=duplicates)
+
+
+@router.get("/documents/{doc_id}", summary="One document with removed pieces, social posts, spans and events")
+def get_document(request: Request, doc_id: str) -> dict:
+    """The OUTPUT.md document record plus removed pieces' detectors, spans, events and meta."""
+    doc = _reader(request).get_document(doc_id)
+    if doc is None:
+        raise _not_found("document", doc_id)
+    return doc
+
+
+@router.get("/events", summary="Events, filterable")
+def list_events(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
+                type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
+                place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
+                date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
+                modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
+    """OUTPUT.md event records (plus `doc_id` and `disputes`), by date."""
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
+    return _reader(request).list_events(f, limit=limit, offset=offset)
+
+
+@router.get("/events.geojson", summary="Events with coordinates as GeoJSON")
+def events_geojson(request: Request, limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT),
+                   type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
+                   place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
+                   date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
+                   modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
+    """A FeatureCollection of Points (lon, lat) with the event's type, date, place and modality."""
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
+    return _reader(request).geojson(f, limit=limit)
+
+
+@router.get("/events/{event_id}", summary="One event with each source's evidence in context")
+def get_event(request: Request, event_id: str) -> dict:
+    """The event record plus `evidence`: per mention, the source document and the text around the span."""
+    ev = _reader(request).get_event(event_id)
+    if ev is None:
+        raise _not_found("event", event_id)
+    return ev
+
+
+@router.get("/timeline", summary="Event counts per date and type")
+def timeline(request: Request,
+             type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
+             place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
+             date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
+             modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
+    """`items`: one per date (as stored: day, month or year) with counts by type; `undated` by type."""
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
+    return _reader(request).timeline(f)
+
+
+@router.get("/actors", summary="Actors found in events, most events first")
+def list_actors(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
+                q: Optional[str] = Query(None, description="Name contains")) -> dict:
+    """Actors keyed by knowledge-base id (or canonical name), with event counts and date range."""
+    return _reader(request).list_entities("actors", q=q, limit=limit, offset=offset)
+
+
+@router.get("/actors/{actor_id}", summary="One actor and its events")
+def get_actor(request: Request, actor_id: str) -> dict:
+    """The actor with its events and counts per month."""
+    ent = _reader(request).get_entity("actors", actor_id)
+    if ent is None:
+        raise _not_found("actor", actor_id)
+    return ent
+
+
+@router.get("/places", summary="Places of events, most events first")
+def list_places(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
+                q: Optional[str] = Query(None, description="Name contains")) -> dict:
+    """Places keyed by gazetteer id (or canonical name), with coordinates and event counts."""
+    return _reader(request).list_entities("places", q=q, limit=limit, offset=offset)
+
+
+@router.get("/places/{place_id}", summary="One place and its events")
+def get_place(request: Request, place_id: str) -> dict:
+    """The place with its events and counts per month."""
+    ent = _reader(request).get_entity("places", place_id)
+    if ent is None:
+        raise _not_found("place", place_id)
+    return ent
+
+
+@router.get("/stories", summary="Story clusters (empty until a later stage builds them)")
+def stories(request: Request, limit: int = _LIMIT, offset: int = _OFFSET) -> dict:
+    """Rows of the `stories` table when present; otherwise an empty list with a `note`."""
+    return _reader(request).stories(limit=limit, offset=offset)
+
+
+@router.get("/search", summary="Arabic-aware full-text search")
+def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
+           limit: int = Query(20, ge=1, le=200), offset: int = _OFFSET) -> dict:
+    """Documents containing every word of `q` after normalisation and stemming, with snippets
+    cut from the original text; `highlights` are [start, end) offsets into `snippet`."""
+    return _reader(request).search(q, limit=limit, offset=offset)
+
+
+@router.get("/facets", summary="Values present in the store (for filter menus)")
+def facets(request: Request) -> dict:
+    """Event types, governorates, modalities and the date range present."""
+    return _reader(request).facets()
+
+
+@router.get("/governorates", summary="Governorates with centroids")
+def governorates(request: Request) -> dict:
+    """The 14 governorates with Arabic and English names and a rough centroid."""
+    return {"items": _reader(request).governorates}
+
+
+def check_token(request: Request) -> None:
+    """403 when the server has no token (writes disabled); 401 unless the request bears it."""
+    token = request.app.state.token
+    if not token:
+        raise HTTPException(status_code=403, detail="writes are disabled: start the server with --token")
+    auth = request.headers.get("authorization", "")
+    scheme, _, given = auth.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(status_code=401, detail="missing or wrong bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.post("/ingest", summary="Upload a file and run the pipeline on it (needs --token)",
+             dependencies=[Depends(check_token)])
+def ingest(request: Request, file: UploadFile = File(...)) -> dict:
+    """Run read → clean → extract → store on one uploaded file; 403 without --token, 401 without the bearer."""
+    from rasd.web.ingest import ingest_upload
+
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPException(status_code=413, detail=f"file over {MAX_UPLOAD_BYTES} bytes")
+    return ingest_upload(request.app.state.db_path, file.filename or "upload.txt", data)
