@@ -404,6 +404,16 @@ class SqliteStore:
                 "runs": {"total": sum(run_status.values()), "by_status": dict(sorted(run_status.items()))},
             }
 
+    @property
+    def engine(self):
+        """The SQLAlchemy engine, for modules that keep their own tables beside the core ones (search, links)."""
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """The database dialect name (`sqlite`, `postgresql`)."""
+        return self._dialect
+
     def close(self) -> None:
         """Release every pooled connection."""
         self._engine.dispose()
