@@ -147,6 +147,7 @@ def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, r
     store.finish_run(run_id, {"stages": report.counters, "quarantined": dict(report.quarantined),
                               "documents_written": report.documents_written, "records": report.records,
                               "skipped_done": report.skipped_done, "elapsed_s": round(report.elapsed_s, 3)})
+    _link_store(store, quiet=quiet)
     store.close()
     if not quiet:
         _print_counters(report, err)
@@ -240,6 +241,114 @@ def export_cmd(
             n = fn(store, fmt, f)
     store.close()
     err.print(f"{n} {what} exported", highlight=False)
+
+
+def _link_store(store, quiet: bool = True, rebuild: bool = False) -> dict:
+    """Link the store's documents not linked yet (duplicates, stories, fused events); return the counters."""
+    from rasd.link.stage import Linker, member_from_row
+    from rasd.store.links import drop_links, link_pending
+
+    if rebuild:
+        drop_links(store)
+    result = link_pending(store, Linker(), member_from_row)
+    if not quiet:
+        err.print("link: " + ", ".join(f"{k}={v}" for k, v in result.counters.items()), highlight=False)
+    return result.counters
+
+
+@app.command("link")
+def link_cmd(
+    db: str = _DB,
+    rebuild: bool = typer.Option(False, "--rebuild", help="Forget every link and relink all documents."),
+) -> None:
+    """Link documents not linked yet: near duplicates, stories, one fused event per real-world event."""
+    store = _open_store(db, must_exist=True)
+    counters = _link_store(store, quiet=True, rebuild=rebuild)
+    store.close()
+    err.print("link: " + (", ".join(f"{k}={v}" for k, v in counters.items()) or "nothing new"), highlight=False)
+
+
+@app.command("stories")
+def stories_cmd(
+    db: str = _DB,
+    min_documents: int = typer.Option(2, "--min-documents", help="Only stories with at least this many documents."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most this many stories."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines instead of a table."),
+) -> None:
+    """List story clusters (documents about the same happening), largest first."""
+    from rasd.store.links import list_stories
+
+    store = _open_store(db, must_exist=True)
+    rows = list_stories(store, min_documents=min_documents, limit=limit)
+    store.close()
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"{len(rows)} stories with >= {min_documents} documents")
+    for col in ("story", "docs", "events", "first", "last", "titles"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        titles = " | ".join((d["title"] or d["doc_id"])[:60] for d in r["documents"][:4])
+        table.add_row(r["id"], str(r["n_documents"]), str(r["n_events"]), str(r["first_published"] or ""),
+                      str(r["last_published"] or ""), titles)
+    Console().print(table)
+
+
+@app.command("events")
+def events_cmd(
+    db: str = _DB,
+    disputed: bool = typer.Option(False, "--disputed", help="Only events whose sources disagree."),
+    min_sources: int = typer.Option(2, "--min-sources", help="Only events reported by at least this many documents."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (the export record) instead of a table."),
+) -> None:
+    """List fused events (one per real-world event, with every source); `--disputed` shows disagreements."""
+    from rasd.store.export import event_record
+    from rasd.store.links import list_fused_events
+
+    store = _open_store(db, must_exist=True)
+    evs = list_fused_events(store, disputed=disputed, min_sources=1 if disputed else min_sources)
+    store.close()
+    if as_json:
+        for ev in evs:
+            typer.echo(json.dumps(event_record(ev), ensure_ascii=False))
+        return
+    table = Table(title=f"{len(evs)} {'disputed ' if disputed else ''}fused events")
+    for col in ("id", "type", "place", "date", "modality", "sources", "disputes"):
+        table.add_column(col, overflow="fold")
+    for ev in evs:
+        srcs = ev.meta.get("sources") or []
+        disputes = "; ".join(
+            f"{d['field']}{':' + d['unit'] if d.get('unit') else ''}: "
+            + " vs ".join(f"{s['value']} ({', '.join(map(str, s['sources']))})" for s in d["sides"])
+            for d in ev.meta.get("disputes") or [])
+        table.add_row(ev.id, ev.type, str((ev.location or {}).get("name") or ""), str((ev.date or {}).get("value") or ""),
+                      ev.modality, str(len(srcs)), disputes)
+    Console().print(table)
+
+
+@app.command("serve")
+def serve_cmd(
+    db: str = _DB,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="RASD_TOKEN",
+                                        help="Enable POST /api/ingest for requests with 'Authorization: Bearer TOKEN'."),
+    tiles_url: Optional[str] = typer.Option(None, "--tiles-url", help="XYZ tile URL template for the map (default: none, offline)."),
+) -> None:
+    """Serve the web pages and the JSON API over a store (read-only unless --token is given)."""
+    if "://" in db or not Path(db).exists():
+        raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
+    try:
+        import uvicorn
+
+        from rasd.web.app import create_app
+    except ImportError as exc:
+        raise CliError(f"{exc}; install the web extra: pip install 'rasd[web]'") from exc
+    web = create_app(db, token=token, tiles_url=tiles_url)
+    err.print(f"rasd serving {db} on http://{host}:{port}/  (API docs at /docs; "
+              f"writes {'enabled with token' if token else 'disabled'})", highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 @quarantine_app.command("list")

@@ -253,3 +253,47 @@ def test_stage_quarantines_an_all_boilerplate_page_and_counts() -> None:
 def test_stage_yields_split_parts_after_the_page() -> None:
     out = list(CleanStage().run([doc(fixture("appended_article"))]))
     assert [d.origin.part for d in out] == [0, 1]
+
+
+def test_ui_message_needs_an_interface_object() -> None:
+    kept = "تم إرسال تعزيزات إلى أطراف المدينة."
+    page = f"{P1}\n\n{kept}\n\nلم يتم حفظ بياناتك، أعد المحاولة.\n\n{P2}\n\nمشاركة عبر واتساب"
+    out = clean_document(doc(page))[0]
+    assert out.text == f"{P1}\n\n{kept}\n\n{P2}"
+    assert set(reasons(out).values()) == {"ui"}
+
+
+def test_menu_block_takes_every_item_of_the_run() -> None:
+    out = clean_document(doc(fixture("menu_block_byline")))[0]
+    nav = [r.text for r in out.removed if r.reason == "navigation"]
+    assert nav == ["الرئيسية", "محليات", "ريف حلب", "تقارير", "اتصل بنا"]
+
+
+def test_a_title_without_section_names_is_not_a_menu() -> None:
+    title = "وزير الزراعة يفتتح معرض المنتجات الريفية"
+    out = clean_document(doc(f"{title}\n\n{P1}\n\n{P2}"))[0]
+    assert out.title == title
+
+
+def test_published_line_removed_as_ui_still_gives_the_date() -> None:
+    out = clean_document(doc(f"مديرية الزراعة توزع البذار\n\nنُشر في: 3 آذار 2023\n\n{P1}\n\n{P2}"))[0]
+    assert (out.published, out.published_source) == ("2023-03-03", "text")
+    assert "نُشر" not in out.text
+
+
+def test_caption_with_unknown_credit_needs_a_caption_shape() -> None:
+    cap = "عمال يفرغون أكياس البذار في مستودع المديرية - آذار 2023 (وادي العاصي)"
+    sentence = "ووزعت الكميات على ثلاث مناطق (الحولة وتلكلخ)"
+    years = "وتراجعت المساحات المزروعة بين 2011 - 2013 (سنوات الجفاف)"
+    pair = "ووزعت على محافظتين (حمص/حماة)"
+    out = clean_document(doc(f"{P1}\n\n{cap}\n\n{sentence}\n\n{years}\n\n{pair}\n\n{P2}"))[0]
+    assert cap not in out.text and sentence in out.text and years in out.text and pair in out.text
+
+
+def test_wire_dateline_gives_date_and_agency_but_a_prose_parenthesis_does_not() -> None:
+    wire = "القاهرة 12 أيار 2023 (رويترز) - قال مسؤولون في وزارة الري إن منسوب النهر بدأ يرتفع بعد أسبوعين من الجفاف."
+    out = clean_document(doc(f"{wire}\n\n{P2}"))[0]
+    assert (out.published, out.outlet) == ("2023-05-12", "رويترز")
+    prose = "أعلنت قوات سوريا الديمقراطية (قسد) - في بيان مساء اليوم - أنها أنهت حملة التفتيش في ريف الرقة الشرقي."
+    out = clean_document(doc(f"{prose}\n\n{P2}"))[0]
+    assert out.outlet is None and out.published is None

@@ -39,14 +39,89 @@ GLUED_CHARS_PER_PUNCT = 400
 
 
 def is_glued_headlines(line: Line) -> bool:
-    """A long line with no sentence punctuation made of headlines glued together."""
+    """A long line with no sentence punctuation made of headlines glued together.
+
+    Three seams with little punctuation, or a single seam with none at all: of the 7,793 lines of
+    150+ characters in the Al Mayadeen articles, 41 have no comma or full stop (questions, "...")
+    and none of those has a seam, while a glued run of four or five headlines often shows only one.
+    """
     t = line.text
     if len(t) < GLUED_MIN_CHARS:
         return False
     seams = len(_GLUE.findall(t))
-    if seams < GLUED_MIN_SEAMS:
+    if seams == 0:
         return False
-    return len(_SENTENCE_PUNCT.findall(t)) <= max(1, len(t) // GLUED_CHARS_PER_PUNCT)
+    punct = len(_SENTENCE_PUNCT.findall(t))
+    if seams < GLUED_MIN_SEAMS:
+        return punct == 0
+    return punct <= max(1, len(t) // GLUED_CHARS_PER_PUNCT)
+
+
+# --- menus ----------------------------------------------------------------------------------
+#: A menu line lists at least this many words (a title has verbs and prepositions instead).
+MENU_MIN_WORDS = 4
+#: Share of a menu line's words that must be site-section names (one or two unknown items, such
+#: as a region's own section "دمشق وريفها", are allowed in a run of eight).
+MENU_MIN_SHARE = 0.75
+#: A menu spread over lines: at least this many consecutive short lines ...
+MENU_BLOCK_MIN_LINES = 3
+#: ... each of at most this many words ...
+MENU_ITEM_MAX_WORDS = 3
+#: ... half of which are section names.
+MENU_BLOCK_MIN_SHARE = 0.5
+_MENU_SEPARATORS = re.compile(r"[|•·/»>›]+|\s[-–—]\s")
+_MENU_PUNCT = re.compile(r"[.،؛,;:!?؟\"“”«»()]")
+
+
+def _menu_share(key: str, lex: Lexicon) -> tuple[int, float]:
+    """Words of `key` and the share of them covered by site-section names."""
+    key = _MENU_SEPARATORS.sub(" ", key)
+    total = len(key.split())
+    if not total or lex.menu_items is None:
+        return total, 0.0
+    covered = sum(m.group(0).count(" ") + 1 for m in lex.menu_items.finditer(key))
+    return total, covered / total
+
+
+def is_menu_run(line: Line, lex: Lexicon) -> bool:
+    """A line of site-section names with no sentence punctuation ("الرئيسية أخبار تقارير رأي ...")."""
+    if _MENU_PUNCT.search(line.key):
+        return False
+    total, share = _menu_share(line.key, lex)
+    return total >= MENU_MIN_WORDS and share >= MENU_MIN_SHARE
+
+
+def mark_menu_blocks(lines: list[Line], lex: Lexicon) -> None:
+    """Label runs of short unpunctuated lines, half of them section names, as navigation."""
+    n = len(lines)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and lines[j].label is None and lines[j].words <= MENU_ITEM_MAX_WORDS \
+                and not _MENU_PUNCT.search(lines[j].key):
+            j += 1
+        if j - i >= MENU_BLOCK_MIN_LINES:
+            hits = sum(_menu_share(ln.key, lex)[1] >= 1.0 for ln in lines[i:j])
+            if hits / (j - i) >= MENU_BLOCK_MIN_SHARE:
+                for ln in lines[i:j]:
+                    ln.label, ln.detector = "navigation", "menu_block"
+        i = max(j, i + 1)
+
+
+# --- interface messages ---------------------------------------------------------------------
+#: Form and status messages are one short sentence ("تعذر إرسال النموذج، يرجى المحاولة لاحقاً").
+UI_MESSAGE_MAX_CHARS = 100
+UI_MESSAGE_MAX_WORDS = 16
+
+
+def is_ui_message(line: Line, lex: Lexicon) -> bool:
+    """A short line opening with a status word and naming an interface object ("تم إرسال تعليقك")."""
+    if len(line.key) > UI_MESSAGE_MAX_CHARS or line.words > UI_MESSAGE_MAX_WORDS:
+        return False
+    if lex.ui_status is None or lex.ui_objects is None:
+        return False
+    m = lex.ui_status.match(line.key)
+    return bool(m) and bool(lex.ui_objects.search(line.key, m.end()))
 
 
 # --- tag runs -------------------------------------------------------------------------------
@@ -85,8 +160,30 @@ def is_caption(line: Line, lex: Lexicon) -> bool:
     credit = m.group(1).strip()
     if credit.count(" ") + 1 > CAPTION_CREDIT_MAX_WORDS:
         return False
-    return bool((lex.caption_credit and lex.caption_credit.search(credit))
-                or (lex.caption_credit_prefix and lex.caption_credit_prefix.search(credit)))
+    if (lex.caption_credit and lex.caption_credit.search(credit)) or (
+            lex.caption_credit_prefix and lex.caption_credit_prefix.search(credit)):
+        return True
+    # an unknown credit counts when the line has a caption's shape: "WHAT - [PLACE/]DATE (CREDIT)"
+    # or "(OUTLET/ PHOTOGRAPHER)"; a sentence ending in a parenthesis has neither
+    head = line.key[:m.start()]
+    return bool(_CAPTION_DATE_TAIL.search(head) or (_CREDIT_PAIR.fullmatch(credit) and _CAPTION_DASH.search(head)))
+
+
+#: " - كانون الأول 2024 " (or "- حماة، 5 آذار 2023") right before a caption's credit; not a year
+#: range ("2011 - 2012").
+_CAPTION_DATE_TAIL = re.compile(r"(?<!\d)\s[-–—]\s[^-–—()]{0,40}(?<!\d)(?:19|20)\d\d\s*$")
+_CAPTION_DASH = re.compile(r"(?<!\d)\s[-–—]\s")
+#: "مؤسسة/ فلان الفلاني": a credit naming an outlet and its photographer.
+_CREDIT_PAIR = re.compile(r"[^/\d]{2,30}?\s*/\s*[^/\d]{2,30}")
+
+
+def caption_credit_name(line: Line) -> str | None:
+    """The outlet part of a caption's credit ("(X/ photographer)" -> X, "(X)" -> X), raw text."""
+    m = _PAREN_TAIL.search(line.text)
+    if not m:
+        return None
+    credit = m.group(1).split("/")[0].strip()
+    return credit or None
 
 
 def credit_outlet(line: Line, lex: Lexicon) -> tuple[bool, str | None]:
@@ -122,6 +219,10 @@ def classify_line(line: Line, lex: Lexicon, site: frozenset[str] = frozenset()) 
         return "caption", "caption_prefix"
     if len(key) <= 80 and lex.match("ui_lines", key):
         return "ui", "ui_lines"
+    if is_ui_message(line, lex):
+        return "ui", "ui_message"
+    if len(key) <= 160 and lex.match("footer_lines", key):
+        return "site_boilerplate", "footer_lines"
     if len(key) <= 40 and lex.match("source_label_lines", key):
         return "source_label", "source_label"
     if len(key) <= 120 and credit_outlet(line, lex)[0]:
@@ -138,6 +239,8 @@ def classify_line(line: Line, lex: Lexicon, site: frozenset[str] = frozenset()) 
         return "navigation", "glued_headlines"
     if is_tag_run(line):
         return "keyword_list", "tag_run"
+    if is_menu_run(line, lex):
+        return "navigation", "menu_run"
     return None
 
 

@@ -30,6 +30,13 @@ def detect_title(lines: list[Line]) -> tuple[Line | None, Line | None]:
     free = [ln for ln in lines if ln.label is None]
     if len(free) < 2 or not is_titleish(free[0]):
         return None, None
+    k = _kicker_below_top(free)
+    if k:
+        # a kicker + title under a line or two of page chrome (a short glued headline run, a
+        # section label): the kicker is where the article's header starts
+        for ln in free[:k]:
+            ln.label, ln.detector = "navigation", "above_kicker"
+        free = free[k:]
     first, second = free[0], free[1]
     if _KICKER_END.search(first.text) and len(free) >= 3 and is_titleish(second):
         first.label, first.detector = "kicker", "kicker_line"
@@ -37,6 +44,23 @@ def detect_title(lines: list[Line]) -> tuple[Line | None, Line | None]:
         return first, second
     first.label, first.detector = "title", "title_line"
     return None, first
+
+
+#: A kicker is looked for among the page's first free lines (chrome above it is a line or two).
+KICKER_SCAN_LINES = 3
+
+
+def _kicker_below_top(free: list[Line]) -> int:
+    """Index (1..KICKER_SCAN_LINES) of a kicker followed by a title and body, with only short
+    title-like lines above it; 0 when the page does not have that shape."""
+    for i in range(1, min(KICKER_SCAN_LINES, len(free) - 3) + 1):
+        if not is_titleish(free[i - 1]):
+            return 0
+        ln, nxt = free[i], free[i + 1]
+        if _KICKER_END.search(ln.text) and is_titleish(nxt) and not _KICKER_END.search(nxt.text) \
+                and not is_titleish(free[i + 2]):
+            return i
+    return 0
 
 
 def mark_repeated_title(lines: list[Line], title: str | None, kicker: str | None = None) -> None:

@@ -21,17 +21,31 @@ from rasd.clean.normalize import normalize_key
 PATTERN_SECTIONS = (
     "ui_lines", "ad_lines", "appeal_strong", "appeal_weak", "subscription_markers", "credit_lines",
     "source_label_lines", "keyword_heads", "read_also", "related_heads", "caption_prefixes",
+    "footer_lines", "desk_names",
 )
+#: Sections of regular expressions with a named group `outlet`, kept apart (one compiled pattern
+#: each) because a group name may appear only once per expression.
+OUTLET_SECTIONS = ("outlet_lines", "outlet_mentions")
 #: Sections whose entries are plain words (normalised, matched as substrings or whole values).
-WORD_SECTIONS = ("caption_credits", "caption_credit_prefixes", "generic_sources")
+WORD_SECTIONS = ("caption_credits", "caption_credit_prefixes", "generic_sources", "menu_items", "ui_status",
+                 "ui_objects", "speech_words", "name_stops")
 #: Sections with structured entries.
 STRUCT_SECTIONS = ("outlets", "months", "weekdays", "bullets")
-KNOWN_SECTIONS = frozenset(PATTERN_SECTIONS + WORD_SECTIONS + STRUCT_SECTIONS)
+KNOWN_SECTIONS = frozenset(PATTERN_SECTIONS + OUTLET_SECTIONS + WORD_SECTIONS + STRUCT_SECTIONS)
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
     pats = [f"(?:{normalize_key(p)})" for p in patterns]
     return re.compile("|".join(pats), re.IGNORECASE) if pats else None
+
+
+def _words(words: Iterable[str], proclitic: str = "") -> re.Pattern[str] | None:
+    """Whole-word alternation of plain words or phrases, longest first, after an optional `proclitic`."""
+    keys = sorted({normalize_key(w) for w in words} - {""}, key=len, reverse=True)
+    if not keys:
+        return None
+    alts = "|".join(re.escape(k) for k in keys)
+    return re.compile(rf"(?<!\w){proclitic}(?:{alts})(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +73,13 @@ class Lexicon:
     domain_to_outlet: dict[str, str]
     months: dict[str, int]                   # normalised month name -> 1..12
     weekdays: dict[str, int]                 # normalised weekday name -> 0..6 (Monday = 0)
+    outlet_lines: tuple[re.Pattern[str], ...] = ()     # a signature line naming the outlet (group `outlet`)
+    outlet_mentions: tuple[re.Pattern[str], ...] = ()  # a phrase inside prose naming it ("مراسل X في")
+    menu_items: re.Pattern[str] | None = None          # site-section names of a menu, whole words
+    ui_status: re.Pattern[str] | None = None           # words that open a form/status message
+    ui_objects: re.Pattern[str] | None = None          # interface objects such a message is about
+    speech_words: re.Pattern[str] | None = None        # "said", "told": the outlet's own interview
+    name_stops: frozenset[str] = frozenset()           # words that end a name taken from a line
 
     def match(self, section: str, key: str) -> re.Match[str] | None:
         """Search the normalised line `key` with the alternation of `section` (None if empty)."""
@@ -126,7 +147,9 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
     alias_to: dict[str, str] = {}
     domain_to: dict[str, str] = {}
     for o in raw.get("outlets", []):
-        aliases = tuple(dict.fromkeys(normalize_key(a) for a in [o["name"], *o.get("aliases", [])]))
+        # a name that is also a common word ("الأخبار") is matched only through its aliases
+        names = o.get("aliases", []) if o.get("common_word") else [o["name"], *o.get("aliases", [])]
+        aliases = tuple(dict.fromkeys(normalize_key(a) for a in names))
         outlets.append(Outlet(o["name"], aliases, tuple(o.get("domains", []))))
         for a in aliases:
             alias_to.setdefault(a, o["name"])
@@ -153,4 +176,11 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         domain_to_outlet=domain_to,
         months=months,
         weekdays=weekdays,
+        outlet_lines=tuple(re.compile(normalize_key(p), re.IGNORECASE) for p in raw.get("outlet_lines", [])),
+        outlet_mentions=tuple(re.compile(normalize_key(p), re.IGNORECASE) for p in raw.get("outlet_mentions", [])),
+        menu_items=_words(raw.get("menu_items", [])),
+        ui_status=_words(raw.get("ui_status", [])),
+        ui_objects=_words(raw.get("ui_objects", [])),
+        speech_words=_words(raw.get("speech_words", []), proclitic="[وف]?"),   # "وقالت", "فأكد"
+        name_stops=frozenset(normalize_key(w) for w in raw.get("name_stops", [])),
     )

@@ -12,12 +12,18 @@ from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from rasd.clean.boilerplate import (
-    classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions, mark_lists,
+    caption_credit_name, classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions,
+    mark_lists, mark_menu_blocks,
 )
 from rasd.clean.headline import detect_title, is_titleish, mark_repeated_summary, mark_repeated_title
 from rasd.clean.lexicon import Lexicon, load_lexicon
+from rasd.clean.normalize import normalize_key
 from rasd.clean.lines import Line, split_lines
-from rasd.clean.pubdate import find_publication_date, parse_date_line
+from rasd.clean.outlet import (
+    RANK_AUTHOR, RANK_PROSE, RANK_READER, RANK_SIGNATURE, RANK_URL, Evidence, byline_name, choose_outlet, dateline_agency, outlet_from_field, prose_mentions, quoted_names,
+    signature_evidence, spells_domain, split_dateline, url_host,
+)
+from rasd.clean.pubdate import find_date_mentions, find_publication_date, parse_date_line, valid_date
 from rasd.clean.social import FoundPost, find_social_posts
 from rasd.clean.split import MIN_APPENDED_PARAGRAPHS, find_appended
 from rasd.document import Document, Quarantined, Removed, Segment, make_doc_id, sha256_hex
@@ -31,7 +37,9 @@ PARAGRAPH_SEP = "\n\n"
 _HEADER_FIELD = re.compile(
     r"^\s*(?:date|published|تاريخ النشر|تاريخ)\s*[:：]?\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.+Z-]*)?\s*", re.IGNORECASE)
 #: Labels that say where the outlet is named (signature lines).
-_SIGNATURE_LABELS = ("agency_credit", "donation_appeal", "subscription_appeal")
+_SIGNATURE_LABELS = ("agency_credit", "donation_appeal", "subscription_appeal", "site_boilerplate")
+#: A body paragraph: a line this long ends the page's header (title, kicker, byline, date line).
+BODY_MIN_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +117,14 @@ def _removed(lines: list[Line]) -> list[Removed]:
 
 
 def _mark_top_date(lines: list[Line], lex: Lexicon) -> str | None:
-    """A line before the body that is only a date is a header field; return its date."""
+    """A line before the body that is only a date is a header field; return its date.
+
+    A "نُشر في: …" line already labelled `ui` counts too: its date is the page's own.
+    """
     for ln in lines:
-        if ln.label is not None:
+        if ln.label not in (None, "ui"):
             continue
-        if not is_titleish(ln):
+        if ln.label is None and not is_titleish(ln):
             return None
         d = parse_date_line(ln.text, lex)
         if d:
@@ -122,16 +133,76 @@ def _mark_top_date(lines: list[Line], lex: Lexicon) -> str | None:
     return None
 
 
-def _signature_outlet(lines: list[Line], lex: Lexicon) -> str | None:
+def _mark_byline(lines: list[Line], lex: Lexicon) -> Evidence | None:
+    """Label a byline ("درعا - نبض حوران") between the title and the body; return the outlet it names."""
+    for ln in lines:
+        if ln.label is not None:
+            continue
+        if len(ln.text) >= BODY_MIN_CHARS:
+            return None
+        found = byline_name(ln.text, lex)
+        if found:
+            ln.label, ln.detector = "header_field", "byline"
+            return found
+    return None
+
+
+def _outlet_evidence(doc: Document, lines: list[Line], lex: Lexicon, url: str | None,
+                     byline: Evidence | None) -> tuple[list[Evidence], list[str]]:
+    """Ranked outlet evidence (see `rasd.clean.outlet`) and the names that count if they spell the URL."""
+    meta = doc.meta
+    ev: list[Evidence] = []
+    author = meta.get("author") if isinstance(meta.get("author"), str) else None
+    reader = doc.outlet or meta.get("outlet")
+    if reader:
+        named = outlet_from_field(reader, lex)
+        if named:
+            # a reader that fell back to the author field gives no more than the author does
+            ev.append(Evidence(named, RANK_AUTHOR if reader == author else RANK_READER, "reader"))
+    domain = outlet_from_url(url, lex)
+    if domain:
+        ev.append(Evidence(domain, RANK_URL, "url_domain"))
     for ln in reversed(lines):
+        named = None
         if ln.label == "agency_credit":
-            _, named = credit_outlet(ln, lex)
-            if named:
-                return named
+            named = credit_outlet(ln, lex)[1]
         elif ln.label in _SIGNATURE_LABELS:
-            named = lex.find_outlet(ln.text)
-            if named:
-                return named
+            named = lex.find_outlet(ln.text) or signature_evidence(ln.text, ln.key, lex)
+        if named:
+            ev.append(Evidence(named, RANK_SIGNATURE, ln.label))
+    if byline:
+        ev.append(byline)
+    free = [ln for ln in lines if ln.label is None]
+    first = next((ln for ln in free if len(ln.text) >= BODY_MIN_CHARS), None)
+    agency = dateline_agency(first.text, lex) if first else None
+    if agency:
+        ev.append(Evidence(agency, RANK_SIGNATURE, "dateline"))
+    ev += [Evidence(n, RANK_PROSE, "prose") for n in prose_mentions(((ln.text, ln.key) for ln in free), lex)]
+    credits: list[str] = []
+    for ln in lines:
+        credit = caption_credit_name(ln) if ln.label == "caption" else None
+        if credit:
+            credits.append(credit)
+            # "(OUTLET/ PHOTOGRAPHER)": the first part is the outlet; a lone credit may be a person
+            if "/" in ln.text[ln.text.rfind("("):] and not (
+                    lex.caption_credit and lex.caption_credit.search(normalize_key(credit))):
+                ev.append(Evidence(credit, RANK_PROSE, "caption_credit"))
+    if author and author != reader:
+        named = outlet_from_field(author, lex)
+        if named:
+            ev.append(Evidence(named, RANK_AUTHOR, "author"))
+    return ev, quoted_names(ln.text for ln in lines) + credits
+
+
+def _dateline_date(lines: list[Line], lex: Lexicon) -> str | None:
+    """The full date in a wire dateline opening the body ("بيروت 1 كانون الأول 2024 (رويترز) -")."""
+    first = next((ln for ln in lines if ln.label is None and len(ln.text) >= BODY_MIN_CHARS), None)
+    parts = split_dateline(first.text) if first else None
+    if not parts:
+        return None
+    for dm in find_date_mentions(parts[0], lex):
+        if dm.year is not None and valid_date(dm.year, dm.month, dm.day):
+            return f"{dm.year:04d}-{dm.month:02d}-{dm.day:02d}"
     return None
 
 
@@ -143,11 +214,13 @@ def _text_date(lines: list[Line], lex: Lexicon) -> str | None:
 
 
 def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexicon: Lexicon | None = None,
-                   site_boilerplate: Mapping[str, frozenset[str]] | None = None) -> list[Document]:
+                   site_boilerplate: Mapping[str, frozenset[str]] | None = None,
+                   site_outlets: Mapping[str, str] | None = None) -> list[Document]:
     """Clean one page: part 0 (the page's own article) first, then any article split off it.
 
     `site_boilerplate` maps an outlet (or `""`) to normalised lines learnt by
-    `learn_site_boilerplate`; those lines are removed as `site_boilerplate`.
+    `learn_site_boilerplate`; those lines are removed as `site_boilerplate`. `site_outlets` maps a
+    URL host to the outlet its other pages named (used when this page names none).
     """
     lex = lexicon or _cached_lexicon(tuple(options.lexicon_dirs))
     raw = doc.raw_text if doc.raw_text is not None else doc.text
@@ -165,6 +238,7 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
             ln.label, ln.detector = found
     mark_appeals(lines, lex)
     mark_lists(lines, lex)
+    mark_menu_blocks(lines, lex)
     mark_duplicate_captions(lines)
     k = find_appended(lines, lex, options.min_appended_paragraphs) if options.split_appended else None
     main, appended = (lines[:k], lines[k:]) if k is not None else (lines, [])
@@ -175,6 +249,7 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
         kl, tl = detect_title(main)
         title, kicker = (tl.text if tl else None), (kl.text if kl else kicker)
     mark_repeated_title(main, title, kicker)
+    byline = _mark_byline(main, lex)
     mark_repeated_summary(main, meta.get("description"))
 
     published, source = doc.published, doc.published_source
@@ -183,9 +258,10 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     if published is None and top_date:
         published, source = top_date, "text"
     if published is None and options.find_date:
-        published = _text_date(main, lex)
+        published = _dateline_date(main, lex) or _text_date(main, lex)
         source = "text" if published else None
-    outlet = site_outlet or _signature_outlet(main, lex)
+    evidence, candidates = _outlet_evidence(doc, main, lex, url, byline)
+    outlet = choose_outlet(evidence, url_host(url), candidates, site_outlets)
 
     text, segs = _body(main)
     removed = _removed(main)
@@ -202,7 +278,7 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
         removed=tuple(removed), social_posts=tuple(p.post for p in posts), cleaned=True,
     )]
     if appended:
-        out.append(_appended_document(doc, raw, appended, lex, options, url, site_outlet))
+        out.append(_appended_document(doc, raw, appended, lex, options, url, outlet))
     return out
 
 
@@ -232,14 +308,18 @@ class CleanStage:
         self.options = options
         self.lexicon = lexicon or _cached_lexicon(tuple(options.lexicon_dirs))
         self.site_boilerplate = site_boilerplate
+        self.site_outlets: dict[str, str] = {}      # URL host -> outlet a page of that host spelled
         self.counters = StageCounters("clean")
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Quarantined]:
         """Yield part 0 of each page (or a `Quarantined` when nothing is left), then its split parts."""
         for doc in docs:
             self.counters.seen()
-            parts = clean_document(doc, self.options, self.lexicon, self.site_boilerplate)
+            parts = clean_document(doc, self.options, self.lexicon, self.site_boilerplate, self.site_outlets)
             main = parts[0]
+            host = url_host(doc.origin.url or doc.meta.get("url"))
+            if host and main.outlet and host not in self.site_outlets and spells_domain(main.outlet, host):
+                self.site_outlets[host] = main.outlet
             for r in main.removed:
                 self.counters.add(f"removed.{r.reason}")
             if main.social_posts:

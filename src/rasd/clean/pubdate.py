@@ -69,12 +69,14 @@ def _pats(lex: Lexicon) -> _Patterns:
     return _patterns(tuple(sorted(lex.months.items())), tuple(sorted(lex.weekdays.items())))
 
 
-def _valid(y: int, m: int, d: int) -> bool:
+def valid_date(y: int, m: int, d: int) -> bool:
+    """Whether y-m-d is a real calendar day within the plausible publication years."""
     try:
         date(y, m, d)
     except ValueError:
         return False
     return MIN_YEAR <= y <= MAX_YEAR
+
 
 
 def find_date_mentions(text: str, lexicon: Lexicon) -> list[DateMention]:
@@ -115,14 +117,14 @@ def parse_date_line(text: str, lexicon: Lexicon) -> str | None:
     pats = _pats(lexicon)
     for pat in (pats.iso, pats.numeric):
         m = pat.search(key)
-        if m and _valid(int(m.group("y")), int(m.group("m")), int(m.group("d"))):
+        if m and valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d"))):
             return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
     for m in pats.dmy.finditer(key):
         if m.group("y"):
             y, mo, d = int(m.group("y")), lexicon.months[m.group("m")], int(m.group("d"))
             rest = key[:m.start()] + key[m.end():]
             # what is left may only be a weekday, a time or separators
-            if _valid(y, mo, d) and not re.search(r"[^\W\d_]{2,}", re.sub(r"(?:%s)" % "|".join(
+            if valid_date(y, mo, d) and not re.search(r"[^\W\d_]{2,}", re.sub(r"(?:%s)" % "|".join(
                     re.escape(w) for w in lexicon.weekdays) + r"|الساعة|صباحا|مساء|يوم|تاريخ|نشر|في", "", rest)):
                 return f"{y:04d}-{mo:02d}-{d:02d}"
     return None
@@ -135,10 +137,10 @@ def parse_english_date(text: str, lexicon: Lexicon) -> str | None:
     m = pats.english.search(key)
     if m:
         y, mo, d = int(m.group("y")), lexicon.months[m.group("m")], int(m.group("d"))
-        if _valid(y, mo, d):
+        if valid_date(y, mo, d):
             return f"{y:04d}-{mo:02d}-{d:02d}"
     for dm in find_date_mentions(text, lexicon):
-        if dm.year and _valid(dm.year, dm.month, dm.day):
+        if dm.year and valid_date(dm.year, dm.month, dm.day):
             return f"{dm.year:04d}-{dm.month:02d}-{dm.day:02d}"
     return None
 
@@ -172,7 +174,7 @@ def find_publication_date(body: Iterable[str], page: Iterable[str], lexicon: Lex
                 if dm.weekday is not None:
                     years += sorted(set(any_year) - set(years), reverse=True)
             for y in years:
-                if not _valid(y, dm.month, dm.day):
+                if not valid_date(y, dm.month, dm.day):
                     continue
                 if dm.weekday is not None and date(y, dm.month, dm.day).weekday() != dm.weekday:
                     continue

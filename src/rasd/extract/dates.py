@@ -98,6 +98,11 @@ class TextView:
         return self.raw_start(j - 1) + 1 if j > 0 else 0
 
 
+def deleted_chars() -> re.Pattern[str]:
+    """The character class `normalize_arabic` deletes (default groups), compiled once."""
+    return _deleted_chars()
+
+
 @lru_cache(maxsize=1)
 def _fast_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
     """The tables of rasd.clean.normalize as (deletion class, 1:1 replacements)."""
@@ -730,8 +735,14 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     def raw(m: re.Match[str]) -> str:
         return text[view.raw_start(m.start()):view.raw_end(m.end())].strip()
 
+    years: list[int] = []                                # every year the text names
     for m in _matches(view.norm, lex):
         kind = m.lastgroup
+        if kind in ("k_my", "k_year", "k_yrange", "k_dmy", "k_iso") or (kind == "k_dm" and m["dm_y"]):
+            got = _HANDLERS[kind](m, ctx)
+            value = got[1].get("value") if got else None
+            if value and value[:4].isdigit() and not ctx.future_before(m.start()):
+                years.append(int(value[:4]))
         if kind == "k_dm" and m["dm_y"] and m["dm_rd"]:
             got = _h_dm(m, ctx)
             if got and got[1]["value"]:
@@ -757,7 +768,16 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     if cands:
         d, why = max(cands)
         return d, "inferred", why
-    bases = [d for d in dated if ok(d)] + [d for d, _ in op_days if ok(d)]
+    # an operation day names the page's own day: it stands when "أمس الثلاثاء" agrees with it
+    for d, why in sorted(op_days, reverse=True):
+        for offset, wd, expr in rel_weekdays:
+            if ok(d) and (d + dt.timedelta(days=offset)).weekday() == wd:
+                return d, "inferred", f"operation day {why}, and '{expr}' agrees"
+    # a dated event is a base for "أمس الثلاثاء" only when the text names no later year: an
+    # article that mentions 2025 is not written the week after an event of 2019
+    latest_year = max(years, default=None)
+    bases = [d for d in dated if ok(d) and (latest_year is None or d.year >= latest_year)]
+    bases += [d for d, _ in op_days if ok(d)]
     for offset, wd, expr in rel_weekdays:
         for base in sorted(bases, reverse=True):
             event_day = base + dt.timedelta(days=(wd - base.weekday()) % 7)

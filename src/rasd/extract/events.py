@@ -17,8 +17,10 @@ import datetime as dt
 import hashlib
 import warnings
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Sequence
+import re
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document, Event, Span
 from rasd.extract.attribution import Attribution, NSpan, actor_sides, find_attributions, is_continuation
 from rasd.extract.events_args import (
@@ -93,6 +95,44 @@ def _call_finder(finder: Any, *args: Any) -> list[Span]:
     return list(finder(*args))
 
 
+#: Words that may stand between a verb trigger and the word before it as its particle (قد سيطر).
+_QAD = frozenset({"قد", "لقد", "وقد", "فقد", "ولقد", "فلقد"})
+
+
+def _trigger_matches(lex: EventLexicon, norm: str) -> Iterator[re.Match[str]]:
+    """Same matches as `lex.combined.finditer(norm)`, tried only where a stem head occurs.
+
+    Every trigger starts (after its clitics, or a قد particle) with one of the heads in
+    `lex.trigger_keys`, so a match can only begin at the start of the word holding a head or at
+    the particle word before it. There only the lexicon entries that can start with that head
+    are tried, in the order of `combined`'s alternatives (the first that matches wins there too).
+    """
+    starts: dict[int, set[int]] = {}
+    for end, (n, ks) in lex.trigger_keys.iter(norm):
+        i = end - n + 1
+        while i > 0 and (norm[i - 1].isalnum() or norm[i - 1] == "_"):
+            i -= 1
+        starts.setdefault(i, set()).update(ks)
+        j = i - 1
+        while j > 0 and norm[j - 1].isspace():
+            j -= 1
+        k = j
+        while k > 0 and norm[k - 1].isalnum():
+            k -= 1
+        if k < j and norm[k:j] in _QAD:
+            starts.setdefault(k, set()).update(ks)
+    last = 0
+    for pos in sorted(starts):
+        if pos < last:
+            continue
+        for k in sorted(starts[pos]):
+            m = lex.entries[k].match(norm, pos)
+            if m is not None:
+                last = m.end()
+                yield m
+                break
+
+
 class EventExtractor:
     """Turns cleaned documents into spans and events; collaborators are injectable for tests.
 
@@ -143,13 +183,14 @@ class EventExtractor:
         if self.dates is not None:
             spans += list(self.dates(text, anchor))
         spans += _call_finder(self.quantities, text)
-        return [s if s.doc_id == doc.id else replace(s, doc_id=doc.id) for s in spans]
+        return [s if s.doc_id == doc.id else Span(s.start, s.end, s.label, s.value, s.produced_by, doc.id)
+                for s in spans]
 
     def find_triggers(self, view: TextView, blocked: Sequence[NSpan], air_ok: Sequence[NSpan]) -> list[Trigger]:
         """Trigger occurrences (normalised offsets), negatives removed, overlaps resolved."""
         lex, norm = self.lex, view.norm
         found: list[Trigger] = []
-        for m in lex.combined.finditer(norm):
+        for m in _trigger_matches(lex, norm):
             ti, ei = map(int, m.lastgroup[1:].split("_"))
             tt = lex.types[ti]
             s, e = m.span()
@@ -196,7 +237,9 @@ class EventExtractor:
         sources = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON", "SOURCE")), key=lambda s: s.start)
         dates = sorted((s for s in nspans if s.label == "DATE" and isinstance(s.value, dict)
                         and s.value.get("value")), key=lambda s: s.start)
-        quants = sorted((s for s in nspans if s.label == "QUANTITY"), key=lambda s: s.start)
+        # a number inside a date ("15 من نيسان") is not a count
+        quants = sorted((s for s in nspans if s.label == "QUANTITY"
+                         and not any(d.start <= s.start < d.end for d in dates)), key=lambda s: s.start)
         blocked = places + [s for s in sources if s.label in ("ACTOR", "SOURCE")]
         triggers = self.find_triggers(view, blocked, actors)
         breaks = [t.start for t in triggers if t.pos == "verb" and view.norm[t.start] in "وف"]
@@ -245,10 +288,11 @@ class _DocEvents:
         self.anaphors = [NSpan(m.start(), m.end(), "ANAPHOR", None) for m in self.lex.anaphora.finditer(norm)
                          if not any(0 <= p.start - m.end() <= 3 for p in places)]
         self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
+        self.retrospective = False
 
     def _frame_date(self, rt: dict | None) -> dict | None:
         """The reference date if it is in the document's news frame (near its own date)."""
-        if rt is None or self.anchor is None:
+        if rt is None or self.anchor is None or self.retrospective:
             return None
         day = parse_day(rt.get("value"))
         if day is None or abs((day - self.anchor).days) > self.ex.options.recent_days:
@@ -262,6 +306,11 @@ class _DocEvents:
         if self.anchor is not None:
             anchor_rec = {"value": self.anchor.isoformat(), "precision": "day",
                           "basis": "inferred" if self.anchor_inferred else "document"}
+        # an anniversary piece ("تصادف اليوم الذكرى ...") retells the past: its undated events
+        # do not happen on the page's day
+        if self.sents and lex.anniversary.search(norm, self.sents[0].start, self.sents[0].end):
+            anchor_rec = None
+            self.retrospective = True
         carry = anchor_rec           # reference time carried between paragraphs
         para, para_rt, flashback = -1, None, False
         prev_atts: list[Attribution] = []
@@ -311,7 +360,10 @@ class _DocEvents:
                     break
             t = Trigger(typ, t.start, t.end, t.pos)
             ci = sent.clauses.index(clause)
-            enum = [c for c in sent.clauses[ci + 1:] if lex.enumeration_openers.match(norm, c[0])
+            # "على مرحلتين، الأولى ... والثانية ..." repeats the event per stage; "إلى جزأين، الأول
+            # ..." describes parts of something else
+            staged = lex.enumeration_heads.search(norm, clause[0], clause[1])
+            enum = [c for c in sent.clauses[ci + 1:] if staged and lex.enumeration_openers.match(norm, c[0])
                     and c not in owned]
             scopes = [(c, True) for c in enum] if enum else [(clause, False)]
             for scope, is_enum in scopes:
@@ -321,14 +373,22 @@ class _DocEvents:
     def _mentions(self, t: Trigger, sent: Sentence, clause: tuple[int, int], owned, anniv,
                   atts: list[Attribution], rt: dict | None, is_enum: bool) -> list[_Mention]:
         lex, norm, opt = self.lex, self.view.norm, self.ex.options
+        # a condition, a wish or a question did not happen ("إذا طلبت دمشق ذلك")
+        if lex.irrealis.search(norm, sent.start, sent.end):
+            return []
+        # sanctions, talks and deals named in passing are not events: an act must be in the clause
+        act_rx = lex.acts.get(t.type)
+        if act_rx is not None and not act_rx.search(norm, clause[0], clause[1]):
+            return []
         places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
         # an accuser or a denier is the source, not a party to the event it speaks of
         not_actors = {(a.source_start, a.source_end) for a in atts if a.denial or a.accusation}
         actors = [a for a in self.actors if (a.start, a.end) not in not_actors]
         acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
-        if opt.require_argument and not places and not acts:
-            return []
         d = select_date(t, sent, clause, self.dates, owned, anniv)
+        # a concrete anchor: a place, or an actor with a date written in the sentence
+        if opt.require_argument and not places and not (acts and d is not None):
+            return []
         if d is not None:
             date = {"value": d.value["value"], "precision": d.value.get("precision"),
                     "basis": d.value.get("basis")}
@@ -370,9 +430,14 @@ def _location(m: _Mention, view: TextView) -> dict | None:
 
 
 def _place_key(loc: dict | None) -> str | None:
+    """What makes two locations the same place when merging: the canonical name, normalised.
+
+    A city and its governorate share a name (حمص); a text that says "حمص" and later "المدينة"
+    or "ريف حمص" about one event is resolved once to each, and must still merge.
+    """
     if loc is None:
         return None
-    return loc.get("place_id") or loc.get("name") or loc.get("text")
+    return normalize_arabic(loc.get("name") or loc.get("text") or "") or loc.get("place_id")
 
 
 def _actor_rec(a: NSpan, role: str, view: TextView) -> dict:
@@ -411,9 +476,7 @@ def _can_merge(a: dict, b: dict) -> bool:
         return False
     if a["place_key"] is None and a["actor_names"].isdisjoint(b["actor_names"]) and (a["actor_names"] or b["actor_names"]):
         return False
-    if a["sent"] & b["sent"] or a["lede"] or b["lede"]:
-        return True
-    return a["att_names"] == b["att_names"] or bool(a["att_names"] & b["att_names"])
+    return True
 
 
 def _merge(mentions: list[_Mention], doc_id: str) -> list[Event]:

@@ -28,6 +28,10 @@ ROLE_WINDOW = 14
 #: How far back (characters) a destination preposition governs a place ("باتجاه دمشق").
 DEST_WINDOW = 25
 
+#: Characters besides the date itself a following clause may hold and still be "the date of"
+#: the clause before ("في 15 من نيسان عام 2011" leaves "في " and a word or two).
+DATE_CLAUSE_SLACK = 12
+
 _TARGET_BEFORE = re.compile(r"(?:علي|ضد|بحق|استهدف\w*|استهداف)\s*(?:\w+\s+)?$")
 
 
@@ -129,7 +133,11 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     before = [p for p in in_clause if p.end <= trig.start]
     if before:
         return [before[-1]]
-    free = [p for p in cand if sent.clause_of(p.start) not in owned]
+    # the place may be set by an earlier trigger-free clause of the sentence ("في درعا، اشتبك
+    # ..."); a verb's object may run on into a later clause, a noun's place (السيطرة، المعركة)
+    # named only after its clause is about something else
+    free = [p for p in cand if sent.clause_of(p.start) not in owned
+            and (p.start < clause[0] or trig.pos != "noun")]
     if free:
         near = min(free, key=lambda p: abs(p.start - trig.start))
         return _extend_list(norm, near, cand, sent.end, lex)
@@ -166,7 +174,17 @@ def select_date(trig: Trigger, sent: Sentence, clause: tuple[int, int], dates: S
     if in_clause:
         return min(in_clause, key=lambda d: abs(d.start - trig.start))
     before = [d for d in usable if d.end <= trig.start and sent.clause_of(d.start) not in owned]
-    return before[-1] if before else None
+    if before:
+        return before[-1]
+    # "..., في 15 من نيسان 2011،": a trigger-free clause right after that is little but a date
+    ci = sent.clauses.index(clause)
+    if ci + 1 < len(sent.clauses):
+        nxt = sent.clauses[ci + 1]
+        if nxt not in owned:
+            inner = [d for d in usable if _in(d, *nxt)]
+            if inner and (nxt[1] - nxt[0]) - (inner[0].end - inner[0].start) <= DATE_CLAUSE_SLACK:
+                return inner[0]
+    return None
 
 
 def select_quantities(trig: Trigger, sent: Sentence, clause: tuple[int, int], quantities: Sequence[NSpan],

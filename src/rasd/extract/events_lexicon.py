@@ -9,8 +9,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from re import _constants as _sre_c, _parser as _sre_p
+from typing import Any, Callable
 
+import ahocorasick
 import yaml
 
 from rasd.clean.normalize import normalize_arabic
@@ -48,19 +50,25 @@ class EventLexicon:
     """Everything the event extractor reads from data files, compiled once per process."""
 
     types: tuple[TriggerType, ...]
-    # all types' triggers in one regex (one scan per text); group t{type}_{entry} names the hit
+    # all types' triggers in one regex; group t{type}_{entry} names the hit. It is only tried
+    # where `trigger_keys` (the first letters of every trigger's stem) found a candidate.
     combined: re.Pattern[str]
+    trigger_keys: Any                  # ahocorasick.Automaton: stem head -> (len, entry indices)
+    entries: tuple[re.Pattern[str], ...]   # each alternative of `combined` alone, same order
     clause_overrides: dict[str, tuple[str, ...]]
     attempt_before: re.Pattern[str]
     attempt_type: str
     clause_openers: re.Pattern[str]
     elaboration_openers: re.Pattern[str]
     enumeration_openers: re.Pattern[str]
+    enumeration_heads: re.Pattern[str]
     place_list_gap: re.Pattern[str]
     destination_before: re.Pattern[str]
     anaphora: re.Pattern[str]
     purpose_before: re.Pattern[str]
     anniversary: re.Pattern[str]
+    irrealis: re.Pattern[str]
+    acts: dict[str, re.Pattern[str]]
     flashback_openers: re.Pattern[str]
     attr_prepositions: re.Pattern[str]
     attr_verbs: re.Pattern[str]
@@ -84,6 +92,50 @@ def _word(pattern: str) -> re.Pattern[str]:
 
 def _raw(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(_n(pattern)) if pattern else None
+
+
+#: Length of the literal stem heads looked up in one Aho-Corasick pass before the trigger regex
+#: runs: three letters keep every head of the current lexicon distinct from the clitics (و، ال).
+KEY_LEN = 3
+
+
+def stem_heads(pattern: str, n: int = KEY_LEN) -> set[str]:
+    """Every string of the first `n` letters a (normalised) trigger pattern can start with.
+
+    Walks the parsed regex: literals, groups, alternations and optional parts are expanded;
+    anything else (a class, `\\S`) ends the head early. A head shorter than `n` is allowed but
+    `load_event_lexicon` refuses one shorter than 2 (it would match everywhere).
+    """
+    out: set[str] = set()
+
+    def walk(items: list, i: int, acc: str, k: Callable[[str], None]) -> None:
+        if len(acc) >= n:
+            out.add(acc[:n])
+            return
+        if i == len(items):
+            k(acc)
+            return
+        op, av = items[i]
+
+        def nxt(a: str) -> None:
+            walk(items, i + 1, a, k)
+        if op is _sre_c.LITERAL:
+            nxt(acc + chr(av))
+        elif op is _sre_c.SUBPATTERN:
+            walk(list(av[3]), 0, acc, nxt)
+        elif op is _sre_c.BRANCH:
+            for branch in av[1]:
+                walk(list(branch), 0, acc, nxt)
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT):
+            lo, hi, sub = av
+            if lo == 0:
+                nxt(acc)
+            walk(list(sub), 0, acc, nxt if hi == 1 else out.add)
+        else:
+            out.add(acc)
+
+    walk(list(_sre_p.parse(pattern)), 0, "", out.add)
+    return out
 
 
 def _load_yaml(name: str) -> Any:
@@ -117,25 +169,42 @@ def load_event_lexicon() -> EventLexicon:
     parts = []
     for ti, t in enumerate(EVENT_TYPES):
         for i, (p, pattern) in enumerate(trig["types"][t]["triggers"]):
-            parts.append((p != "phrase", rf"(?P<t{ti}_{i}>{_PREFIX[p]}(?:{_n(pattern)}))"))
+            parts.append((p != "phrase", rf"(?P<t{ti}_{i}>{_PREFIX[p]}(?:{_n(pattern)}))", _n(pattern), t))
     # the first alternative that matches wins: multi-word phrases go first so that
     # "تحرير المعتقلين" is a release, not a takeover, and "قصف جوي" an air strike
-    parts = [rx for _, rx in sorted(parts, key=lambda x: x[0])]
-    combined = re.compile(rf"(?<!\w)(?=\w)(?:{'|'.join(parts)})(?!\w)")
+    parts.sort(key=lambda x: x[0])
+    combined = re.compile(rf"(?<!\w)(?=\w)(?:{'|'.join(rx for _, rx, _, _ in parts)})(?!\w)")
+    entries = tuple(re.compile(rf"(?<!\w)(?=\w)(?:{rx})(?!\w)") for _, rx, _, _ in parts)
+    by_head: dict[str, list[int]] = {}
+    for k, (_, _, pattern, t) in enumerate(parts):
+        for head in stem_heads(pattern):
+            if len(head) < 2:
+                raise ValueError(f"triggers.yaml: {t}: {pattern!r} can start with {head!r}; "
+                                 "begin it with at least two fixed letters")
+            by_head.setdefault(head, []).append(k)
+    keys = ahocorasick.Automaton()
+    for head, ks in by_head.items():
+        keys.add_word(head, (len(head), tuple(ks)))
+    keys.make_automaton()
     return EventLexicon(
         types=types,
         combined=combined,
+        trigger_keys=keys,
+        entries=entries,
         clause_overrides={k: tuple(v) for k, v in trig.get("clause_overrides", {}).items()},
         attempt_before=re.compile(_n(trig["attempt_before"])),
         attempt_type=trig["attempt_type"],
         clause_openers=re.compile(rf"(?<=\s)(?:[وف])?(?:{_n(cues['clause_openers'])})(?!\w)"),
         elaboration_openers=re.compile(rf"\s*(?:{_n(cues['elaboration_openers'])})(?!\w)"),
         enumeration_openers=re.compile(rf"\s*(?:{_n(cues['enumeration_openers'])})(?!\w)"),
+        enumeration_heads=_word(cues["enumeration_heads"]),
         place_list_gap=re.compile(_n(cues["place_list_gap"])),
         destination_before=re.compile(_n(cues["destination_before"])),
         anaphora=_word(cues["anaphora"]),
         purpose_before=re.compile(_n(cues["purpose_before"])),
         anniversary=_word(cues["anniversary"]),
+        irrealis=_word(rf"[وف]?(?:{cues['irrealis']})"),
+        acts={t: _word(rf"[وف]?(?:{rx})") for t, rx in cues["acts"].items()},
         flashback_openers=re.compile(_n(cues["flashback_openers"])),
         attr_prepositions=_word(attr["prepositions"]),
         attr_verbs=_word(attr["verbs"]),

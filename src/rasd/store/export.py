@@ -213,9 +213,17 @@ def export_documents(store: Any, fmt: str, out: IO) -> int:
     return _writer("documents", fmt)(store.iter_documents(), out)
 
 
+def _events_of(store: Any) -> Iterable[Event]:
+    """One event per real-world event where the store was linked (fused, with every source), else
+    the per-document events exactly as stored."""
+    from rasd.store.links import iter_linked_events
+
+    return iter_linked_events(store) if hasattr(store, "engine") else store.iter_events()
+
+
 def export_events(store: Any, fmt: str, out: IO) -> int:
-    """Write every stored event to `out` in `fmt` (jsonl, csv, and formats registered later)."""
-    return _writer("events", fmt)(store.iter_events(), out)
+    """Write every event to `out` in `fmt` (jsonl, csv, and formats registered later); fused when linked."""
+    return _writer("events", fmt)(_events_of(store), out)
 
 
 class _DocLookup(dict):
@@ -251,7 +259,7 @@ def write_events_acled(store: Any, out: IO) -> int:
     w = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), extrasaction="ignore")
     w.writeheader()
     n = 0
-    for row in to_acled_rows(store.iter_events(), _DocLookup(store)):
+    for row in to_acled_rows(_events_of(store), _DocLookup(store)):
         w.writerow(row)
         n += 1
     return n

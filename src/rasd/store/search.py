@@ -25,10 +25,17 @@ from rasd.clean.normalize import normalize_arabic
 #: Words are runs of letters, digits and combining marks (so a diacritised word stays one word).
 _WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+", re.UNICODE)
 
-#: Leading conjunctions و/ف glue onto a word (والمعارضة); the Snowball stemmer keeps them, so a
-#: word that starts with one and is at least this long is also indexed without it. 5 letters
-#: keeps short words that merely start with و (وزير is 4: stemmed whole, never split).
+#: Leading conjunctions و/ف glue onto a word (والمعارضة); the Snowball stemmer keeps them on long
+#: words, so a word that starts with one and is at least this long is also keyed without it.
+#: 5 letters keeps short words that merely start with و (وزير is 4).
 CONJUNCTION_MIN_LEN = 5
+
+#: A word starting with ال is also keyed without it from this length on (ال + at least 3 letters).
+ARTICLE_MIN_LEN = 5
+
+#: A word ending in ت is also keyed without it from this length on (أعلنت, 5); shorter words
+#: (بيت، صوت) keep their ت.
+PAST_T_MIN_LEN = 5
 
 #: Characters of context on each side of the first highlighted word in a snippet; about one
 #: sentence of a news article (20-30 words) in all.
@@ -59,18 +66,36 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("arabic")
 
 
+def _stem(word: str) -> str:
+    """Normalise (keeping ة and ى, which the Snowball stemmer uses as suffix cues), stem, normalise the stem."""
+    kept = word.replace("ة", "\x01").replace("ى", "\x02")
+    norm = normalize_arabic(kept).replace("\x01", "ة").replace("\x02", "ى").lower()
+    return normalize_arabic(_stemmer().stemWord(norm)) if norm else ""
+
+
 @lru_cache(maxsize=65536)
 def word_keys(word: str) -> tuple[str, ...]:
-    """The search keys of one word: its normalised stem, plus the stem without a leading و/ف."""
+    """The search keys of one word: its stem, plus the stems of the forms Snowball treats differently.
+
+    The Snowball Arabic stemmer strips a plural suffix fully only after it removed the article
+    (الغارات -> غار but غارات -> غارا) and keeps a leading conjunction on long words, so each word
+    also gets the stem of its form with the article added or removed, of its form without a
+    leading و/ف, and (past tense, feminine) without a final ت (أعلنت ~ أعلن). Two words match
+    when their key sets meet: `highlight_terms` and the FTS query both work that way.
+    """
     norm = normalize_arabic(word).lower()
     if not norm:
         return ()
-    stem = _stemmer().stemWord(norm)
+    keys = [_stem(word)]
+    if norm.startswith("ال") and len(norm) >= ARTICLE_MIN_LEN:
+        keys.append(_stem(norm[2:]))
+    elif len(norm) >= 3 and norm.isalpha():
+        keys.append(_stem("ال" + norm))
     if len(norm) >= CONJUNCTION_MIN_LEN and norm[0] in "وف":
-        other = _stemmer().stemWord(norm[1:])
-        if other != stem:
-            return (stem, other)
-    return (stem,)
+        keys += word_keys(norm[1:])
+    if len(norm) >= PAST_T_MIN_LEN and norm.endswith("ت"):
+        keys.append(_stem(norm[:-1]))
+    return tuple(k for k in dict.fromkeys(keys) if k)
 
 
 def iter_words(text: str) -> Iterator[tuple[int, int, str]]:
@@ -88,19 +113,26 @@ def index_text(text: str | None) -> str:
     return " ".join(k for _s, _e, w in iter_words(text) for k in word_keys(w))
 
 
-def query_keys(query: str) -> list[str]:
-    """The search keys of a user query (first key of each word, duplicates dropped, order kept)."""
-    out: list[str] = []
+def query_keys(query: str) -> list[tuple[str, ...]]:
+    """The search keys of a user query: one tuple of keys per distinct word, order kept."""
+    out: list[tuple[str, ...]] = []
     for _s, _e, w in iter_words(query):
         keys = word_keys(w)
-        if keys and keys[0] not in out:
-            out.append(keys[0])
+        if keys and keys not in out:
+            out.append(keys)
     return out
 
 
-def fts_query(keys: Iterable[str]) -> str:
-    """An FTS5 MATCH expression requiring every key (each quoted, so no FTS syntax leaks in)."""
-    return " AND ".join('"' + k.replace('"', '""') + '"' for k in keys)
+def fts_query(words: Iterable[tuple[str, ...]]) -> str:
+    """An FTS5 MATCH expression: every word, each by any of its keys (quoted, so no FTS syntax leaks in)."""
+    def quoted(k: str) -> str:
+        return '"' + k.replace('"', '""') + '"'
+    return " AND ".join("(" + " OR ".join(quoted(k) for k in keys) + ")" for keys in words)
+
+
+def all_keys(words: Iterable[tuple[str, ...]]) -> set[str]:
+    """Every key of a query's words (what to highlight)."""
+    return {k for keys in words for k in keys}
 
 
 def highlight_terms(text: str, keys: Iterable[str]) -> list[tuple[int, int]]:
@@ -249,13 +281,14 @@ def _delete(conn: sqlite3.Connection, doc_id: str) -> None:
 def search_documents(conn: sqlite3.Connection, query: str, *, limit: int = 20, offset: int = 0) -> dict:
     """Documents matching every word of `query`, best first (BM25, title weighted higher).
 
-    Returns `{keys, total, items: [{doc_id, score}]}`; `keys` are the query's search keys
+    Returns `{keys, total, items: [{doc_id, score}]}`; `keys` are all the query's search keys
     (what to highlight with `make_snippet`). A query with no words matches nothing.
     """
-    keys = query_keys(query)
-    if not keys:
+    words = query_keys(query)
+    if not words:
         return {"keys": [], "total": 0, "items": []}
-    match = fts_query(keys)
+    match = fts_query(words)
+    keys = sorted(all_keys(words))
     total = conn.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0]
     # bm25 weights: a hit in the title counts 3 times a hit in the body (titles are short)
     rows = conn.execute(

@@ -2,13 +2,24 @@
 from __future__ import annotations
 
 import hmac
-from typing import Optional
+import json
+from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 
 from rasd.web.queries import MAX_LIMIT, EventFilter, StoreReader
 
-router = APIRouter(prefix="/api")
+
+
+class FastJSON(JSONResponse):
+    """JSON with Arabic as Arabic, written straight from dicts (skips FastAPI's re-encoding pass)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+router = APIRouter(prefix="/api", default_response_class=FastJSON)
 
 #: Largest file POST /api/ingest accepts (bytes); a news page is rarely over 1 MB.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -56,9 +67,9 @@ def list_documents(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
                    outlet: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
                    duplicates: bool = Query(True, description="Include documents that repeat another")) -> dict:
     """Documents with title, date, outlet, origin and event count."""
-    return _reader(request).list_documents(limit=limit, offset=offset, outlet=outlet or None,
-                                           date_from=date_from or None, date_to=date_to or None,
-                                           duplicates=duplicates)
+    return FastJSON(_reader(request).list_documents(limit=limit, offset=offset, outlet=outlet or None,
+                                                    date_from=date_from or None, date_to=date_to or None,
+                                                    duplicates=duplicates))
 
 
 @router.get("/documents/{doc_id}", summary="One document with removed pieces, social posts, spans and events")
@@ -67,7 +78,7 @@ def get_document(request: Request, doc_id: str) -> dict:
     doc = _reader(request).get_document(doc_id)
     if doc is None:
         raise _not_found("document", doc_id)
-    return doc
+    return FastJSON(doc)
 
 
 @router.get("/events", summary="Events, filterable")
@@ -78,7 +89,7 @@ def list_events(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
                 modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
     """OUTPUT.md event records (plus `doc_id` and `disputes`), by date."""
     f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
-    return _reader(request).list_events(f, limit=limit, offset=offset)
+    return FastJSON(_reader(request).list_events(f, limit=limit, offset=offset))
 
 
 @router.get("/events.geojson", summary="Events with coordinates as GeoJSON")
@@ -89,7 +100,7 @@ def events_geojson(request: Request, limit: int = Query(MAX_LIMIT, ge=1, le=MAX_
                    modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
     """A FeatureCollection of Points (lon, lat) with the event's type, date, place and modality."""
     f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
-    return _reader(request).geojson(f, limit=limit)
+    return FastJSON(_reader(request).geojson(f, limit=limit))
 
 
 @router.get("/events/{event_id}", summary="One event with each source's evidence in context")
@@ -98,7 +109,7 @@ def get_event(request: Request, event_id: str) -> dict:
     ev = _reader(request).get_event(event_id)
     if ev is None:
         raise _not_found("event", event_id)
-    return ev
+    return FastJSON(ev)
 
 
 @router.get("/timeline", summary="Event counts per date and type")
@@ -109,14 +120,14 @@ def timeline(request: Request,
              modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
     """`items`: one per date (as stored: day, month or year) with counts by type; `undated` by type."""
     f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
-    return _reader(request).timeline(f)
+    return FastJSON(_reader(request).timeline(f))
 
 
 @router.get("/actors", summary="Actors found in events, most events first")
 def list_actors(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
                 q: Optional[str] = Query(None, description="Name contains")) -> dict:
     """Actors keyed by knowledge-base id (or canonical name), with event counts and date range."""
-    return _reader(request).list_entities("actors", q=q, limit=limit, offset=offset)
+    return FastJSON(_reader(request).list_entities("actors", q=q, limit=limit, offset=offset))
 
 
 @router.get("/actors/{actor_id}", summary="One actor and its events")
@@ -125,14 +136,14 @@ def get_actor(request: Request, actor_id: str) -> dict:
     ent = _reader(request).get_entity("actors", actor_id)
     if ent is None:
         raise _not_found("actor", actor_id)
-    return ent
+    return FastJSON(ent)
 
 
 @router.get("/places", summary="Places of events, most events first")
 def list_places(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
                 q: Optional[str] = Query(None, description="Name contains")) -> dict:
     """Places keyed by gazetteer id (or canonical name), with coordinates and event counts."""
-    return _reader(request).list_entities("places", q=q, limit=limit, offset=offset)
+    return FastJSON(_reader(request).list_entities("places", q=q, limit=limit, offset=offset))
 
 
 @router.get("/places/{place_id}", summary="One place and its events")
@@ -141,13 +152,13 @@ def get_place(request: Request, place_id: str) -> dict:
     ent = _reader(request).get_entity("places", place_id)
     if ent is None:
         raise _not_found("place", place_id)
-    return ent
+    return FastJSON(ent)
 
 
 @router.get("/stories", summary="Story clusters (empty until a later stage builds them)")
 def stories(request: Request, limit: int = _LIMIT, offset: int = _OFFSET) -> dict:
     """Rows of the `stories` table when present; otherwise an empty list with a `note`."""
-    return _reader(request).stories(limit=limit, offset=offset)
+    return FastJSON(_reader(request).stories(limit=limit, offset=offset))
 
 
 @router.get("/search", summary="Arabic-aware full-text search")
@@ -155,19 +166,19 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
            limit: int = Query(20, ge=1, le=200), offset: int = _OFFSET) -> dict:
     """Documents containing every word of `q` after normalisation and stemming, with snippets
     cut from the original text; `highlights` are [start, end) offsets into `snippet`."""
-    return _reader(request).search(q, limit=limit, offset=offset)
+    return FastJSON(_reader(request).search(q, limit=limit, offset=offset))
 
 
 @router.get("/facets", summary="Values present in the store (for filter menus)")
 def facets(request: Request) -> dict:
     """Event types, governorates, modalities and the date range present."""
-    return _reader(request).facets()
+    return FastJSON(_reader(request).facets())
 
 
 @router.get("/governorates", summary="Governorates with centroids")
 def governorates(request: Request) -> dict:
     """The 14 governorates with Arabic and English names and a rough centroid."""
-    return {"items": _reader(request).governorates}
+    return FastJSON({"items": _reader(request).governorates})
 
 
 def check_token(request: Request) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from rasd.store import codec
-from rasd.store.export import document_record, event_record
+from rasd.store.export import EVENT_EXTRA_FIELDS, document_record
 from rasd.store.search import has_search_index, make_snippet, search_documents
 
 #: Characters of a source document shown on each side of an event's evidence span; enough for
@@ -96,8 +96,17 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list
 
 def _event_out(record_json: str, doc_id: str) -> dict:
     """An event as the API shows it: OUTPUT.md's fields, fusion fields, its document and disputes."""
-    ev = codec.event_from_json(json.loads(record_json))
-    rec = event_record(ev)
+    raw = json.loads(record_json)
+    meta = raw.get("meta") or {}
+    rec = {
+        "id": raw["id"], "type": raw["type"], "actors": raw.get("actors") or [], "location": raw.get("location"),
+        "date": raw.get("date") or {"value": None, "precision": None, "basis": None},
+        "quantities": raw.get("quantities") or [], "attribution": raw.get("attribution") or [],
+        "modality": raw.get("modality") or "asserted", "mentions": raw.get("mentions") or [],
+    }
+    for key in EVENT_EXTRA_FIELDS:  # fusion fields, as the export writes them
+        if key in meta:
+            rec[key] = meta[key]
     rec["doc_id"] = doc_id
     rec.setdefault("disputes", [])
     return rec
@@ -187,11 +196,15 @@ class StoreReader:
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         c = self.conn()
         total = c.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0]
+        # sort only the keys, then read the page's rows: sorting whole rows (texts) cost 5x more
+        page = [r[0] for r in c.execute(
+            f"SELECT rowid FROM documents{where} ORDER BY published IS NULL, published DESC, id LIMIT ? OFFSET ?",
+            params + [limit, offset])]
         rows = c.execute(
             f"SELECT id, title, published, published_source, outlet, path, url, part, duplicate_of, language, "
             f"length(text) AS n_chars, (SELECT count(*) FROM events ev WHERE ev.doc_id = documents.id) AS n_events "
-            f"FROM documents{where} ORDER BY published IS NULL, published DESC, id LIMIT ? OFFSET ?",
-            params + [limit, offset]).fetchall()
+            f"FROM documents WHERE rowid IN ({','.join('?' * len(page))}) "
+            f"ORDER BY published IS NULL, published DESC, id", page).fetchall() if page else []
         items = [{
             "id": r["id"], "title": r["title"], "published": r["published"],
             "published_source": r["published_source"], "outlet": r["outlet"],
@@ -236,10 +249,14 @@ class StoreReader:
         where, params = _event_where(f, self._gov_aliases)
         c = self.conn()
         total = c.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
-        rows = c.execute(
-            f"SELECT e.record, e.doc_id FROM events e{where} "
+        # sort only the keys, then read the page's records (sorting the JSON records cost 5x more)
+        page = [r[0] for r in c.execute(
+            f"SELECT e.rowid FROM events e{where} "
             f"ORDER BY e.date_value IS NULL, e.date_value, e.doc_id, e.seq LIMIT ? OFFSET ?",
-            params + [limit, offset]).fetchall()
+            params + [limit, offset])]
+        rows = c.execute(
+            f"SELECT e.record, e.doc_id FROM events e WHERE e.rowid IN ({','.join('?' * len(page))}) "
+            f"ORDER BY e.date_value IS NULL, e.date_value, e.doc_id, e.seq", page).fetchall() if page else []
         return {"total": total, "limit": limit, "offset": offset,
                 "items": [_event_out(r["record"], r["doc_id"]) for r in rows]}
 

@@ -1,0 +1,398 @@
+"""Event fusion: mentions of one real-world event across documents become one fused event.
+
+Two per-document events are the same event when they have the same type, the same or a contained
+place (a town inside its governorate, a site near its town), dates compatible at their precisions
+(an undated event is anchored to its page's publication date), and compatible actors. A cluster
+only admits an event compatible with every member already in it (complete link, so chains of
+near-misses do not snowball) and at most one event per document (one mention per document,
+OUTPUT.md).
+
+Ids: a fused event keeps the id of its founding member, the first per-document event that
+created it. A later report joining it never changes the id, and an event seen in one document only
+is exported under its own per-document id, so ids are the same whether or not a store was linked.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import Iterable, Iterator
+
+from rasd.document import Event
+from rasd.link.disputes import find_disputes, source_label
+
+#: Place precision from most to least specific: the fused record keeps the most specific place.
+PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
+#: Date precision from most to least specific.
+DATE_RANK = {"day": 0, "month": 1, "year": 2}
+#: The fused modality is the most cautious one any source gives (a denial is never hidden behind
+#: an assertion); both versions stay in `sources` and `disputes`.
+MODALITY_CAUTION = ("denied", "hedged", "alleged", "claimed", "expected", "reported", "asserted")
+
+
+@dataclass(frozen=True, slots=True)
+class FusionOptions:
+    """Event-fusion settings."""
+
+    # An undated event happened on or before its page's date; wire and web reports of a happening
+    # run for about a week (the Homs reports in the seeds span 2024-12-05..08), so 7 days.
+    window_days: int = 7
+    # Two day-precision dates one day apart are still the same event: "yesterday" resolved against
+    # pages published either side of midnight (the scorer allows the same slack).
+    day_slack: int = 1
+    # A site (prison, checkpoint, square) belongs to a town within this distance of its centre: the
+    # Homs military prison and Clock Square lie 1-4 km from Homs's point, while the next towns
+    # (Talbiseh, Ar-Rastan) are 12-20 km away, so 6 km separates the two.
+    site_town_km: float = 6.0
+    # A district-level place contains towns within this distance of its centre.
+    district_km: float = 30.0
+    # An event with no place fuses only with a shared actor inside the same story.
+    require_story_for_unlocated: bool = True
+    # An event dated this long before its page is history the page recalls (as in stories.py).
+    background_days: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A per-document event with what fusion needs to know about its document."""
+
+    event: Event
+    published: str | None = None
+    outlet: str | None = None
+    story_id: str | None = None
+    duplicate_of: str | None = None
+    # documents this member's page was found related to when it was linked (story similarity at or
+    # above the threshold): only needed while deciding, so it is not stored
+    related: frozenset[str] = frozenset()
+
+    @property
+    def doc_id(self) -> str:
+        return self.event.doc_id
+
+
+@dataclass
+class Cluster:
+    """A fused event under construction: its id and its members in joining order."""
+
+    id: str
+    members: list[Member] = field(default_factory=list)
+
+
+# -- pair compatibility ---------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> Date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return Date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _km(a: dict, b: dict) -> float | None:
+    if a.get("lat") is None or b.get("lat") is None or a.get("lon") is None or b.get("lon") is None:
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _contains(outer: dict, inner: dict, opts: FusionOptions) -> bool:
+    """True when place `outer` (less precise) contains place `inner`."""
+    po = outer.get("precision")
+    if po == "country":
+        return True
+    if po == "governorate":
+        return bool(inner.get("admin1")) and inner.get("admin1") in (outer.get("admin1"), outer.get("name"))
+    if outer.get("admin1") and inner.get("admin1") and outer["admin1"] != inner["admin1"]:
+        return False
+    km = _km(outer, inner)
+    if km is None:
+        return False
+    return km <= (opts.district_km if po == "district" else opts.site_town_km)
+
+
+def place_relation(a: dict | None, b: dict | None, opts: FusionOptions = FusionOptions()) -> str | None:
+    """`same`, `contains` (one inside the other), `unknown` (a side has no place) or None (different places)."""
+    if not a or not b:
+        return "unknown"
+    if a.get("place_id") and a.get("place_id") == b.get("place_id"):
+        return "same"
+    if not a.get("place_id") and not b.get("place_id") and a.get("name") and a.get("name") == b.get("name"):
+        return "same"
+    ra, rb = PRECISION_RANK.get(a.get("precision") or "", 5), PRECISION_RANK.get(b.get("precision") or "", 5)
+    if ra == rb:
+        return None
+    outer, inner = (a, b) if ra > rb else (b, a)
+    return "contains" if _contains(outer, inner, opts) else None
+
+
+def _is_background(m: Member, opts: FusionOptions) -> bool:
+    """True when a member's event is dated well before its own page (history the page recalls)."""
+    value, pub = (m.event.date or {}).get("value"), _day(m.published)
+    if not value or pub is None:
+        return False
+    end = _day(value) or _day(value[:4] + ("-12-31" if len(value) == 4 else value[4:7] + "-28"))
+    return end is not None and (pub - end).days > opts.background_days
+
+
+def _date_fits_anchor(value: str, precision: str | None, anchor: Date, opts: FusionOptions) -> bool:
+    """A dated event can be the undated one of a page published on `anchor` (on or up to a window before)."""
+    day = _day(value) if precision == "day" else None
+    if day is not None:
+        return -opts.day_slack <= (anchor - day).days <= opts.window_days
+    return anchor.isoformat().startswith(value)
+
+
+def date_relation(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> str | None:
+    """`same`, `compatible`, `near` (day dates one day apart), `story` (no dates, so only a shared story
+    can tell) or None (not the same time)."""
+    da, db = a.event.date or {}, b.event.date or {}
+    va, vb = da.get("value"), db.get("value")
+    if va and vb:
+        if va == vb:
+            return "same"
+        if da.get("precision") == "day" and db.get("precision") == "day":
+            x, y = _day(va), _day(vb)
+            if x is not None and y is not None and abs((x - y).days) <= opts.day_slack:
+                return "near"
+            return None
+        if not (va.startswith(vb) or vb.startswith(va)):
+            return None
+        # a year against a day ("protests in 2011" vs "the sit-in of 15 April 2011") is too loose
+        # to tell by dates alone: only a shared story can
+        gap = abs(DATE_RANK.get(da.get("precision") or "", 2) - DATE_RANK.get(db.get("precision") or "", 2))
+        if gap < 2:
+            return "compatible"
+        return None if _is_background(a, opts) or _is_background(b, opts) else "story"
+    if va or vb:
+        dated, undated = (a, b) if va else (b, a)
+        anchor = _day(undated.published)
+        if anchor is None:
+            # a page's own history ("the 2017 evacuation") is not what an undated report of the same
+            # days is about: only a recent dated event may pair with an undated, unanchored one
+            return None if _is_background(dated, opts) else "story"
+        d = dated.event.date
+        return "compatible" if _date_fits_anchor(d["value"], d.get("precision"), anchor, opts) else None
+    pa, pb = _day(a.published), _day(b.published)
+    if pa is None or pb is None:
+        return "story"
+    return "compatible" if abs((pa - pb).days) <= opts.window_days else None
+
+
+def actor_keys(ev: Event, role: str = "actor") -> frozenset[str]:
+    """Canonical keys of an event's actors in one role (knowledge-base id, else canonical name)."""
+    return frozenset(a.get("actor_id") or (a.get("name") or a.get("text") or "") for a in ev.actors
+                     if a.get("role", "actor") == role and (a.get("actor_id") or a.get("name") or a.get("text")))
+
+
+def pair_score(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> float | None:
+    """How surely two per-document events are one event (higher is surer), or None when they are not."""
+    if a.event.type != b.event.type or a.doc_id == b.doc_id:
+        return None
+    same_story = (a.story_id is not None and a.story_id == b.story_id) or a.doc_id in b.related or b.doc_id in a.related
+    place = place_relation(a.event.location, b.event.location, opts)
+    if place is None:
+        return None
+    when = date_relation(a, b, opts)
+    if when is None or (when == "story" and not same_story):
+        return None
+    ka, kb = actor_keys(a.event), actor_keys(b.event)
+    shared = ka & kb
+    if place == "unknown" and (not shared or (opts.require_story_for_unlocated and not same_story)):
+        return None
+    if ka and kb and not shared and not (place == "same" and when == "same"):
+        # different actors only fuse when place and date agree exactly: the actors are then disputed
+        return None
+    score = {"same": 3.0, "contains": 2.0, "unknown": 0.5}[place]
+    score += {"same": 2.0, "near": 1.5, "compatible": 1.0, "story": 0.5}[when]
+    score += 1.0 if shared else (0.5 if not (ka and kb) else 0.0)
+    return score + (0.5 if same_story else 0.0)
+
+
+def cluster_score(m: Member, cluster: Cluster, opts: FusionOptions = FusionOptions()) -> float | None:
+    """Mean pair score of `m` with every member of `cluster`, or None when any pair is incompatible."""
+    total = 0.0
+    for other in cluster.members:
+        s = pair_score(m, other, opts)
+        if s is None:
+            return None
+        total += s
+    return total / len(cluster.members) if cluster.members else None
+
+
+# -- the fused record ----------------------------------------------------------------------------
+
+
+def _most_precise_location(members: list[Member]) -> dict | None:
+    located = [m.event.location for m in members if m.event.location]
+    if not located:
+        return None
+    best = dict(min(located, key=lambda loc: PRECISION_RANK.get(loc.get("precision") or "", 5)))
+    names = []
+    for loc in located:
+        for key in ("text", "name"):
+            v = loc.get(key)
+            if v and v not in names and v not in (best.get("text"), best.get("name")):
+                names.append(v)
+    if names:
+        best["aliases"] = names
+    return best
+
+
+def _most_precise_date(members: list[Member]) -> dict:
+    dated = [m.event.date for m in members if (m.event.date or {}).get("value")]
+    if not dated:
+        return dict(members[0].event.date or {"value": None, "precision": None, "basis": None})
+    return dict(min(dated, key=lambda d: DATE_RANK.get(d.get("precision") or "", 3)))
+
+
+def _union(items: Iterable[dict], key) -> list[dict]:
+    out, seen = [], set()
+    for it in items:
+        k = key(it)
+        if k not in seen:
+            seen.add(k)
+            out.append(dict(it))
+    return out
+
+
+def fuse(cluster: Cluster) -> Event:
+    """The fused event of a cluster: every mention and source, each source's numbers side by side.
+
+    One member: that event unchanged (plus `sources`, `first_reported`, `last_reported`).
+    """
+    members = cluster.members
+    first = members[0].event
+    quantities = []
+    for m in members:
+        label = source_label(m)
+        for q in m.event.quantities:
+            quantities.append({**dict(q), "source": label, "doc_id": m.doc_id})
+    quantities = _union(quantities, lambda q: (q.get("value"), q.get("min"), q.get("max"), q.get("unit"), q["source"]))
+    modality = min((m.event.modality for m in members),
+                   key=lambda x: MODALITY_CAUTION.index(x) if x in MODALITY_CAUTION else len(MODALITY_CAUTION))
+    published = sorted(m.published for m in members if m.published)
+    sources = [{
+        "event_id": m.event.id, "doc_id": m.doc_id, "outlet": m.outlet, "published": m.published,
+        "attribution": [a.get("name") or a.get("text") for a in m.event.attribution],
+        "modality": m.event.modality, "duplicate_of": m.duplicate_of, "story_id": m.story_id,
+    } for m in members]
+    meta = dict(first.meta)
+    meta.update({
+        "sources": sources,
+        "disputes": find_disputes(members),
+        "first_reported": published[0] if published else None,
+        "last_reported": published[-1] if published else None,
+    })
+    return Event(
+        id=cluster.id,
+        type=first.type,
+        doc_id=first.doc_id,
+        actors=tuple(_union((a for m in members for a in m.event.actors),
+                            lambda a: (a.get("actor_id") or a.get("name"), a.get("role")))),
+        location=_most_precise_location(members),
+        date=_most_precise_date(members),
+        quantities=tuple(quantities),
+        attribution=tuple(_union((a for m in members for a in m.event.attribution),
+                                 lambda a: a.get("source_id") or a.get("name") or a.get("text"))),
+        modality=modality,
+        mentions=tuple(dict(x) for m in members for x in m.event.mentions),
+        meta=meta,
+    )
+
+
+# -- the incremental index -----------------------------------------------------------------------
+
+
+def _block(ev: Event) -> tuple[str, str]:
+    """Blocking key: events can only fuse within (type, governorate); unlocated and country-level
+    events share the type's `*` block."""
+    loc = ev.location or {}
+    if loc.get("precision") == "country" or not (loc.get("admin1") or loc.get("name")):
+        return ev.type, "*"
+    return ev.type, loc.get("admin1") or loc.get("name")
+
+
+def _week(m: Member) -> int | None:
+    """Time bucket of a member: the week of its day-precision date, else of its page's date."""
+    d = m.event.date or {}
+    day = _day(d.get("value")) if d.get("precision") == "day" else None
+    day = day or _day(m.published)
+    return None if day is None else day.toordinal() // 7
+
+
+class FusionIndex:
+    """Fused events so far, blocked by (type, governorate) and week; `add` puts a member in its best cluster."""
+
+    def __init__(self, options: FusionOptions = FusionOptions()):
+        self.options = options
+        self.clusters: dict[str, Cluster] = {}
+        self._member_of: dict[str, str] = {}
+        # (type, governorate | "*") -> week | None -> cluster ids (dict as an ordered set)
+        self._blocks: dict[tuple[str, str], dict[int | None, dict[str, None]]] = {}
+        self._by_story: dict[tuple[str, str], dict[str, None]] = {}
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    def __contains__(self, event_id: str) -> bool:
+        return event_id in self._member_of
+
+    def cluster_of(self, event_id: str) -> str | None:
+        """The fused id an event belongs to (None when not added)."""
+        return self._member_of.get(event_id)
+
+    def _candidates(self, m: Member) -> Iterator[str]:
+        t, area = _block(m.event)
+        week = _week(m)
+        span = self.options.window_days // 7 + 2
+        out: dict[str, None] = {}
+        for key in {(t, area), (t, "*")}:
+            buckets = self._blocks.get(key)
+            if not buckets:
+                continue
+            if week is None:
+                for ids in buckets.values():
+                    out.update(ids)
+            else:
+                for w in [None, *range(week - span, week + span + 1)]:
+                    out.update(buckets.get(w, {}))
+        if area == "*":  # an unlocated event can match a located one of its story
+            for sid in {m.story_id, *("st_" + d for d in m.related)} - {None}:
+                out.update(self._by_story.get((t, sid), {}))
+        return iter(out)
+
+    def _index(self, cluster_id: str, m: Member) -> None:
+        self._blocks.setdefault(_block(m.event), {}).setdefault(_week(m), {})[cluster_id] = None
+        if m.story_id:
+            self._by_story.setdefault((m.event.type, m.story_id), {})[cluster_id] = None
+
+    def restore(self, cluster_id: str, members: Iterable[Member]) -> None:
+        """Put back a stored cluster (members in joining order) without re-deciding anything."""
+        c = self.clusters.setdefault(cluster_id, Cluster(cluster_id))
+        for m in members:
+            if m.event.id in self._member_of:
+                continue
+            c.members.append(m)
+            self._member_of[m.event.id] = cluster_id
+            self._index(cluster_id, m)
+
+    def add(self, m: Member) -> tuple[str, bool]:
+        """Add a member; return (fused id, True when it joined an existing cluster)."""
+        if m.event.id in self._member_of:
+            return self._member_of[m.event.id], False
+        best, best_score = None, None
+        for cid in self._candidates(m):
+            c = self.clusters[cid]
+            if any(x.doc_id == m.doc_id for x in c.members):
+                continue
+            s = cluster_score(m, c, self.options)
+            if s is not None and (best_score is None or s > best_score or (s == best_score and cid < best)):
+                best, best_score = cid, s
+        if best is None:
+            self.restore(m.event.id, [m])
+            return m.event.id, False
+        self.restore(best, [m])
+        return best, True

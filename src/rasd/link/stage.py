@@ -1,0 +1,150 @@
+"""The linking stage: near duplicates, stories and fused events for a batch of new documents.
+
+`Linker` holds the three incremental indexes in memory. A run restores what the store already
+decided (signatures, canonical documents, story memberships, fused clusters), then `link(docs)`
+decides only for the new documents and returns what to write. Nothing already decided is
+re-decided, so running twice changes nothing and ids stay stable. The stage does no I/O: the store
+side lives in `rasd.store.links`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from rasd.document import Document, Event
+from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes, signature_from_bytes
+from rasd.link.fusion import FusionIndex, FusionOptions, Member, fuse
+from rasd.link.stories import Embed, StoryIndex, StoryOptions, doc_features, story_text
+from rasd.stage import StageCounters
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOptions:
+    """Linking settings: one `Options` per part."""
+
+    dedup: DedupOptions = DedupOptions()
+    stories: StoryOptions = StoryOptions()
+    fusion: FusionOptions = FusionOptions()
+    # Texts shorter than this are not near-duplicate checked: two one-line bulletins share most of
+    # their 5-grams by construction (exact duplicates are still found by the store's hash).
+    near_min_chars: int = 200
+
+
+@dataclass
+class LinkResult:
+    """What one `link` call decided, ready for the store."""
+
+    signatures: list[tuple[str, bytes]] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)      # doc_id, canonical_id, jaccard, kind
+    documents: list[dict] = field(default_factory=list)       # doc_id, story_id, score, matched_doc_id, role, features, published
+    members: list[dict] = field(default_factory=list)         # event_id, fused_id, doc_id, event, published, outlet, story_id, duplicate_of
+    fused: dict[str, Event] = field(default_factory=dict)     # fused id -> fused event (every touched cluster)
+    counters: dict = field(default_factory=dict)
+
+
+def _order(doc: Document) -> tuple:
+    """Documents are linked oldest first (undated last), so a canonical is the earlier copy."""
+    return (doc.published or "9999-99-99", doc.id)
+
+
+class Linker:
+    """Incremental linking over the documents of a store; `embed` is an optional sentence encoder."""
+
+    def __init__(self, options: LinkOptions = LinkOptions(), embed: Embed | None = None):
+        self.options = options
+        self.embed = embed
+        self.near = NearDuplicateIndex(options.dedup)
+        self.stories = StoryIndex(options.stories)
+        self.fusion = FusionIndex(options.fusion)
+        self._canonical: dict[str, str] = {}
+        self.counters = StageCounters("link")
+
+    # -- restoring what the store already decided --------------------------------------------
+
+    def restore_signatures(self, rows: Iterable[tuple[str, bytes]]) -> int:
+        """Index stored signatures (loaded once per run, never recomputed)."""
+        return self.near.load(rows)
+
+    def restore_duplicates(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Known (doc_id, canonical id) links."""
+        self._canonical.update(rows)
+
+    def restore_story(self, doc_id: str, story_id: str, features: dict[str, float], published: str | None) -> None:
+        """A stored story membership."""
+        self.stories.restore(doc_id, story_id, features, published)
+
+    def restore_cluster(self, fused_id: str, members: Sequence[Member]) -> None:
+        """A stored fused event's members, in joining order."""
+        self.fusion.restore(fused_id, members)
+
+    # -- deciding for new documents ---------------------------------------------------------------
+
+    def _dedup(self, doc: Document, result: LinkResult) -> str | None:
+        if doc.id in self.near:
+            return self._canonical.get(doc.id)
+        sig = None
+        if len(doc.text) >= self.options.near_min_chars:
+            sig = signature(doc.text, self.options.dedup)
+            result.signatures.append((doc.id, signature_bytes(sig)))
+        canonical, jaccard, kind = doc.duplicate_of, 1.0, "exact"
+        if sig is not None and canonical is not None:
+            self.near.add(doc.id, sig)  # an exact copy is indexed too: later edits of it still match
+        elif sig is not None:
+            hit = self.near.check(doc.id, sig)
+            if hit is not None:
+                canonical, jaccard, kind = hit[0], hit[1], "near"
+        if canonical is None:
+            return None
+        canonical = self._canonical.get(canonical, canonical)  # point at the root, never at a copy
+        self._canonical[doc.id] = canonical
+        result.duplicates.append({"doc_id": doc.id, "canonical_id": canonical, "jaccard": round(jaccard, 4),
+                                  "kind": kind})
+        self.counters.add(f"duplicates.{kind}")
+        return canonical
+
+    def link(self, docs: Iterable[Document]) -> LinkResult:
+        """Link new documents: duplicates, stories, fused events. Documents already linked are skipped."""
+        result = LinkResult()
+        batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
+        vectors: list = [None] * len(batch)
+        if self.embed is not None and batch:
+            vectors = list(self.embed([story_text(d) for d in batch]))
+        touched: dict[str, None] = {}
+        for doc, vec in zip(batch, vectors):
+            self.counters.seen()
+            canonical = self._dedup(doc, result)
+            feats = doc_features(doc, self.options.stories)
+            if canonical is not None and self.stories.story_of(canonical):
+                story, score, matched, role = self.stories.story_of(canonical), 1.0, canonical, "duplicate"
+                related = frozenset({canonical})
+                self.stories.join(doc.id, story, feats, doc.published)
+            else:
+                story, score, matched, related = self.stories.add(doc.id, feats, doc.published, vec)
+                role = "member"
+            result.documents.append({"doc_id": doc.id, "story_id": story, "score": round(score, 4),
+                                     "matched_doc_id": matched, "role": role, "features": dict(sorted(feats.items())),
+                                     "published": doc.published, "title": doc.title})
+            for ev in doc.events:
+                m = Member(event=ev, published=doc.published, outlet=doc.outlet, story_id=story,
+                           duplicate_of=canonical, related=related)
+                fused_id, joined = self.fusion.add(m)
+                if joined:
+                    self.counters.add("events.joined")
+                touched[fused_id] = None
+                result.members.append({"event_id": ev.id, "fused_id": fused_id, "doc_id": doc.id, "event": ev,
+                                       "published": doc.published, "outlet": doc.outlet, "story_id": story,
+                                       "duplicate_of": canonical})
+            self.counters.kept()
+        for fid in touched:
+            result.fused[fid] = fuse(self.fusion.clusters[fid])
+        result.counters = self.counters.as_dict()
+        return result
+
+
+def member_from_row(event: Event, published: str | None, outlet: str | None, story_id: str | None,
+                    duplicate_of: str | None) -> Member:
+    """Rebuild a stored fused-event member."""
+    return Member(event=event, published=published, outlet=outlet, story_id=story_id, duplicate_of=duplicate_of)
+
+
+__all__ = ["LinkOptions", "LinkResult", "Linker", "member_from_row", "signature_from_bytes"]

@@ -1,0 +1,373 @@
+"""Cross-document links kept beside the core tables: signatures, duplicates, stories, fused events.
+
+The tables are created on the store's engine (`CREATE TABLE IF NOT EXISTS`), so a store that was
+never linked has none of them and reads exactly as before. This module does no linking itself: a
+`Linker` (rasd.link.stage) is passed to `link_pending`, which restores what was decided before,
+links the documents not linked yet, and writes the result in one transaction.
+
+Tables (JSON as TEXT, like the core schema):
+- `link_signatures(doc_id, sig)`: MinHash signature bytes of each document's text.
+- `link_duplicates(doc_id, canonical_id, jaccard, kind)`: kind `exact` or `near`; near ones are
+  also written into `documents.duplicate_of` where it was empty.
+- `link_docs(doc_id, features, published, linked_at)`: a document's story features; its row
+  marks it as linked.
+- `stories(id, title, first_published, last_published, n_documents, n_events, updated_at)`.
+- `story_documents(doc_id, story_id, score, matched_doc_id, role, published, title)`: role
+  `member` or `duplicate`.
+- `fused_events(id, type, record, n_sources, n_members, disputed, first_reported, last_reported,
+  date_value, admin1, story_id, updated_at)`: `record` is the fused `Event` as JSON.
+- `fused_members(event_id, fused_id, doc_id, seq, record, published, outlet, story_id, duplicate_of)`:
+  the per-document events of each fused event, in joining order.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator, Protocol
+
+from sqlalchemy import (
+    Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, bindparam, delete, func,
+    select, update,
+)
+
+from rasd.document import Document, Event
+from rasd.store import codec
+from rasd.store.schema import documents, events as events_table, spans
+
+link_metadata = MetaData()
+
+link_signatures = Table(
+    "link_signatures", link_metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("sig", LargeBinary, nullable=False),
+)
+link_duplicates = Table(
+    "link_duplicates", link_metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("canonical_id", String(64), nullable=False),
+    Column("jaccard", Float),
+    Column("kind", String(16), nullable=False),
+    Index("ix_link_duplicates_canonical", "canonical_id"),
+)
+link_docs = Table(
+    "link_docs", link_metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("features", Text, nullable=False),
+    Column("published", String(10)),
+    Column("linked_at", String(40), nullable=False),
+)
+stories = Table(
+    "stories", link_metadata,
+    Column("id", String(80), primary_key=True),
+    Column("title", Text),
+    Column("first_published", String(10)),
+    Column("last_published", String(10)),
+    Column("n_documents", Integer, nullable=False),
+    Column("n_events", Integer, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+story_documents = Table(
+    "story_documents", link_metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("story_id", String(80), nullable=False),
+    Column("score", Float),
+    Column("matched_doc_id", String(64)),
+    Column("role", String(16), nullable=False),
+    Column("published", String(10)),
+    Column("title", Text),
+    Index("ix_story_documents_story", "story_id"),
+)
+fused_events = Table(
+    "fused_events", link_metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("record", Text, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("n_members", Integer, nullable=False),
+    Column("disputed", Integer, nullable=False),
+    Column("first_reported", String(10)),
+    Column("last_reported", String(10)),
+    Column("date_value", String(10)),
+    Column("admin1", Text),
+    Column("story_id", String(80)),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_fused_events_disputed", "disputed"),
+)
+fused_members = Table(
+    "fused_members", link_metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("fused_id", String(64), nullable=False),
+    Column("doc_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("record", Text, nullable=False),
+    Column("published", String(10)),
+    Column("outlet", Text),
+    Column("story_id", String(80)),
+    Column("duplicate_of", String(64)),
+    Index("ix_fused_members_fused", "fused_id", "seq"),
+)
+
+#: Documents fetched per query when loading a batch to link.
+LOAD_CHUNK = 500
+
+
+class LinkerLike(Protocol):
+    """What `link_pending` needs from a linker (rasd.link.stage.Linker)."""
+
+    def restore_signatures(self, rows: Iterable[tuple[str, bytes]]) -> int: ...
+    def restore_duplicates(self, rows: Iterable[tuple[str, str]]) -> None: ...
+    def restore_story(self, doc_id: str, story_id: str, features: Iterable[str], published: str | None) -> None: ...
+    def restore_cluster(self, fused_id: str, members: Any) -> None: ...
+    def link(self, docs: Iterable[Document]) -> Any: ...
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ensure_tables(store: Any) -> None:
+    """Create the link tables on the store's engine if they are missing."""
+    link_metadata.create_all(store.engine)
+
+
+def _has_tables(store: Any) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(store.engine).has_table("fused_events")
+
+
+def pending_doc_ids(store: Any, only: Iterable[str] | None = None) -> list[str]:
+    """Ids of stored documents not linked yet (restricted to `only` when given)."""
+    ensure_tables(store)
+    q = select(documents.c.id).where(documents.c.id.not_in(select(link_docs.c.doc_id)))
+    with store.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(q)]
+    if only is not None:
+        wanted = set(only)
+        ids = [i for i in ids if i in wanted]
+    return ids
+
+
+def load_documents(store: Any, ids: list[str]) -> Iterator[Document]:
+    """The documents with these ids, with spans and events (not removed pieces or posts), in bulk."""
+    with store.engine.connect() as conn:
+        for start in range(0, len(ids), LOAD_CHUNK):
+            chunk = ids[start:start + LOAD_CHUNK]
+            rows = conn.execute(select(documents).where(documents.c.id.in_(chunk))).mappings().all()
+            kid_spans: dict[str, list] = {}
+            for r in conn.execute(select(spans).where(spans.c.doc_id.in_(chunk)).order_by(spans.c.doc_id, spans.c.seq)).mappings():
+                kid_spans.setdefault(r["doc_id"], []).append(r)
+            kid_events: dict[str, list] = {}
+            q = (select(events_table.c.doc_id, events_table.c.record).where(events_table.c.doc_id.in_(chunk))
+                 .order_by(events_table.c.doc_id, events_table.c.seq))
+            for r in conn.execute(q):
+                kid_events.setdefault(r.doc_id, []).append(codec.event_from_json(codec.loads(r.record)))
+            for row in rows:
+                yield codec.document_from_rows(row, (), (), kid_spans.get(row["id"], ()), kid_events.get(row["id"], ()))
+
+
+def restore_state(store: Any, linker: LinkerLike, member_factory: Any) -> dict:
+    """Give the linker everything decided before (signatures loaded once, never recomputed)."""
+    ensure_tables(store)
+    counts = {}
+    with store.engine.connect() as conn:
+        counts["signatures"] = linker.restore_signatures(
+            (r.doc_id, bytes(r.sig)) for r in conn.execute(select(link_signatures.c.doc_id, link_signatures.c.sig)))
+        linker.restore_duplicates((r.doc_id, r.canonical_id) for r in conn.execute(
+            select(link_duplicates.c.doc_id, link_duplicates.c.canonical_id)))
+        q = (select(link_docs.c.doc_id, link_docs.c.features, link_docs.c.published, story_documents.c.story_id)
+             .join(story_documents, story_documents.c.doc_id == link_docs.c.doc_id)
+             .order_by(link_docs.c.linked_at, link_docs.c.doc_id))
+        n = 0
+        for r in conn.execute(q):
+            linker.restore_story(r.doc_id, r.story_id, codec.loads(r.features), r.published)
+            n += 1
+        counts["documents"] = n
+        current, members = None, []
+        n = 0
+        q = select(fused_members).order_by(fused_members.c.fused_id, fused_members.c.seq)
+        for r in conn.execute(q).mappings():
+            if r["fused_id"] != current and members:
+                linker.restore_cluster(current, members)
+                members = []
+            current = r["fused_id"]
+            members.append(member_factory(codec.event_from_json(codec.loads(r["record"])), r["published"],
+                                          r["outlet"], r["story_id"], r["duplicate_of"]))
+            n += 1
+        if members:
+            linker.restore_cluster(current, members)
+        counts["members"] = n
+    return counts
+
+
+def save_result(store: Any, result: Any) -> None:
+    """Write one `LinkResult` in one transaction (near duplicates also into `documents.duplicate_of`)."""
+    now = _now()
+    eng = store.engine
+    with eng.connect() as conn:
+        conn.execution_options(rasd_write=True)
+        with conn.begin():
+            if result.signatures:
+                conn.execute(link_signatures.insert(), [{"doc_id": d, "sig": s} for d, s in result.signatures])
+            if result.duplicates:
+                conn.execute(link_duplicates.insert(), result.duplicates)
+                near = [d for d in result.duplicates if d["kind"] == "near"]
+                if near:
+                    conn.execute(
+                        update(documents).where(documents.c.id == bindparam("b_id"), documents.c.duplicate_of.is_(None))
+                        .values(duplicate_of=bindparam("b_canonical")),
+                        [{"b_id": d["doc_id"], "b_canonical": d["canonical_id"]} for d in near])
+            if result.documents:
+                conn.execute(link_docs.insert(), [{"doc_id": d["doc_id"], "features": codec.dumps(d["features"]),
+                                                   "published": d["published"], "linked_at": now}
+                                                  for d in result.documents])
+                conn.execute(story_documents.insert(), [
+                    {k: d[k] for k in ("doc_id", "story_id", "score", "matched_doc_id", "role", "published", "title")}
+                    for d in result.documents])
+            if result.members:
+                seq: dict[str, int] = {}
+                fids = list({m["fused_id"] for m in result.members})
+                for start in range(0, len(fids), 500):
+                    q = (select(fused_members.c.fused_id, func.count()).where(
+                        fused_members.c.fused_id.in_(fids[start:start + 500])).group_by(fused_members.c.fused_id))
+                    seq.update({fid: n for fid, n in conn.execute(q)})
+                rows = []
+                for m in result.members:
+                    i = seq.get(m["fused_id"], 0)
+                    seq[m["fused_id"]] = i + 1
+                    rows.append({"event_id": m["event_id"], "fused_id": m["fused_id"], "doc_id": m["doc_id"], "seq": i,
+                                 "record": codec.dumps(codec.event_json(m["event"])), "published": m["published"],
+                                 "outlet": m["outlet"], "story_id": m["story_id"], "duplicate_of": m["duplicate_of"]})
+                conn.execute(fused_members.insert(), rows)
+            if result.fused:
+                ids = list(result.fused)
+                for start in range(0, len(ids), 500):
+                    conn.execute(delete(fused_events).where(fused_events.c.id.in_(ids[start:start + 500])))
+                conn.execute(fused_events.insert(), [_fused_row(ev, now) for ev in result.fused.values()])
+            _refresh_stories(conn, {d["story_id"] for d in result.documents}, now)
+
+
+def _fused_row(ev: Event, now: str) -> dict:
+    srcs = ev.meta.get("sources") or []
+    loc = ev.location or {}
+    return {
+        "id": ev.id, "type": ev.type, "record": codec.dumps(codec.event_json(ev)),
+        "n_sources": len({s["doc_id"] for s in srcs if not s.get("duplicate_of")}) or 1,
+        "n_members": len(srcs), "disputed": 1 if ev.meta.get("disputes") else 0,
+        "first_reported": ev.meta.get("first_reported"), "last_reported": ev.meta.get("last_reported"),
+        "date_value": (ev.date or {}).get("value"), "admin1": loc.get("admin1"),
+        "story_id": next((s.get("story_id") for s in srcs if s.get("story_id")), None), "updated_at": now,
+    }
+
+
+def _refresh_stories(conn: Any, story_ids: set[str], now: str) -> None:
+    """Recompute the aggregates of the touched stories from their documents."""
+    ids = sorted(story_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        conn.execute(delete(stories).where(stories.c.id.in_(chunk)))
+        agg = (select(story_documents.c.story_id, func.min(story_documents.c.published),
+                      func.max(story_documents.c.published), func.count())
+               .where(story_documents.c.story_id.in_(chunk)).group_by(story_documents.c.story_id))
+        n_events = dict(conn.execute(
+            select(story_documents.c.story_id, func.count()).select_from(
+                story_documents.join(events_table, events_table.c.doc_id == story_documents.c.doc_id))
+            .where(story_documents.c.story_id.in_(chunk)).group_by(story_documents.c.story_id)).all())
+        titles = dict(conn.execute(
+            select(story_documents.c.story_id, story_documents.c.title)
+            .where(story_documents.c.story_id.in_(chunk), story_documents.c.doc_id == func.substr(story_documents.c.story_id, 4))
+        ).all())
+        rows = [{"id": sid, "title": titles.get(sid), "first_published": lo, "last_published": hi, "n_documents": n,
+                 "n_events": n_events.get(sid, 0), "updated_at": now} for sid, lo, hi, n in conn.execute(agg)]
+        if rows:
+            conn.execute(stories.insert(), rows)
+
+
+def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iterable[str] | None = None) -> Any:
+    """Link every stored document not linked yet (or those of `only`); return the `LinkResult`."""
+    restore_state(store, linker, member_factory)
+    ids = pending_doc_ids(store, only)
+    result = linker.link(load_documents(store, ids))
+    save_result(store, result)
+    return result
+
+
+def drop_links(store: Any) -> None:
+    """Forget every link (signatures, duplicates found here, stories, fused events); documents stay.
+
+    Near-duplicate marks written into `documents.duplicate_of` are cleared; exact ones (the store's
+    own) are kept.
+    """
+    ensure_tables(store)
+    with store.engine.connect() as conn:
+        conn.execution_options(rasd_write=True)
+        with conn.begin():
+            near = select(link_duplicates.c.doc_id).where(link_duplicates.c.kind == "near")
+            conn.execute(update(documents).where(documents.c.id.in_(near)).values(duplicate_of=None))
+            for t in reversed(link_metadata.sorted_tables):
+                conn.execute(delete(t))
+
+
+# -- queries -------------------------------------------------------------------------------------
+
+
+def iter_linked_events(store: Any) -> Iterator[Event]:
+    """One event per real-world event: fused events, then per-document events never linked.
+
+    A store that was never linked yields exactly `store.iter_events()`.
+    """
+    if not _has_tables(store):
+        yield from store.iter_events()
+        return
+    with store.engine.connect() as conn:
+        if conn.execute(select(func.count()).select_from(fused_events)).scalar() == 0:
+            conn.close()
+            yield from store.iter_events()
+            return
+        for (record,) in conn.execute(select(fused_events.c.record).order_by(fused_events.c.id)):
+            yield codec.event_from_json(codec.loads(record))
+        q = (select(events_table.c.record).where(events_table.c.id.not_in(select(fused_members.c.event_id)))
+             .order_by(events_table.c.doc_id, events_table.c.seq))
+        for (record,) in conn.execute(q):
+            yield codec.event_from_json(codec.loads(record))
+
+
+def list_stories(store: Any, min_documents: int = 1, limit: int | None = None) -> list[dict]:
+    """Stories, largest first, each with its documents (id, title, published, role, score)."""
+    if not _has_tables(store):
+        return []
+    with store.engine.connect() as conn:
+        q = (select(stories).where(stories.c.n_documents >= min_documents)
+             .order_by(stories.c.n_documents.desc(), stories.c.first_published, stories.c.id))
+        if limit:
+            q = q.limit(limit)
+        out = [dict(r) for r in conn.execute(q).mappings()]
+        for s in out:
+            s["documents"] = [dict(r) for r in conn.execute(
+                select(story_documents.c.doc_id, story_documents.c.title, story_documents.c.published,
+                       story_documents.c.role, story_documents.c.score, story_documents.c.matched_doc_id)
+                .where(story_documents.c.story_id == s["id"]).order_by(story_documents.c.published, story_documents.c.doc_id)
+            ).mappings()]
+    return out
+
+
+def list_fused_events(store: Any, disputed: bool = False, min_sources: int = 1) -> list[Event]:
+    """Fused events (only disputed ones with `disputed`), most sources first."""
+    if not _has_tables(store):
+        return []
+    q = select(fused_events.c.record).where(fused_events.c.n_sources >= min_sources)
+    if disputed:
+        q = q.where(fused_events.c.disputed == 1)
+    q = q.order_by(fused_events.c.n_sources.desc(), fused_events.c.id)
+    with store.engine.connect() as conn:
+        return [codec.event_from_json(codec.loads(r)) for (r,) in conn.execute(q)]
+
+
+def list_duplicates(store: Any, kind: str | None = None) -> list[dict]:
+    """Duplicate links found (exact and near), with their estimated Jaccard."""
+    if not _has_tables(store):
+        return []
+    q = select(link_duplicates).order_by(link_duplicates.c.kind, link_duplicates.c.doc_id)
+    if kind:
+        q = q.where(link_duplicates.c.kind == kind)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]

@@ -1,0 +1,251 @@
+"""Server-rendered pages (Jinja2, autoescaped): timeline, map, event, document, actor, place, search.
+
+Arabic, right-to-left, by default; `?lang=en` switches the UI strings and direction and is
+remembered in a cookie. Every value from the store reaches the page through autoescaping.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from rasd.web.api import event_filter
+from rasd.web.app import TEMPLATE_DIR, ui_strings
+from rasd.web.queries import EventFilter, StoreReader, span_segments
+
+router = APIRouter(include_in_schema=False)
+
+#: Events listed per timeline page; the chart always covers every matching event.
+TIMELINE_PAGE = 200
+
+#: Width of one day's bar in the timeline chart (SVG user units); the chart scales to the page.
+BAR_WIDTH = 14
+CHART_HEIGHT = 120
+
+LANGS = ("ar", "en")
+LANG_COOKIE = "rasd_lang"
+#: One year: a language choice is a preference, not a session.
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+_env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(default=True,
+                   default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+#: A value put into one URL path segment: every reserved character (including "/") percent-encoded.
+_env.filters["seg"] = lambda v: quote(str(v), safe="")
+
+
+def _lang(request: Request) -> tuple[str, bool]:
+    """The page language and whether it was chosen by the query string (then a cookie is set)."""
+    q = request.query_params.get("lang")
+    if q in LANGS:
+        return q, True
+    c = request.cookies.get(LANG_COOKIE)
+    return (c if c in LANGS else "ar"), False
+
+
+def _url(request: Request, **changes: Any) -> str:
+    """The current path with some query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = str(v)
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render a template with the UI strings of the page's language; set the language cookie if chosen."""
+    lang, chosen = _lang(request)
+    strings = ui_strings()[lang]
+    other = "en" if lang == "ar" else "ar"
+    html = _env.get_template(template).render(
+        request=request, lang=lang, dir="rtl" if lang == "ar" else "ltr", t=strings["ui"],
+        type_label=lambda t: strings["types"].get(t, t), mod_label=lambda m: strings["modalities"].get(m, m),
+        other_lang=other, other_lang_url=_url(request, lang=other), url=lambda **kw: _url(request, **kw),
+        vendors=request.app.state.vendors, tiles_url=request.app.state.tiles_url or "", **ctx)
+    resp = HTMLResponse(html, status_code=status)
+    if chosen:
+        resp.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="lax", httponly=True)
+    return resp
+
+
+def _reader(request: Request) -> StoreReader:
+    return request.app.state.reader
+
+
+def _filters(request: Request) -> EventFilter:
+    q = request.query_params
+    d = q.get("disputed")
+    return event_filter(q.get("type"), q.get("actor"), q.get("place"), q.get("governorate"), q.get("date_from"),
+                        q.get("date_to"), q.get("modality"), True if d in ("1", "true", "on") else None)
+
+
+def _int(request: Request, name: str, default: int = 0) -> int:
+    try:
+        return max(0, int(request.query_params.get(name, default)))
+    except ValueError:
+        return default
+
+
+def timeline_chart(items: list[dict], types: list[str], rtl: bool) -> dict:
+    """SVG geometry for the timeline: one stacked bar per date, time running in reading direction."""
+    n = len(items)
+    peak = max((i["total"] for i in items), default=0) or 1
+    bars = []
+    for idx, it in enumerate(items):
+        x = ((n - 1 - idx) if rtl else idx) * BAR_WIDTH
+        y = CHART_HEIGHT
+        parts = []
+        for t in types:
+            c = it["by_type"].get(t)
+            if not c:
+                continue
+            h = max(1.0, CHART_HEIGHT * c / peak)
+            y -= h
+            parts.append({"type": t, "y": round(y, 2), "h": round(h, 2), "n": c})
+        bars.append({"x": x, "date": it["date"], "total": it["total"], "parts": parts})
+    return {"bars": bars, "width": max(n, 1) * BAR_WIDTH, "height": CHART_HEIGHT, "bar_w": BAR_WIDTH - 2,
+            "peak": peak}
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> RedirectResponse:
+    """The home page is the timeline."""
+    return RedirectResponse(_url(request).replace("/", "/timeline", 1), status_code=307)
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_page(request: Request) -> HTMLResponse:
+    """Events by day with filters (type, governorate, date range, modality) and a stacked bar chart."""
+    r = _reader(request)
+    f = _filters(request)
+    offset = _int(request, "offset")
+    tl = r.timeline(f)
+    facets = r.facets()
+    types = list(facets["types"])
+    events = r.list_events(f, limit=TIMELINE_PAGE, offset=offset)
+    days: list[tuple[str, list[dict]]] = []
+    for ev in events["items"]:
+        d = (ev["date"] or {}).get("value") or ""
+        if not days or days[-1][0] != d:
+            days.append((d, []))
+        days[-1][1].append(ev)
+    lang, _ = _lang(request)
+    return render(request, "timeline.html", f=f, facets=facets, chart=timeline_chart(tl["items"], types, lang == "ar"),
+                  timeline=tl, days=days, events=events, page=TIMELINE_PAGE, offset=offset,
+                  query=urlencode(f.as_query()))
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request) -> HTMLResponse:
+    """Clustered markers of events over an outline of Syria and the governorate centroids."""
+    r = _reader(request)
+    f = _filters(request)
+    return render(request, "map.html", f=f, facets=r.facets(), query=urlencode(f.as_query()))
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, event_id: str) -> HTMLResponse:
+    """An event: what, where (small map), when (with basis), who, how many, and each source's evidence."""
+    ev = _reader(request).get_event(event_id)
+    if ev is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    return render(request, "event.html", ev=ev)
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request) -> HTMLResponse:
+    """The documents, newest first."""
+    offset = _int(request, "offset")
+    docs = _reader(request).list_documents(limit=100, offset=offset)
+    return render(request, "documents.html", docs=docs, offset=offset)
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str) -> HTMLResponse:
+    """The cleaned text with extracted spans highlighted, what the cleaner removed, the social posts."""
+    doc = _reader(request).get_document(doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {doc_id!r}")
+    paragraphs = []
+    pos = 0
+    text = doc["text"]
+    # paragraphs are separated by blank lines; spans are cut per paragraph so a block never splits a mark
+    for block in text.split("\n\n"):
+        start = text.index(block, pos) if block else pos
+        end = start + len(block)
+        local = [{**s, "start": s["start"] - start, "end": s["end"] - start}
+                 for s in doc["spans"] if s["start"] >= start and s["end"] <= end]
+        paragraphs.append(span_segments(block, local))
+        pos = end
+    labels = sorted({s["label"] for s in doc["spans"]})
+    return render(request, "document.html", doc=doc, paragraphs=paragraphs, labels=labels)
+
+
+@router.get("/actors", response_class=HTMLResponse)
+def actors_page(request: Request) -> HTMLResponse:
+    """Actors, most events first."""
+    q = request.query_params.get("q") or None
+    return render(request, "entities.html", kind="actors", q=q or "",
+                  rows=_reader(request).list_entities("actors", q=q, limit=500))
+
+
+@router.get("/actors/{key}", response_class=HTMLResponse)
+def actor_page(request: Request, key: str) -> HTMLResponse:
+    """One actor: its events over time."""
+    ent = _reader(request).get_entity("actors", key)
+    if ent is None:
+        raise HTTPException(404, f"no actor {key!r}")
+    return render(request, "entity.html", kind="actors", ent=ent, chart=_month_chart(ent["by_month"]))
+
+
+@router.get("/places", response_class=HTMLResponse)
+def places_page(request: Request) -> HTMLResponse:
+    """Places, most events first."""
+    q = request.query_params.get("q") or None
+    return render(request, "entities.html", kind="places", q=q or "",
+                  rows=_reader(request).list_entities("places", q=q, limit=500))
+
+
+@router.get("/places/{key}", response_class=HTMLResponse)
+def place_page(request: Request, key: str) -> HTMLResponse:
+    """One place: its events over time (and where it is)."""
+    ent = _reader(request).get_entity("places", key)
+    if ent is None:
+        raise HTTPException(404, f"no place {key!r}")
+    return render(request, "entity.html", kind="places", ent=ent, chart=_month_chart(ent["by_month"]))
+
+
+def _month_chart(by_month: dict[str, int]) -> list[dict]:
+    peak = max(by_month.values(), default=0) or 1
+    return [{"month": m, "n": n, "pct": round(100 * n / peak)} for m, n in by_month.items()]
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request) -> HTMLResponse:
+    """Arabic-aware search with snippets highlighted in the original text."""
+    q = (request.query_params.get("q") or "").strip()[:500]
+    offset = _int(request, "offset")
+    res = _reader(request).search(q, limit=20, offset=offset) if q else None
+    return render(request, "search.html", q=q, res=res, offset=offset)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request) -> HTMLResponse:
+    """Story clusters, when a later stage has built them."""
+    return render(request, "stories.html", stories=_reader(request).stories(limit=200))
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs_page(request: Request) -> HTMLResponse:
+    """Swagger UI over /openapi.json, from local files (no CDN)."""
+    return render(request, "docs.html")

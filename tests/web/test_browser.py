@@ -1,0 +1,192 @@
+"""The pages in a real browser: Debian's chromium driven by Playwright over a live uvicorn server.
+
+Screenshots go to $RASD_SCREENSHOTS (e.g. out/screenshots) or the test's temporary folder.
+Skipped, with the reason, where playwright or chromium is missing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("RASD_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+def _skip_reason() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install playwright; no browser download needed)"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    return None
+
+
+if _skip_reason():
+    pytest.skip(_skip_reason(), allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    """A uvicorn server on a free loopback port, in a thread, over the demo store."""
+    import uvicorn
+
+    from rasd.web.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(demo_db[0]), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    out = os.environ.get("RASD_SCREENSHOTS")
+    path = Path(out) if out else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh page that records dialogs (an executed alert) and console errors (CSP violations)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.errors = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    ctx.close()
+
+
+def test_every_page_loads_rtl_without_errors(page, server, demo_db, shots):
+    ev = None
+    for name, path in [("timeline", "/timeline"), ("documents", "/documents"), ("actors", "/actors"),
+                       ("places", "/places"), ("stories", "/stories"), ("search", "/search?q=غارات"),
+                       ("document", f"/documents/{demo_db[1]['homs']}"), ("actor", "/actors/sy-opposition"),
+                       ("place", "/places/sy-hama"), ("docs", "/docs")]:
+        resp = page.goto(server + path)
+        assert resp.status == 200, path
+        assert page.get_attribute("html", "dir") == "rtl" and page.get_attribute("html", "lang") == "ar"
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        assert not page.errors, (path, page.errors)
+        if name == "timeline":
+            ev = page.locator("a.open").first.get_attribute("href")
+    assert page.locator(".swagger-ui").count() == 1  # the docs page rendered from local files
+    page.goto(server + ev)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".source mark").count() >= 1
+    page.screenshot(path=str(shots / "event.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
+def test_timeline_filter(page, server, shots):
+    page.goto(server + "/timeline")
+    total = int(page.text_content("#event-total"))
+    page.select_option("select[name=type]", "protest")  # filters.js submits the form
+    page.wait_for_url("**type=protest**")
+    assert int(page.text_content("#event-total")) == 2 < total
+    assert page.locator("li.event-row").count() == 2
+    assert page.locator("svg.timeline-svg rect").count() == 2
+    page.screenshot(path=str(shots / "timeline_protest.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
+def test_open_an_event_from_the_map(page, server, shots):
+    page.goto(server + "/map")
+    page.wait_for_selector("#map[data-ready='1']", timeout=15000)
+    assert page.locator("path.leaflet-interactive").count() >= 1  # the outline of Syria
+    page.screenshot(path=str(shots / "map.png"))
+    # zoom into clusters until a single marker shows, then open its popup and follow the link
+    for _ in range(6):
+        markers = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
+        if markers.count():
+            break
+        page.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(600)
+    markers.first.click()
+    link = page.locator(".leaflet-popup-content a.popup-link")
+    link.wait_for(timeout=5000)
+    link.click()
+    page.wait_for_url("**/events/**")
+    assert page.locator("#ev-type").count() == 1
+    page.screenshot(path=str(shots / "event_from_map.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
+def test_arabic_search(page, server, shots):
+    page.goto(server + "/search")
+    page.fill("#q", "حِمْص")
+    page.click("#search-go")
+    page.wait_for_url("**/search?q=**")
+    assert int(page.text_content("#result-total")) >= 1
+    marks = page.locator(".snippet mark").all_text_contents()
+    assert "حِمْص" in marks  # the original, diacritised spelling is what is highlighted
+    page.screenshot(path=str(shots / "search.png"), full_page=True)
+
+
+def test_language_toggle_is_remembered(page, server, shots):
+    page.goto(server + "/timeline")
+    page.click("#lang-toggle")
+    page.wait_for_url("**lang=en**")
+    assert page.get_attribute("html", "dir") == "ltr" and page.get_attribute("html", "lang") == "en"
+    assert page.text_content("h1").strip() == "Timeline"
+    page.goto(server + "/places")  # no query parameter: the cookie keeps English
+    assert page.get_attribute("html", "dir") == "ltr"
+    page.screenshot(path=str(shots / "places_en.png"), full_page=True)
+    page.click("#lang-toggle")
+    assert page.get_attribute("html", "dir") == "rtl"
+
+
+def test_xss_payloads_render_as_text(page, server, demo_db, shots):
+    xss = demo_db[1]["xss"]
+    page.goto(server + f"/documents/{xss}")
+    assert "<script>alert(1)</script>" in page.text_content("#doc-title")
+    assert "<img src=x onerror=alert(1)>" in page.text_content("#doc-text")
+    page.click("#removed summary")
+    assert "<script>alert(3)</script>" in page.text_content("#removed")
+    page.screenshot(path=str(shots / "xss_document.png"), full_page=True)
+    for path in ["/timeline", "/search?q=حلب", "/actors", "/map"]:
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(server + "/map")
+    page.wait_for_selector("#map[data-ready='1']", timeout=15000)
+    assert page.locator("img[src=x]").count() == 0
+    assert page.dialogs == [], page.dialogs

@@ -1,0 +1,97 @@
+"""Safety: headers, escaping of untrusted text, read-only serving, the token-guarded write."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rasd.web.app import create_app
+
+PAGES = ["/timeline", "/map", "/search?q=حلب", "/documents", "/actors", "/places", "/stories", "/docs"]
+
+
+def test_security_headers_on_pages_and_api(client):
+    for url in PAGES + ["/api/events", "/static/style.css"]:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_tiles_host_is_added_to_img_src(demo_db):
+    app = create_app(demo_db[0], tiles_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png", index=False)
+    with TestClient(app) as c:
+        csp = c.get("/map").headers["content-security-policy"]
+    assert "img-src 'self' data: https://*.tiles.example.org" in csp
+
+
+def test_pages_have_no_inline_script(client, demo_db):
+    urls = PAGES + [f"/documents/{demo_db[1]['xss']}"]
+    for url in urls:
+        html = client.get(url).text
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag, (url, tag)
+        # no event-handler attribute inside any real tag (escaped text has no raw "<")
+        assert not re.search(r"<[a-zA-Z][^>]*\son\w+\s*=", html), url
+
+
+def test_payloads_are_escaped_everywhere(client, demo_db):
+    xss = demo_db[1]["xss"]
+    ev = client.get("/api/events", params={"type": "shelling"}).json()["items"][0]
+    for url in [f"/documents/{xss}", f"/events/{ev['id']}", "/timeline", "/documents", "/search?q=حلب",
+                "/actors", f"/actors/{ev['actors'][0]['name']}"]:
+        html = client.get(url).text
+        assert "<script>alert" not in html, url
+        assert "<img src=x" not in html, url
+    doc_html = client.get(f"/documents/{xss}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc_html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in doc_html
+
+
+def test_store_is_opened_read_only(client):
+    reader = client.app.state.reader
+    with pytest.raises(sqlite3.OperationalError):
+        reader.conn().execute("DELETE FROM documents")
+
+
+def test_ingest_is_forbidden_without_token(client):
+    r = client.post("/api/ingest", files={"file": ("a.txt", "نص".encode(), "text/plain")})
+    assert r.status_code == 403
+
+
+@pytest.fixture()
+def writable(tmp_path):
+    import shutil
+
+    from fill import DEMO, fill_store
+
+    db = tmp_path / "w.db"
+    fill_store(db, DEMO[:1])
+    with TestClient(create_app(str(db), token="s3cret-token")) as c:
+        yield c
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_ingest_needs_the_right_bearer(writable):
+    files = {"file": ("a.txt", "نص".encode(), "text/plain")}
+    assert writable.post("/api/ingest", files=files).status_code == 401
+    assert writable.post("/api/ingest", files=files, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert writable.post("/api/ingest", files=files, headers={"Authorization": "Basic s3cret-token"}).status_code == 401
+
+
+def test_ingest_runs_the_pipeline_with_the_token(writable):
+    pytest.importorskip("rasd.extract.stage")
+    page = ("قالت مصادر محلية إن قوات النظام شنت هجوماً على مدينة معرة النعمان في ريف إدلب الجنوبي، "
+            "واندلعت اشتباكات عنيفة مع فصائل المعارضة استمرت حتى المساء.\n\n"
+            "وأضافت المصادر أن الاشتباكات أسفرت عن مقتل عشرة مقاتلين من الطرفين.\n")
+    r = writable.post("/api/ingest", files={"file": ("../../evil name.txt", page.encode(), "text/plain")},
+                      headers={"Authorization": "Bearer s3cret-token"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["file"] == "evil_name.txt" and body["documents_written"] == 1
+    found = writable.get("/api/search", params={"q": "معرة النعمان"}).json()
+    assert found["total"] == 1
