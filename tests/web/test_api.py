@@ -125,3 +125,22 @@ def test_openapi_and_local_docs(client):
     assert "/api/events" in spec["paths"] and "/api/search" in spec["paths"]
     page = client.get("/docs").text
     assert "cdn" not in page.lower() and "<script>" not in page
+
+
+def test_undated_events_are_listed_and_counted(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from fill import Article, fill_store
+    from rasd.web.app import create_app
+
+    a = DEMO[2]
+    undated = Article("undated", a.title, a.body, a.published, a.outlet,
+                      [e[:4] + (None,) + e[5:] for e in a.events])
+    db = tmp_path / "u.db"
+    fill_store(db, [undated])
+    with TestClient(create_app(str(db))) as c:
+        assert c.get("/api/timeline").json()["undated"] == {"arrest": 1}
+        actor = c.get("/api/actors/sy-general-security").json()
+        assert actor["by_month"] == {"undated": 1}
+        assert c.get("/actors/sy-general-security").status_code == 200
+        assert c.get("/timeline").status_code == 200

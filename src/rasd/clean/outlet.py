@@ -1,17 +1,19 @@
 """Which outlet published a page, from the evidence a page carries about itself.
 
-Evidence, strongest first (`choose_outlet`):
+Evidence, strongest first (`choose_outlet`; the `RANK_*` constants):
 
-1. the outlet the reader found (site name), unless it is a desk or a byline ("قسم الاقتصاد",
+1. the outlet the reader found (site name), unless it is a desk or a byline ("قسم الاقتصاد";
    "مراسل X في الرقة" gives X);
 2. the URL's domain in the outlet lexicon;
-3. a name on the page whose consonant skeleton spells the URL's domain ("شرفة دمشق" for
-   `shurfat-dimashq.example`): quoted names, credits, bylines, the author field;
-4. signature lines: "المصدر: X", "© 2024 X", "جميع الحقوق محفوظة لـ X", "ادعم X", a byline
-   "CITY - X" / "X - خاص", a wire dateline "CITY (X) -";
-5. the site's name learnt from its other pages (host -> outlet, kept by the stage);
-6. the outlet named in prose: "قال مسؤول لـ"X"", "مراسل X في", a caption credit "(X/ photographer)";
-7. the author field when it is a name and not a desk.
+3. any name on the page whose consonant skeleton spells the URL's domain ("شرفة دمشق" for
+   `shurfat-dimashq.example`): evidence below, quoted names, caption credits;
+4. signature lines: "المصدر: X", "© 2024 X", "جميع الحقوق محفوظة لـ X", "ادعم X", "عائلة X"
+   in an appeal, a byline "X - خاص", a wire dateline "CITY (X) -";
+5. the name the stage learnt for this host from its other pages;
+6. a byline "CITY - X" (X may be the reporter);
+7. the outlet named in prose, most often first: "قال مسؤول لـ"X"", "مراسل X في", a caption
+   credit "(X/ photographer)";
+8. the author field when it is a name and not a desk.
 """
 from __future__ import annotations
 
@@ -28,8 +30,10 @@ from rasd.clean.normalize import normalize_key, normalize_with_offsets
 #: A name is at most this many words ("المرصد السوري لحقوق الإنسان" has four).
 NAME_MAX_WORDS = 4
 #: Similarity of consonant skeletons for a name to spell a domain: "shurfat-dimashq" against
-#: "شرفة دمشق" scores 1.0, a transliteration that drops or doubles a letter ~0.85, unrelated
-#: names of the same length below 0.5.
+#: "شرفة دمشق" scores 1.0, a transliteration that drops or doubles a letter ~0.85. Over the 25
+#: outlets of outlets.yaml (28 domains x 25 names) this ratio with SKELETON_MIN_LEN gives no false
+#: match (0 of 672 wrong pairs) and recognises the 6 domains that transliterate the name (the rest
+#: are English or abbreviations: aa.com.tr, syriahr.com, which only the domain table knows).
 SKELETON_MIN_RATIO = 0.8
 #: Skeletons shorter than this match too easily (a two-letter domain spells many names).
 SKELETON_MIN_LEN = 4

@@ -311,24 +311,28 @@ def drop_links(store: Any) -> None:
 
 
 def iter_linked_events(store: Any) -> Iterator[Event]:
-    """One event per real-world event: fused events, then per-document events never linked.
+    """One event per real-world event, in the per-document events' order (document, position).
 
-    A store that was never linked yields exactly `store.iter_events()`.
+    A fused event takes the place of its first member in that order and its other members are
+    left out; an event never linked is yielded as stored. A store that was never linked yields
+    exactly `store.iter_events()`.
     """
     if not _has_tables(store):
         yield from store.iter_events()
         return
+    q = (select(events_table.c.record, fused_members.c.fused_id, fused_events.c.record.label("fused"))
+         .select_from(events_table
+                      .outerjoin(fused_members, fused_members.c.event_id == events_table.c.id)
+                      .outerjoin(fused_events, fused_events.c.id == fused_members.c.fused_id))
+         .order_by(events_table.c.doc_id, events_table.c.seq))
+    seen: set[str] = set()
     with store.engine.connect() as conn:
-        if conn.execute(select(func.count()).select_from(fused_events)).scalar() == 0:
-            conn.close()
-            yield from store.iter_events()
-            return
-        for (record,) in conn.execute(select(fused_events.c.record).order_by(fused_events.c.id)):
-            yield codec.event_from_json(codec.loads(record))
-        q = (select(events_table.c.record).where(events_table.c.id.not_in(select(fused_members.c.event_id)))
-             .order_by(events_table.c.doc_id, events_table.c.seq))
-        for (record,) in conn.execute(q):
-            yield codec.event_from_json(codec.loads(record))
+        for record, fused_id, fused in conn.execution_options(stream_results=True, yield_per=1000).execute(q):
+            if fused_id is None or fused is None:
+                yield codec.event_from_json(codec.loads(record))
+            elif fused_id not in seen:
+                seen.add(fused_id)
+                yield codec.event_from_json(codec.loads(fused))
 
 
 def list_stories(store: Any, min_documents: int = 1, limit: int | None = None) -> list[dict]:

@@ -387,7 +387,7 @@ class StoreReader:
             return None
         f = EventFilter(actor=ent["id"]) if kind == "actors" else EventFilter(place=ent["id"])
         events = self.list_events(f, limit=MAX_LIMIT)["items"]
-        by_month: Counter = Counter((e["date"] or {}).get("value", "")[:7] or "undated" for e in events)
+        by_month: Counter = Counter(((e["date"] or {}).get("value") or "")[:7] or "undated" for e in events)
         return {**ent, "events": events, "by_month": dict(sorted(by_month.items()))}
 
     # -- stories and search -----------------------------------------------------------------

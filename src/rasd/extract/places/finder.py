@@ -46,6 +46,12 @@ _WORD = re.compile(r"[\w\u0600-\u06FF]+")
 _QUOTES = "\"'«»“”‘’"
 _COORD_GAP = re.compile(r"^[\s،,\"'«»“”‘’]*$")
 _DIRECTION_WORDS = re.compile(r"\s+(\w+)(?:\s+(\w+))?")
+#: Words read after a plural site cue (مطاري X وY العسكريين): two names of up to two words
+#: each, a third coordinated one and an adjective.
+_PLURAL_SITE_WORDS = 7
+#: Words a site name may have after its cue (باب الهوى، نصيب جابر).
+_SITE_NAME_WORDS = 2
+_WORD_AT = re.compile(r"[ \t]*(\w+)")
 
 
 def _is_letter(ch: str) -> bool:
@@ -104,6 +110,8 @@ def _rules() -> dict[str, Any]:
         "common_words": frozenset(match_key(w) for w in stop["geonames_common_words"]),
         "cues": {match_key(k): (tuple(v["kinds"]), bool(v["plural"])) for k, v in cues["cues"].items()},
         "directions": {match_key(k): v for k, v in cues["directions"].items()},
+        "plural_sites": {match_key(k): (match_key(v["singular"]), v["site_kind"])
+                         for k, v in cues.get("plural_sites", {}).items()},
     }
 
 
@@ -332,9 +340,11 @@ class PlaceFinder:
     def find(self, text: str) -> list[Span]:
         """PLACE spans in `text` (offsets into `text`), each resolved to one gazetteer place."""
         norm, omap = fast_normalize(text)
-        spans: list[Span] = []
+        spans, covered = self._plural_sites(text, norm, omap)
         state = _State()
         for m in self._candidates(norm):
+            if any(a <= m.start < b for a, b in covered):
+                continue
             if m.entry.block:
                 state = _State()
                 continue
@@ -356,7 +366,84 @@ class PlaceFinder:
             span, end_n = self._span(text, norm, omap, m, cue, coordinated)
             spans.append(span)
             state = _State(end=end_n, cue=cue if cue is not None and cue.plural else None)
+        if covered:
+            spans.sort(key=lambda sp: sp.start)
         return spans
+
+    def _plural_sites(self, text: str, norm: str, omap: _OffsetMap) -> tuple[list[Span], list[tuple[int, int]]]:
+        """Sites named after a dual/plural cue: `مطاري X وY` is the airport of X and that of Y.
+
+        Each name is the gazetteer's `<singular cue> <name>` when it has one, else the town
+        `<name>` with the cue's site kind in the value (the site itself is not in the gazetteer).
+        Returns the spans and the normalised ranges they cover (the ordinary pass skips those).
+        """
+        table = self._rules["plural_sites"]
+        if not table:
+            return [], []
+        rx = _plural_cue_regex(tuple(table))
+        keys = self.gazetteer.keys()
+        spans: list[Span] = []
+        covered: list[tuple[int, int]] = []
+        for cm in rx.finditer(norm):
+            singular, site_kind = table[cm.group(1)]
+            words: list[tuple[int, int, str]] = []
+            pos = cm.end()
+            while len(words) < _PLURAL_SITE_WORDS:
+                wm = _WORD_AT.match(norm, pos)
+                if wm is None:
+                    break
+                words.append((wm.start(1), wm.end(1), wm.group(1)))
+                pos = wm.end()
+            i, first = 0, True
+            found = []
+            while i < len(words):
+                ws, _, w = words[i]
+                if not first:
+                    if not w.startswith("و") or len(w) < 3:
+                        break
+                    ws, w = ws + 1, w[1:]
+                got = self._site_name(keys, singular, [w] + [x[2] for x in words[i + 1:i + _SITE_NAME_WORDS]])
+                if got is None:
+                    break
+                n, place, is_site = got
+                found.append((ws, words[i + n - 1][1], place, is_site))
+                i += n
+                first = False
+            for ws, we, place, is_site in found:
+                spans.append(self._site_span(text, omap, ws, we, place, is_site, site_kind, cm))
+                covered.append((ws, we))
+        return spans, covered
+
+    @staticmethod
+    def _site_name(keys: dict, singular: str, words: list[str]) -> tuple[int, Place, bool] | None:
+        """The longest name at the head of `words`: (word count, place, is the site itself)."""
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            site = [p for p in keys.get(f"{singular} {name}", ()) if p.kind == "site"]
+            if site:
+                return n, site[0], True
+            towns = [p for p in keys.get(name, ()) if p.kind in ("city", "town", "village") and p.country == "SY"]
+            if towns:
+                return n, max(towns, key=lambda p: p.population or 0), False
+        return None
+
+    def _site_span(self, text: str, omap: _OffsetMap, ws: int, we: int, place: Place, is_site: bool,
+                   site_kind: str, cm: re.Match[str]) -> Span:
+        start, end = omap.start(ws), omap.end(we)
+        value: dict[str, Any] = {
+            "place_id": place.id, "name": place.name, "name_en": place.name_en,
+            "kind": place.kind, "site_kind": place.site_kind if is_site else site_kind,
+            "lat": place.lat, "lon": place.lon, "admin1": place.admin1, "admin1_en": place.admin1_en,
+            "admin2": place.admin2, "country": place.country,
+            "precision": place.precision if is_site else "site",
+            "text": text[start:end], "cue": text[omap.start(cm.start(1)):omap.end(cm.end(1))],
+            "resolved_by": f"plural_site:{cm.group(1)}" + ("" if is_site else ":town"),
+        }
+        if not place.admin1:
+            value["unresolved_reason"] = "no_governorate_in_gazetteer"
+        elif place.lat is None:
+            value["unresolved_reason"] = "no_coordinates_in_gazetteer"
+        return Span(start, end, "PLACE", value, PRODUCED_BY)
 
     def _span(self, text: str, norm: str, omap: _OffsetMap, m: _Match, cue: _Cue | None,
               coordinated: bool) -> tuple[Span, int]:
@@ -408,6 +495,13 @@ class PlaceFinder:
     def run_text(self, texts: Iterable[str]) -> Iterable[list[Span]]:
         """`find` over many texts (a convenience for benchmarks)."""
         return (self.find(t) for t in texts)
+
+
+@lru_cache(maxsize=4)
+def _plural_cue_regex(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """A plural site cue as a whole word (clitics و ب ل ف allowed before it)."""
+    alts = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:[وفبل]{{0,2}})({alts})(?!\w)")
 
 
 def _longest(matches: list[_Match]) -> list[_Match]:
