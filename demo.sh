@@ -5,11 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 DB="${1:-demo.db}"
 PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/rasd ]; then
+if [ ! -x .venv/bin/rasd ] || ! .venv/bin/python -c "import fastapi, uvicorn" 2>/dev/null; then
   echo "== installing rasd into .venv (first run only)"
   "$PY" -m venv .venv
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e .
+  .venv/bin/pip install -q -e ".[web]"
+fi
+# The map (Leaflet) and the API docs page (Swagger UI) come from the npm registry; without them the
+# pages say what is missing instead of breaking, so a failed npm install does not stop the demo.
+if [ ! -d node_modules/leaflet ] && command -v npm >/dev/null; then
+  echo "== installing the web assets (npm, first run only)"
+  npm install --no-audit --no-fund --loglevel=error || echo "   (npm install failed: the map page will say so)"
 fi
 RASD=.venv/bin/rasd
 echo "== processing examples/ into $DB"
@@ -24,3 +30,6 @@ echo "== quarantined inputs (examples/bad/ on purpose)"
 "$RASD" quarantine list --db "$DB"
 echo "== first events found"
 "$RASD" export events --db "$DB" --format csv 2>/dev/null | head -n 15 || true
+if [ "${RASD_DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
+echo "== serving $DB at http://127.0.0.1:8000/  (API docs at /docs; Ctrl-C stops)"
+exec "$RASD" serve --db "$DB"

@@ -96,6 +96,8 @@ class Linker:
         if canonical is None:
             return None
         canonical = self._canonical.get(canonical, canonical)  # point at the root, never at a copy
+        if canonical == doc.id:  # its copies were linked first (same date, smaller id): it is the root
+            return None
         self._canonical[doc.id] = canonical
         result.duplicates.append({"doc_id": doc.id, "canonical_id": canonical, "jaccard": round(jaccard, 4),
                                   "kind": kind})
