@@ -298,7 +298,7 @@ def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[
         "rper": (rf"(?:(?P<rp_edge>{edges})\s+)?(?:(?P<rp_p>الاسبوع|الشهر|العام|السنه|الاسابيع|الاشهر|الشهور|الايام|الاعوام|السنوات)\s+(?P<rp_d>{dirw})"
                  rf"|(?P<rp_this>هذا|هذه)\s+(?P<rp_p2>العام|الشهر|الاسبوع|السنه))"),
         "ago": (rf"(?P<ag_w>قبل|منذ|بعد)\s+(?:(?P<ag_n>\d{{1,3}}|{small})\s+)?(?P<ag_u>{units})(?!\w)"
-                rf"(?!\s*\d)(?P<ag_of>\s+(?:من|علي)\s)?"),
+                rf"(?!\s*\d)(?P<ag_of>\s+(?:(?:فقط|فحسب|تقريبا)\s+)?(?:من|علي)\s)?"),
     }
     body = "|".join(f"(?P<k_{k}>{v})" for k, v in alts.items())
     return re.compile(body)

@@ -27,6 +27,10 @@ from rasd.extract.events_args import (
     COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, dates_compatible, is_town, owning_clauses, parse_day,
     quantity_record, select_actors, select_date, select_places, select_quantities,
 )
+from rasd.extract.events_context import (
+    TOLL_TYPES, back_reference_types, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
+    named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
+)
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
 from rasd.extract.modality import classify_modality
 from rasd.extract.sentences import Sentence, TextView, make_view, split_sentences
@@ -232,7 +236,11 @@ class EventExtractor:
         view = make_view(doc.text)
         nspans = [NSpan(view.to_norm(s.start), view.to_norm(s.end), s.label, s.value) for s in spans
                   if 0 <= s.start < s.end <= len(doc.text)]
-        places = sorted((s for s in nspans if s.label == "PLACE"), key=lambda s: s.start)
+        # a title of a work ("السلسلة الوثائقية «العبور إلى دمشق»") holds no event and no place;
+        # a place inside a unit's name (بقيادة قاسيون) is not where anything happened
+        titles = work_title_spans(view.norm, self.lex)
+        places = sorted((s for s in nspans if s.label == "PLACE" and not in_spans(s.start, titles)
+                         and not is_unit_place(view.norm, s, self.lex)), key=lambda s: s.start)
         actors = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON")), key=lambda s: s.start)
         sources = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON", "SOURCE")), key=lambda s: s.start)
         dates = sorted((s for s in nspans if s.label == "DATE" and isinstance(s.value, dict)
@@ -240,7 +248,7 @@ class EventExtractor:
         # a number inside a date ("15 من نيسان") is not a count
         quants = sorted((s for s in nspans if s.label == "QUANTITY"
                          and not any(d.start <= s.start < d.end for d in dates)), key=lambda s: s.start)
-        blocked = places + [s for s in sources if s.label in ("ACTOR", "SOURCE")]
+        blocked = places + [s for s in sources if s.label in ("ACTOR", "SOURCE")] + titles
         triggers = self.find_triggers(view, blocked, actors)
         breaks = [t.start for t in triggers if t.pos == "verb" and view.norm[t.start] in "وف"]
         sents = split_sentences(view.norm, self.lex.clause_openers, breaks)
@@ -289,6 +297,16 @@ class _DocEvents:
                          if not any(0 <= p.start - m.end() <= 3 for p in places)]
         self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
         self.retrospective = False
+        self.para_of: dict[int, int] = {}
+        si = 0
+        for p in places:
+            while si + 1 < len(sents) and sents[si + 1].start <= p.start:
+                si += 1
+            if sents:
+                self.para_of[p.start] = sents[si].para
+        self.last_event: tuple[int, int, NSpan] | None = None   # (para, position, place)
+        self.recent: list[tuple[int, int, str, _Mention]] = []  # (para, sentence, type, mention)
+        self.cur_sent = 0
 
     def _frame_date(self, rt: dict | None) -> dict | None:
         """The reference date if it is in the document's news frame (near its own date)."""
@@ -331,13 +349,48 @@ class _DocEvents:
                 if self.triggers[ti].start >= sent.start:
                     strig.append(self.triggers[ti])
                 ti += 1
-            out += self._sentence(sent, strig, atts, rt)
+            self.cur_sent = sent.index
+            got = self._sentence(sent, strig, atts, rt)
+            if got:
+                self.recent += [(sent.para, sent.index, m.type, m) for m in got]
+            else:
+                self._follow_up(sent)
+            out += got
             sdates = [d for d in self.dates if sent.start <= d.start < sent.end]
             if sdates:
                 v = sdates[-1].value
                 para_rt = {"value": v["value"], "precision": v.get("precision"), "basis": "inferred"}
             prev_atts = atts or prev_atts if atts else []
         return out
+
+    def _story_place(self, t: Trigger, sent: Sentence, d: NSpan | None) -> list[NSpan]:
+        """The place of an event sentence that names none: where its story happens.
+
+        A defection takes the place of the next sentence about the same person; a dated event
+        the place of the previous event or the last place named (same or previous paragraph).
+        """
+        if t.type == "defection":
+            nxt = self.sents[sent.index + 1] if sent.index + 1 < len(self.sents) else None
+            p = forward_place(sent, nxt, self.actors, self.places, self.view.norm)
+            if p is not None:
+                return [p]
+        if d is not None:
+            p = inherit_place(self.last_event, self.places, sent, self.para_of)
+            if p is not None:
+                return [p]
+        return []
+
+    def _follow_up(self, sent: Sentence) -> None:
+        """A sentence with no event of its own that gives the toll of an earlier one."""
+        norm, lex = self.view.norm, self.lex
+        tolls = toll_quantities(norm, sent, self.quants, lex) + named_deaths(norm, sent, self.actors, lex)
+        if not tolls or not self.recent:
+            return
+        types = back_reference_types(norm, sent, lex)
+        if types is None and not any(rx.search(norm, sent.start, sent.end) for _, rx in lex.casualty_verbs):
+            return
+        for m in pick_toll_owner(self.recent, sent, types):
+            m.quantities = m.quantities + [q for q in tolls if q not in m.quantities]
 
     def _sentence(self, sent: Sentence, trigs: list[Trigger], atts: list[Attribution],
                   rt: dict | None) -> list[_Mention]:
@@ -380,12 +433,21 @@ class _DocEvents:
         act_rx = lex.acts.get(t.type)
         if act_rx is not None and not act_rx.search(norm, clause[0], clause[1]):
             return []
+        # a clause that characterises a place ("تعد X من أبرز المدن التي شهدت مظاهرات")
         places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
+        if is_background(norm, t, clause, lex):
+            # no event, but the story is about that place: "المدينة" after it points there
+            for p in places:
+                self.tracker.note_event(t.start, p)
+            return []
         # an accuser or a denier is the source, not a party to the event it speaks of
         not_actors = {(a.source_start, a.source_end) for a in atts if a.denial or a.accusation}
         actors = [a for a in self.actors if (a.start, a.end) not in not_actors]
         acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
-        d = select_date(t, sent, clause, self.dates, owned, anniv)
+        d = select_date(t, sent, clause, self.dates, owned, anniv,
+                        lambda a, b: casualty_unit(norm, a, b, lex) is not None)
+        if not places and t.type not in COUNTRY_LEVEL_TYPES:
+            places = self._story_place(t, sent, d)
         # a concrete anchor: a place, or an actor with a date written in the sentence
         if opt.require_argument and not places and not (acts and d is not None):
             return []
@@ -399,13 +461,17 @@ class _DocEvents:
         else:
             date = {"value": None, "precision": None, "basis": None}
         quants = select_quantities(t, sent, clause, self.quants, owned)
+        if t.type in TOLL_TYPES:
+            quants = quants + [q for q in named_deaths(norm, sent, self.actors, lex)
+                               if not any(x.start <= q.start < x.end for x in quants)]
         side_ids = frozenset().union(*(actor_sides(a.value) for a, r in acts if r == "actor")) if acts else frozenset()
         modality = classify_modality(norm, (sent.start, sent.end), clause, (t.start, t.end), atts, side_ids, lex)
         lede = sent.para == 0
         out = []
         for p in places or [None]:
-            if p is not None:
+            if p is not None and not (isinstance(p.value, dict) and p.value.get("inherited")):
                 self.tracker.note_event(t.start, p)
+                self.last_event = (sent.para, t.start, p)
             out.append(_Mention(t.type, t, sent, p, acts, date, quants, list(atts), modality, lede,
                                 self.view, self.doc.id))
         return out
@@ -424,6 +490,8 @@ def _location(m: _Mention, view: TextView) -> dict | None:
         rec["admin2"] = v.get("admin2")
     if v.get("resolved_by") == "anaphora":
         rec["resolved_by"] = "anaphora"
+    if v.get("inherited"):
+        rec["inherited"] = True
     if rec["place_id"] is None:
         rec["unresolved_reason"] = v.get("unresolved_reason") or "not_in_gazetteer"
     return rec
@@ -540,5 +608,6 @@ def _absorb(g: dict, r: dict) -> None:
         g[k] += r[k]
     g["actor_names"] |= r["actor_names"]
     g["att_names"] |= r["att_names"]
-    if g["location"] is not None and r["location"] is not None and g["location"].get("resolved_by") and not r["location"].get("resolved_by"):
+    if g["location"] is not None and r["location"] is not None and not r["location"].get("inherited") and (
+            g["location"].get("inherited") or (g["location"].get("resolved_by") and not r["location"].get("resolved_by"))):
         g["location"] = r["location"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from rasd.extract.attribution import NSpan
 from rasd.extract.events_lexicon import EventLexicon
@@ -166,8 +166,14 @@ def select_actors(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
 
 
 def select_date(trig: Trigger, sent: Sentence, clause: tuple[int, int], dates: Sequence[NSpan],
-                owned: set[tuple[int, int]], anniversary_clauses: set[tuple[int, int]]) -> NSpan | None:
-    """The date in scope: nearest in the clause, else a fronted date earlier in the sentence."""
+                owned: set[tuple[int, int]], anniversary_clauses: set[tuple[int, int]],
+                toll_clause: Callable[[int, int], bool] | None = None) -> NSpan | None:
+    """The date in scope: nearest in the clause, else a fronted date earlier in the sentence.
+
+    A trigger-free clause right after may give the date when it is little but the date, when
+    the date is a span of years ("بين العامين 2012 و2014": its start year), or when
+    `toll_clause` says that clause tells a casualty of the event ("..., استشهد X في 28 أيلول").
+    """
     usable = [d for d in dates if _in(d, sent.start, sent.end)
               and sent.clause_of(d.start) not in anniversary_clauses]
     in_clause = [d for d in usable if _in(d, *clause)]
@@ -182,7 +188,9 @@ def select_date(trig: Trigger, sent: Sentence, clause: tuple[int, int], dates: S
         nxt = sent.clauses[ci + 1]
         if nxt not in owned:
             inner = [d for d in usable if _in(d, *nxt)]
-            if inner and (nxt[1] - nxt[0]) - (inner[0].end - inner[0].start) <= DATE_CLAUSE_SLACK:
+            if inner and ((nxt[1] - nxt[0]) - (inner[0].end - inner[0].start) <= DATE_CLAUSE_SLACK
+                          or (isinstance(inner[0].value, dict) and inner[0].value.get("kind") == "range")
+                          or (toll_clause is not None and toll_clause(*nxt))):
                 return inner[0]
     return None
 

@@ -79,6 +79,15 @@ class EventLexicon:
     party_media: tuple[tuple[frozenset[str], re.Pattern[str]], ...]   # (side ids, source pattern)
     modality: tuple[tuple[str, re.Pattern[str]], ...]
     mapping: dict[str, dict[str, Any]]
+    unit_place_before: re.Pattern[str] | None = None
+    reach_before: re.Pattern[str] | None = None
+    work_title: re.Pattern[str] | None = None
+    background: re.Pattern[str] | None = None
+    # casualty follow-ups: (back-reference pattern, event types it can point to)
+    back_references: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
+    casualty_verbs: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    casualty_units: frozenset[str] = frozenset()
+    named_death: re.Pattern[str] | None = None
 
 
 def _n(pattern: str) -> str:
@@ -215,4 +224,14 @@ def load_event_lexicon() -> EventLexicon:
         party_media=tuple((frozenset(v["ids"]), _word(v["pattern"])) for v in attr["party_media"].values()),
         modality=tuple((k, _word(rf"[وف]?(?:{v})")) for k, v in cues["modality"].items()),
         mapping=mapping,
+        unit_place_before=_raw(cues.get("unit_place_before")),
+        reach_before=_raw(cues.get("reach_before")),
+        work_title=_raw(cues.get("work_title")),
+        background=_raw(cues.get("background")),
+        back_references=tuple((_word(rx), frozenset(types))
+                              for rx, types in cues.get("followup", {}).get("back_references", ())),
+        casualty_verbs=tuple((unit, _word(rx)) for unit, rx in
+                             cues.get("followup", {}).get("casualty_verbs", {}).items()),
+        casualty_units=frozenset(cues.get("followup", {}).get("units", ())),
+        named_death=_word(cues["followup"]["named_death"]) if cues.get("followup", {}).get("named_death") else None,
     )

@@ -290,8 +290,9 @@ def fuse(cluster: Cluster) -> Event:
         id=cluster.id,
         type=first.type,
         doc_id=first.doc_id,
+        # one entry per actor, role and wording: each source's "as written" form stays visible
         actors=tuple(_union((a for m in members for a in m.event.actors),
-                            lambda a: (a.get("actor_id") or a.get("name"), a.get("role")))),
+                            lambda a: (a.get("actor_id") or a.get("name"), a.get("role"), a.get("text")))),
         location=_most_precise_location(members),
         date=_most_precise_date(members),
         quantities=tuple(quantities),
