@@ -351,10 +351,8 @@ class _DocEvents:
                 ti += 1
             self.cur_sent = sent.index
             got = self._sentence(sent, strig, atts, rt)
-            if got:
-                self.recent += [(sent.para, sent.index, m.type, m) for m in got]
-            else:
-                self._follow_up(sent)
+            self._follow_up(sent, got)
+            self.recent += [(sent.para, sent.index, m.type, m) for m in got]
             out += got
             sdates = [d for d in self.dates if sent.start <= d.start < sent.end]
             if sdates:
@@ -380,14 +378,20 @@ class _DocEvents:
                 return [p]
         return []
 
-    def _follow_up(self, sent: Sentence) -> None:
-        """A sentence with no event of its own that gives the toll of an earlier one."""
+    def _follow_up(self, sent: Sentence, own: list[_Mention]) -> None:
+        """A sentence that gives the toll of an earlier event ("بعد الحادث، أفاد ناشطون بأن 150 ...").
+
+        It has no violent event of its own; with no back-reference word it must also have no
+        event at all and follow the event's sentence directly.
+        """
         norm, lex = self.view.norm, self.lex
+        if not self.recent or any(m.type in TOLL_TYPES for m in own):
+            return
         tolls = toll_quantities(norm, sent, self.quants, lex) + named_deaths(norm, sent, self.actors, lex)
-        if not tolls or not self.recent:
+        if not tolls:
             return
         types = back_reference_types(norm, sent, lex)
-        if types is None and not any(rx.search(norm, sent.start, sent.end) for _, rx in lex.casualty_verbs):
+        if types is None and (own or not any(rx.search(norm, sent.start, sent.end) for _, rx in lex.casualty_verbs)):
             return
         for m in pick_toll_owner(self.recent, sent, types):
             m.quantities = m.quantities + [q for q in tolls if q not in m.quantities]

@@ -128,6 +128,11 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
             return _extend_list(norm, inner[0], inner, nxt[1], lex)
     in_clause = [p for p in cand if _in(p, *clause)]
     after = [p for p in in_clause if p.start >= trig.end]
+    # "باتجاه X وصولا إلى Y": the movement reached Y
+    reached = [p for p in after if lex.reach_before is not None
+               and lex.reach_before.search(norm, max(0, p.start - DEST_WINDOW), p.start)]
+    if reached:
+        return _extend_list(norm, reached[0], cand, sent.end, lex)
     if after:
         return _extend_list(norm, after[0], cand, sent.end, lex)
     before = [p for p in in_clause if p.end <= trig.start]

@@ -6,6 +6,7 @@ finders' spans in normalised offsets (`NSpan`); `rasd.extract.events` calls them
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from rasd.extract.attribution import NSpan
@@ -17,13 +18,18 @@ from rasd.extract.sentences import Sentence
 #: toll is given to when one sentence holds several (the massacre, not the assault that led to it).
 TOLL_TYPES = ("attack_on_civilians", "bombing", "air_strike", "shelling", "armed_clash", "territory_control")
 #: Units that are persons a casualty verb can re-label (شخصا، ضابطا، عنصرا + قتل -> killed).
-PERSON_UNITS = frozenset({"people", "soldiers", "officers", None})
+PERSON_UNITS = frozenset({"people", "soldiers", "officers"})
 #: Characters between a singular death verb and the named person (a rank of up to three words:
 #: "الملازم أول", "العميد الركن").
 NAMED_DEATH_GAP = 30
 #: Paragraphs back a follow-up with an explicit back-reference ("بعد الحادث", "للهجوم") may reach:
-#: news pages give a toll after one or two paragraphs of witness quotes; three keeps it local.
-FOLLOWUP_REF_PARAS = 3
+#: news pages give a toll after a paragraph or two of witness quotes and a first toll; four
+#: paragraphs (about as many sentences) keeps it local.
+FOLLOWUP_REF_PARAS = 4
+#: A quoted stretch (a title is at most a line and rarely over 120 characters).
+_QUOTED = re.compile(r"[\"“«]([^\"”»\n]{1,120})[\"”»]")
+#: Characters before a quote searched for a work word ("السلسلة الوثائقية الجديدة بعنوان").
+TITLE_CUE_WINDOW = 40
 #: Paragraphs back an implicit follow-up (a casualty verb, no back-reference) may reach.
 FOLLOWUP_NEXT_PARAS = 1
 
@@ -33,9 +39,9 @@ def work_title_spans(norm: str, lex: EventLexicon) -> list[NSpan]:
     if lex.work_title is None:
         return []
     out = []
-    for m in lex.work_title.finditer(norm):
-        g = 1 if m.group(1) is not None else 2
-        out.append(NSpan(m.start(g), m.end(g), "TITLE", None))
+    for m in _QUOTED.finditer(norm):
+        if lex.work_title.search(norm, max(0, m.start() - TITLE_CUE_WINDOW), m.start()):
+            out.append(NSpan(m.start(1), m.end(1), "TITLE", None))
     return out
 
 
@@ -159,9 +165,9 @@ def forward_place(sent: Sentence, nxt: Sentence | None, persons: Sequence[NSpan]
              for w in norm[p.start:p.end].split() if len(w) > 3}
     if not names:
         return None
-    again = [p for p in persons if p.label == "PERSON" and nxt.start <= p.start < nxt.end
-             and names & set(norm[p.start:p.end].split())]
-    if not again:
+    # the person again, by any word of the name (a surname alone is often not tagged as a person)
+    words = {w[1:] if w[:1] in "وفبل" and w[1:] in names else w for w in norm[nxt.start:nxt.end].split()}
+    if not names & words:
         return None
     cand = [p for p in places if nxt.start <= p.start < nxt.end and not is_country(p)]
     if not cand:

@@ -230,7 +230,7 @@ def load_event_lexicon() -> EventLexicon:
         background=_raw(cues.get("background")),
         back_references=tuple((_word(rx), frozenset(types))
                               for rx, types in cues.get("followup", {}).get("back_references", ())),
-        casualty_verbs=tuple((unit, _word(rx)) for unit, rx in
+        casualty_verbs=tuple((unit, _word(rf"[وف]?(?:{rx})")) for unit, rx in
                              cues.get("followup", {}).get("casualty_verbs", {}).items()),
         casualty_units=frozenset(cues.get("followup", {}).get("units", ())),
         named_death=_word(cues["followup"]["named_death"]) if cues.get("followup", {}).get("named_death") else None,

@@ -12,11 +12,25 @@ from rasd.web.queries import MAX_LIMIT, EventFilter, StoreReader
 
 
 
+try:  # optional: orjson encodes our pages 5-10x faster than the json module
+    import orjson
+
+    def dumps(content: Any) -> bytes:
+        """Compact UTF-8 JSON with Arabic as Arabic."""
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+except ImportError:  # the standard library writes the same bytes, slower
+    def dumps(content: Any) -> bytes:
+        """Compact UTF-8 JSON with Arabic as Arabic."""
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 class FastJSON(JSONResponse):
     """JSON with Arabic as Arabic, written straight from dicts (skips FastAPI's re-encoding pass)."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if isinstance(content, bytes):  # already encoded (the map's features)
+            return content
+        return dumps(content)
 
 
 router = APIRouter(prefix="/api", default_response_class=FastJSON)
@@ -100,7 +114,7 @@ def events_geojson(request: Request, limit: int = Query(MAX_LIMIT, ge=1, le=MAX_
                    modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
     """A FeatureCollection of Points (lon, lat) with the event's type, date, place and modality."""
     f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
-    return FastJSON(_reader(request).geojson(f, limit=limit))
+    return FastJSON(_reader(request).geojson_bytes(f, limit=limit))
 
 
 @router.get("/events/{event_id}", summary="One event with each source's evidence in context")

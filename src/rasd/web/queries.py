@@ -1,8 +1,11 @@
 """Read-only queries the web app runs against a store's SQLite file.
 
 The web never writes through these: each thread holds its own connection opened with
-`mode=ro`. Aggregates over the whole store (actors, places, facets) are computed once per
-data version (the events' and documents' counts and last row ids) and cached.
+`mode=ro`. Aggregates over the whole store (actors, places, facets, map features, list totals)
+are computed once per data version and cached; the version changes whenever any other
+connection commits to the file (`PRAGMA data_version`, checked per request for a few µs).
+Every list query's ORDER BY matches an index of `rasd.store.schema`, so a page reads
+LIMIT+OFFSET index entries instead of sorting the table.
 """
 from __future__ import annotations
 
@@ -25,6 +28,25 @@ EVIDENCE_CONTEXT = 240
 
 #: The largest page a list endpoint returns (the map asks for every event in one go).
 MAX_LIMIT = 5000
+
+#: Totals (count of every match) kept per data version: one per distinct filter; a page of a
+#: filter already counted then costs only its index scan. 4096 filters hold well under 1 MB.
+COUNT_CACHE_SIZE = 4096
+
+#: The events' list order (undated last), written as the indexes ix_events_*_order are keyed.
+EVENT_ORDER = "e.date_value IS NULL, e.date_value, e.doc_id, e.seq"
+#: The same order when a date bound already excludes undated events (lets SQLite read a range).
+DATED_EVENT_ORDER = "e.date_value, e.doc_id, e.seq"
+#: Documents, newest first, undated last (index ix_documents_order and ix_documents_outlet_order).
+DOCUMENT_ORDER = "published IS NULL, published DESC, id"
+DATED_DOCUMENT_ORDER = "published DESC, id"
+
+try:  # optional: about 2x faster than the json module for our records
+    import orjson
+
+    _loads = orjson.loads
+except ImportError:  # the standard library does the same, slower
+    _loads = json.loads
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +87,8 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list
     if f.governorate:
         clauses.append("e.admin1 = ?")
         params.append(gov_aliases.get(f.governorate.strip().lower(), f.governorate.strip()))
+    if f.date_from or f.date_to:
+        clauses.append("(e.date_value IS NULL) = 0")  # the index's leading term: a range, not a scan
     if f.date_from:
         clauses.append("e.date_value >= ?")
         params.append(f.date_from)
@@ -94,9 +118,14 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _event_order(f: EventFilter) -> str:
+    """ORDER BY terms for the events of `f` (the short form when a date bound drops undated events)."""
+    return DATED_EVENT_ORDER if (f.date_from or f.date_to) else EVENT_ORDER
+
+
 def _event_out(record_json: str, doc_id: str) -> dict:
     """An event as the API shows it: OUTPUT.md's fields, fusion fields, its document and disputes."""
-    raw = json.loads(record_json)
+    raw = _loads(record_json)
     meta = raw.get("meta") or {}
     rec = {
         "id": raw["id"], "type": raw["type"], "actors": raw.get("actors") or [], "location": raw.get("location"),
@@ -133,7 +162,10 @@ class StoreReader:
         self._uri = f"file:{quote(str(path))}?mode=ro"
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[tuple, Any]] = {}
+        self._cache: dict[str, tuple[int, Any]] = {}
+        self._counts: dict[tuple, int] = {}
+        self._counts_version = -1
+        self._generation = 0
         self.governorates = list(governorates)
         self._gov_aliases: dict[str, str] = {}
         for g in self.governorates:
@@ -151,14 +183,27 @@ class StoreReader:
             c.row_factory = sqlite3.Row
             c.execute("PRAGMA query_only=1")
             self._local.conn = c
+            # a new connection cannot tell what changed before it opened: start a new version
+            self._local.seen = c.execute("PRAGMA data_version").fetchone()[0]
+            with self._lock:
+                self._generation += 1
         return c
 
-    def data_version(self) -> tuple:
-        """Changes whenever documents or events are added, removed or replaced."""
-        row = self.conn().execute(
-            "SELECT (SELECT count(*) FROM events), (SELECT max(rowid) FROM events), "
-            "(SELECT count(*) FROM documents), (SELECT max(rowid) FROM documents)").fetchone()
-        return tuple(row)
+    def data_version(self) -> int:
+        """A number that changes whenever another connection has committed to the store since.
+
+        Each connection's `PRAGMA data_version` moves when any other connection commits (runs,
+        the search index, POST /api/ingest); the first thread to notice starts a new version.
+        A version may change without the data changing (a thread opening its connection), never
+        the other way round, so whatever is cached under one version is still current.
+        """
+        c = self.conn()
+        dv = c.execute("PRAGMA data_version").fetchone()[0]
+        if dv != self._local.seen:
+            self._local.seen = dv
+            with self._lock:
+                self._generation += 1
+        return self._generation
 
     def _cached(self, name: str, build) -> Any:
         version = self.data_version()
@@ -169,6 +214,24 @@ class StoreReader:
         with self._lock:
             self._cache[name] = (version, value)
         return value
+
+    def _count(self, sql: str, params: list) -> int:
+        """`SELECT count(*) …` for `sql`, remembered for the current data version."""
+        version = self.data_version()
+        key = (sql, tuple(params))
+        with self._lock:
+            if self._counts_version != version:
+                self._counts, self._counts_version = {}, version
+            hit = self._counts.get(key)
+        if hit is not None:
+            return hit
+        n = self.conn().execute(sql, params).fetchone()[0]
+        with self._lock:
+            if self._counts_version == version:
+                if len(self._counts) >= COUNT_CACHE_SIZE:
+                    self._counts.clear()
+                self._counts[key] = n
+        return n
 
     def has_table(self, name: str) -> bool:
         """True when the database holds a table (or view) of that name."""
@@ -185,6 +248,8 @@ class StoreReader:
         if outlet:
             clauses.append("outlet = ?")
             params.append(outlet)
+        if date_from or date_to:
+            clauses.append("(published IS NULL) = 0")  # the index's leading term: a range, not a scan
         if date_from:
             clauses.append("published >= ?")
             params.append(date_from)
@@ -194,17 +259,18 @@ class StoreReader:
         if not duplicates:
             clauses.append("duplicate_of IS NULL")
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        order = DATED_DOCUMENT_ORDER if (date_from or date_to) else DOCUMENT_ORDER
         c = self.conn()
-        total = c.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0]
-        # sort only the keys, then read the page's rows: sorting whole rows (texts) cost 5x more
+        total = self._count(f"SELECT count(*) FROM documents{where}", params)
+        # the page's keys from the order index, then only the page's rows
         page = [r[0] for r in c.execute(
-            f"SELECT rowid FROM documents{where} ORDER BY published IS NULL, published DESC, id LIMIT ? OFFSET ?",
+            f"SELECT rowid FROM documents{where} ORDER BY {order} LIMIT ? OFFSET ?",
             params + [limit, offset])]
         rows = c.execute(
             f"SELECT id, title, published, published_source, outlet, path, url, part, duplicate_of, language, "
             f"length(text) AS n_chars, (SELECT count(*) FROM events ev WHERE ev.doc_id = documents.id) AS n_events "
             f"FROM documents WHERE rowid IN ({','.join('?' * len(page))}) "
-            f"ORDER BY published IS NULL, published DESC, id", page).fetchall() if page else []
+            f"ORDER BY {DOCUMENT_ORDER}", page).fetchall() if page else []
         items = [{
             "id": r["id"], "title": r["title"], "published": r["published"],
             "published_source": r["published_source"], "outlet": r["outlet"],
@@ -248,15 +314,14 @@ class StoreReader:
         """Events matching `f`, by date (undated last) then document order."""
         where, params = _event_where(f, self._gov_aliases)
         c = self.conn()
-        total = c.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
-        # sort only the keys, then read the page's records (sorting the JSON records cost 5x more)
+        total = self._count(f"SELECT count(*) FROM events e{where}", params)
+        # the page's keys from an order index, then only the page's records
         page = [r[0] for r in c.execute(
-            f"SELECT e.rowid FROM events e{where} "
-            f"ORDER BY e.date_value IS NULL, e.date_value, e.doc_id, e.seq LIMIT ? OFFSET ?",
+            f"SELECT e.rowid FROM events e{where} ORDER BY {_event_order(f)} LIMIT ? OFFSET ?",
             params + [limit, offset])]
         rows = c.execute(
             f"SELECT e.record, e.doc_id FROM events e WHERE e.rowid IN ({','.join('?' * len(page))}) "
-            f"ORDER BY e.date_value IS NULL, e.date_value, e.doc_id, e.seq", page).fetchall() if page else []
+            f"ORDER BY {EVENT_ORDER}", page).fetchall() if page else []
         return {"total": total, "limit": limit, "offset": offset,
                 "items": [_event_out(r["record"], r["doc_id"]) for r in rows]}
 
@@ -299,25 +364,41 @@ class StoreReader:
 
     def geojson(self, f: EventFilter, *, limit: int = MAX_LIMIT) -> dict:
         """A GeoJSON FeatureCollection of the matching events that have coordinates."""
+        return json.loads(self.geojson_bytes(f, limit=limit))
+
+    def geojson_bytes(self, f: EventFilter, *, limit: int = MAX_LIMIT) -> bytes:
+        """`geojson` already encoded as UTF-8 JSON: joined from features encoded once per data version."""
+        features = self._features()
         where, params = _event_where(f, self._gov_aliases)
-        extra = "json_extract(e.record, '$.location.lat') IS NOT NULL AND json_extract(e.record, '$.location.lon') IS NOT NULL"
-        where = (where + " AND " + extra) if where else " WHERE " + extra
-        rows = self.conn().execute(
-            f"SELECT e.record, e.doc_id FROM events e{where} ORDER BY e.date_value LIMIT ?",
-            params + [limit]).fetchall()
-        feats = []
-        for r in rows:
-            ev = _event_out(r["record"], r["doc_id"])
-            loc = ev["location"]
-            feats.append({
-                "type": "Feature", "id": ev["id"],
-                "geometry": {"type": "Point", "coordinates": [float(loc["lon"]), float(loc["lat"])]},
-                "properties": {"id": ev["id"], "type": ev["type"], "date": (ev["date"] or {}).get("value"),
-                               "place": loc.get("name") or loc.get("text"), "place_en": loc.get("name_en"),
-                               "admin1": loc.get("admin1"), "precision": loc.get("precision"),
-                               "modality": ev["modality"], "doc_id": ev["doc_id"]},
-            })
-        return {"type": "FeatureCollection", "features": feats}
+        parts: list[bytes] = []
+        # the matching keys in date order (an index scan for the indexed filters), kept when mapped
+        for (rowid,) in self.conn().execute(f"SELECT e.rowid FROM events e{where} ORDER BY e.date_value", params):
+            feat = features.get(rowid)
+            if feat is not None:
+                parts.append(feat)
+                if len(parts) >= limit:
+                    break
+        return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
+
+    def _features(self) -> dict[int, bytes]:
+        """rowid -> the event's GeoJSON Feature, encoded, for every event with coordinates."""
+        def build() -> dict[int, bytes]:
+            out = {}
+            for r in self.conn().execute("SELECT rowid, record, doc_id FROM events"):
+                ev = _event_out(r["record"], r["doc_id"])
+                loc = ev["location"]
+                if not isinstance(loc, dict) or loc.get("lat") is None or loc.get("lon") is None:
+                    continue
+                out[r["rowid"]] = json.dumps({
+                    "type": "Feature", "id": ev["id"],
+                    "geometry": {"type": "Point", "coordinates": [float(loc["lon"]), float(loc["lat"])]},
+                    "properties": {"id": ev["id"], "type": ev["type"], "date": (ev["date"] or {}).get("value"),
+                                   "place": loc.get("name") or loc.get("text"), "place_en": loc.get("name_en"),
+                                   "admin1": loc.get("admin1"), "precision": loc.get("precision"),
+                                   "modality": ev["modality"], "doc_id": ev["doc_id"]},
+                }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            return out
+        return self._cached("features", build)
 
     def facets(self) -> dict:
         """Values present in the store, for filter menus: types, governorates, modalities, date range."""
@@ -339,7 +420,7 @@ class StoreReader:
             actors: dict[str, dict] = {}
             places: dict[str, dict] = {}
             for r in self.conn().execute("SELECT record FROM events"):
-                rec = json.loads(r["record"])
+                rec = _loads(r["record"])
                 date = (rec.get("date") or {}).get("value")
                 for a in rec.get("actors") or ():
                     k = actor_key(a)
