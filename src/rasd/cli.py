@@ -335,6 +335,10 @@ def serve_cmd(
     token: Optional[str] = typer.Option(None, "--token", envvar="RASD_TOKEN",
                                         help="Enable POST /api/ingest for requests with 'Authorization: Bearer TOKEN'."),
     tiles_url: Optional[str] = typer.Option(None, "--tiles-url", help="XYZ tile URL template for the map (default: none, offline)."),
+    workers: int = typer.Option(1, "--workers", min=1,
+                                help="Server processes (uvicorn workers); about one per CPU core."),
+    cache_mb: int = typer.Option(64, "--cache-mb", min=0,
+                                 help="Memory per process for cached API answers (0: no cache)."),
 ) -> None:
     """Serve the web pages and the JSON API over a store (read-only unless --token is given)."""
     if "://" in db or not Path(db).exists():
@@ -342,13 +346,22 @@ def serve_cmd(
     try:
         import uvicorn
 
-        from rasd.web.app import create_app
+        from rasd.web.app import APP_ARGS_ENV, create_app, ensure_read_indexes, prepare_search_index
     except ImportError as exc:
         raise CliError(f"{exc}; install the web extra: pip install 'rasd[web]'") from exc
-    web = create_app(db, token=token, tiles_url=tiles_url)
     err.print(f"rasd serving {db} on http://{host}:{port}/  (API docs at /docs; "
-              f"writes {'enabled with token' if token else 'disabled'})", highlight=False)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+              f"writes {'enabled with token' if token else 'disabled'}; {workers} worker(s))", highlight=False)
+    if workers == 1:
+        uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb),
+                    host=host, port=port, log_level="warning")
+        return
+    # the start-up writes once, here; then each worker process builds the app without them
+    ensure_read_indexes(db)
+    prepare_search_index(db)
+    os.environ[APP_ARGS_ENV] = json.dumps({"db": str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
+                                           "cache_mb": cache_mb, "index": False})
+    uvicorn.run("rasd.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 @quarantine_app.command("list")

@@ -1,7 +1,9 @@
 """The web app: `create_app(db)` builds a FastAPI app over one store file.
 
 Read-only by default: pages and the JSON API read through `StoreReader` (SQLite `mode=ro`).
-The one write the server does by itself is the search index, updated at start-up. The only
+The writes the server does by itself happen at start-up: the search index, and the read indexes
+of `rasd.store.schema` that a store written by an older rasd lacks. Answers of GET /api/ are
+kept in memory per data version (`ResponseCache`) and dropped as soon as the store changes. The only
 endpoint that writes (`POST /api/ingest`) answers 403 unless the app was built with a token.
 Every response carries a strict Content-Security-Policy (no inline scripts or styles), nosniff
 and a no-referrer policy; templates autoescape everything.
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +32,17 @@ VENDOR_DIRS = {
     "leaflet.markercluster": "leaflet.markercluster/dist",
     "swagger-ui-dist": "swagger-ui-dist",
 }
+
+#: Memory for cached API answers, per server process. The largest answers (the map's GeoJSON,
+#: ~1.5 MB for 5,000 events) fit a few dozen times; list pages are 10-60 KB.
+RESPONSE_CACHE_MB = 64
+
+#: An answer bigger than this is never cached (it would push out hundreds of list pages).
+RESPONSE_CACHE_MAX_ENTRY = 8 * 1024 * 1024
+
+#: Environment variable through which `rasd serve --workers N` hands create_app's arguments
+#: (JSON) to each worker process, which uvicorn starts from an import string.
+APP_ARGS_ENV = "RASD_WEB_APP_ARGS"
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -111,6 +126,101 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class ResponseCache:
+    """Pure ASGI middleware: answers a GET /api/ request seen before from memory while the data is unchanged.
+
+    Keyed by (path, query string); an entry holds the store's data version it was computed
+    under (`StoreReader.data_version`, one `PRAGMA data_version` per request) and is used only
+    while that version is current, so nothing stale is served after a run or an upload. Only
+    200 answers are kept, least recently used dropped past `max_bytes`. Every answer it passes
+    carries `x-cache: hit` or `miss`; `hits` and `misses` count them.
+    """
+
+    def __init__(self, app: Any, reader: StoreReader, max_bytes: int = RESPONSE_CACHE_MB * 1024 * 1024) -> None:
+        self.app = app
+        self.reader = reader
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[tuple[str, bytes], tuple[int, int, list, bytes]] = OrderedDict()
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+
+    def _store(self, key: tuple[str, bytes], entry: tuple[int, int, list, bytes]) -> None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old[3])
+        self.entries[key] = entry
+        self.size += len(entry[3])
+        while self.size > self.max_bytes and self.entries:
+            _k, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped[3])
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if (scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/")
+                or self.max_bytes <= 0):
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope.get("query_string", b""))
+        version = self.reader.data_version()
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] == version:
+            self.entries.move_to_end(key)
+            self.hits += 1
+            await send({"type": "http.response.start", "status": hit[1], "headers": hit[2] + [(b"x-cache", b"hit")]})
+            await send({"type": "http.response.body", "body": hit[3]})
+            return
+        self.misses += 1
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                message = {**message, "headers": list(message.get("headers", [])) + [(b"x-cache", b"miss")]}
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body = b"".join(chunks)
+                    if len(body) <= RESPONSE_CACHE_MAX_ENTRY:
+                        self._store(key, (version, 200, list(start.get("headers", [])), body))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+
+def ensure_read_indexes(db: str | Path) -> list[str]:
+    """Create the indexes of `rasd.store.schema` missing from an existing store; their names.
+
+    A store written before an index was added to the schema lacks it, and the web's list
+    queries are written against those indexes. Idempotent (`IF NOT EXISTS`); an unwritable file
+    leaves the store as it is (a warning; lists then sort instead of reading an index).
+    """
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateIndex
+
+    from rasd.store.schema import metadata
+
+    conn = sqlite3.connect(str(db), timeout=30, isolation_level=None)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        created = []
+        for table in metadata.sorted_tables:
+            if table.name not in tables:
+                continue
+            for ix in sorted(table.indexes, key=lambda i: i.name):
+                if ix.name in have:
+                    continue
+                conn.execute(str(CreateIndex(ix, if_not_exists=True).compile(dialect=sqlite_dialect.dialect())))
+                created.append(ix.name)
+        return created
+    except sqlite3.OperationalError as exc:
+        log.warning("read indexes not created (%s); list pages will sort instead of reading an index", exc)
+        return []
+    finally:
+        conn.close()
+
+
 def prepare_search_index(db: str | Path) -> dict | None:
     """Bring the search index up to date; None (and a warning) when the file cannot be written."""
     try:
@@ -121,13 +231,16 @@ def prepare_search_index(db: str | Path) -> dict | None:
 
 
 def create_app(db: str, *, token: str | None = None, tiles_url: str | None = None,
-               node_modules: str | Path | None = None, index: bool = True) -> Any:
+               node_modules: str | Path | None = None, index: bool = True,
+               cache_mb: int = RESPONSE_CACHE_MB) -> Any:
     """Build the app over the store file `db`.
 
     `token`: enables the writing endpoint (POST /api/ingest) for requests bearing it.
     `tiles_url`: an XYZ tile template (`https://tile.example/{z}/{x}/{y}.png`) for the map; none by default.
     `node_modules`: where the npm packages are (default: found next to the working directory or checkout).
-    `index`: update the search index before serving (the only write the server does on its own).
+    `index`: update the search index and add missing read indexes before serving (the only
+    writes the server does on its own).
+    `cache_mb`: memory for cached GET /api/ answers (0: no cache).
     """
     _require_web()
     from fastapi import FastAPI
@@ -140,6 +253,8 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
         raise ValueError("the web app reads an SQLite file; give its path")
     if not Path(db).exists():
         raise FileNotFoundError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
+    if index:
+        ensure_read_indexes(db)
     index_counts = prepare_search_index(db) if index else None
     reader = StoreReader(db, governorates=load_governorates())
 
@@ -162,5 +277,11 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     app.state.vendors = vendors
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.add_middleware(SecurityHeaders, csp=content_security_policy(tiles_url))
+    app.add_middleware(ResponseCache, reader=reader, max_bytes=cache_mb * 1024 * 1024)
+    app.add_middleware(SecurityHeaders, csp=content_security_policy(tiles_url))  # outermost: on cached answers too
     return app
+
+
+def app_from_env() -> Any:
+    """The app for one of `rasd serve --workers N`'s processes: create_app's arguments from $RASD_WEB_APP_ARGS."""
+    return create_app(**json.loads(os.environ[APP_ARGS_ENV]))
