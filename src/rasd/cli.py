@@ -159,42 +159,34 @@ _DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file (or SQLAlchemy URL) of 
 _CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] sections.")
 
 
-@app.command("ingest")
-def ingest_cmd(
-    paths: List[str] = _PATHS,
-    db: str = _DB,
-    config: Optional[str] = _CONFIG,
-    reprocess: bool = typer.Option(False, "--reprocess", help="Process records again even if already done."),
-    text_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the article text."),
-    title_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the title."),
-    url_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the URL."),
-    date_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the publication date."),
-    outlet_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the outlet name."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
-) -> None:
-    """Read, clean and store pages (no event extraction); bad inputs are quarantined."""
-    overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
-                     date_field=date_field, outlet_field=outlet_field)
-    raise typer.Exit(_pipeline(paths, db, config, extract=False, reprocess=reprocess, overrides=overrides, quiet=quiet))
+def _pipeline_command(extract: bool, doc: str):
+    """Build the `ingest` (extract=False) or `run` (extract=True) command: same options, one body."""
+
+    def command(
+        paths: List[str] = _PATHS,
+        db: str = _DB,
+        config: Optional[str] = _CONFIG,
+        reprocess: bool = typer.Option(False, "--reprocess", help="Process records again even if already done."),
+        text_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the article text."),
+        title_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the title."),
+        url_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the URL."),
+        date_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the publication date."),
+        outlet_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the outlet name."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
+    ) -> None:
+        overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
+                         date_field=date_field, outlet_field=outlet_field)
+        raise typer.Exit(_pipeline(paths, db, config, extract=extract, reprocess=reprocess, overrides=overrides,
+                                   quiet=quiet))
+
+    command.__doc__ = doc
+    return command
 
 
-@app.command("run")
-def run_cmd(
-    paths: List[str] = _PATHS,
-    db: str = _DB,
-    config: Optional[str] = _CONFIG,
-    reprocess: bool = typer.Option(False, "--reprocess", help="Process records again even if already done."),
-    text_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the article text."),
-    title_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the title."),
-    url_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the URL."),
-    date_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the publication date."),
-    outlet_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the outlet name."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
-) -> None:
-    """Ingest, clean, extract events and store: the whole pipeline over PATH... ."""
-    overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
-                     date_field=date_field, outlet_field=outlet_field)
-    raise typer.Exit(_pipeline(paths, db, config, extract=True, reprocess=reprocess, overrides=overrides, quiet=quiet))
+app.command("ingest")(_pipeline_command(
+    False, "Read, clean and store pages (no event extraction); bad inputs are quarantined."))
+app.command("run")(_pipeline_command(
+    True, "Ingest, clean, extract events and store: the whole pipeline over PATH... ."))
 
 
 @app.command("extract")
