@@ -24,7 +24,7 @@ from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document, Event, Span
 from rasd.extract.attribution import Attribution, NSpan, actor_sides, find_attributions, is_continuation
 from rasd.extract.events_args import (
-    COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, dates_compatible, is_town, owning_clauses, parse_day,
+    COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, dates_compatible, is_country, is_town, owning_clauses, parse_day,
     quantity_record, select_actors, select_date, select_places, select_quantities,
 )
 from rasd.extract.events_context import (
@@ -372,7 +372,10 @@ class _DocEvents:
             p = forward_place(sent, nxt, self.actors, self.places, self.view.norm)
             if p is not None:
                 return [p]
-        if d is not None:
+        # only a sentence that names no place at all: one that names another place elsewhere is
+        # not about the story's place
+        if d is not None and not any(sent.start <= p.start < sent.end and not is_country(p) for p in self.places) \
+                and not any(sent.start <= a.start < sent.end for a in self.anaphors):
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
             if p is not None:
                 return [p]
@@ -461,7 +464,10 @@ class _DocEvents:
             if self.anchor_inferred and date["basis"] in ("relative", "document"):
                 date["basis"] = "inferred"
         elif t.pos != "participle" and sent.clause_of(t.start) not in anniv and not is_enum:
-            date = dict(self._frame_date(rt) or {"value": None, "precision": None, "basis": None})
+            frame = self._frame_date(rt)
+            date = dict(frame) if frame else {"value": None, "precision": None, "basis": None}
+            if frame:
+                date["frame"] = True   # not written in the sentence (dropped when merging)
         else:
             date = {"value": None, "precision": None, "basis": None}
         quants = select_quantities(t, sent, clause, self.quants, owned)
@@ -539,10 +545,19 @@ def event_id(doc_id: str, type_: str, place_key: str | None, date_value: str | N
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
+def _soft_date(rec: dict) -> bool:
+    """The record's date is only the page's news frame, not written with the event."""
+    return bool(rec["date"].get("frame"))
+
+
 def _can_merge(a: dict, b: dict) -> bool:
     if a["type"] != b["type"] or a["place_key"] != b["place_key"]:
         return False
-    if not dates_compatible(a["date"]["value"], b["date"]["value"]):
+    # a dated retelling that took its place from the story ("ووقعت المجزرة في 19 من ...") is the
+    # event told before with only the page's date
+    retold = (_soft_date(a) and (b["location"] or {}).get("inherited")) or \
+        (_soft_date(b) and (a["location"] or {}).get("inherited"))
+    if not retold and not dates_compatible(a["date"]["value"], b["date"]["value"]):
         return False
     if (a["modality"] in STRONG_MODALITIES or b["modality"] in STRONG_MODALITIES) and a["modality"] != b["modality"]:
         return False
@@ -566,7 +581,7 @@ def _merge(mentions: list[_Mention], doc_id: str) -> list[Event]:
             groups.append(rec)
     out = []
     for g in groups:
-        date = g["date"]
+        date = {k: v for k, v in g["date"].items() if k != "frame"}
         mentions_ = _uniq(g["mentions"], lambda x: (x["start"], x["end"]))
         start = min(x["start"] for x in mentions_)
         eid = event_id(doc_id, g["type"], g["place_key"], date["value"], start)
@@ -600,7 +615,10 @@ def _mention_record(m: _Mention) -> dict:
 
 
 def _absorb(g: dict, r: dict) -> None:
-    if g["date"]["value"] is None or (r["date"]["value"] and len(r["date"]["value"]) > len(g["date"]["value"])):
+    if r["date"]["value"] and _soft_date(g) and not _soft_date(r):
+        g["date"] = r["date"]
+    elif g["date"]["value"] is None or (r["date"]["value"] and not _soft_date(r)
+                                        and len(r["date"]["value"]) > len(g["date"]["value"])):
         if r["date"]["value"]:
             g["date"] = r["date"]
     if "asserted" in (g["modality"], r["modality"]) and g["modality"] not in STRONG_MODALITIES:

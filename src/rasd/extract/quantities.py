@@ -66,6 +66,10 @@ class _Lex:
     verbs_by_last: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
 
+#: Possessive pronoun suffixes (normalised) a partitive noun may carry ("من عناصره", "من مقاتليهم").
+_POSSESSIVE = ("هما", "هم", "هن", "ها", "ه")
+
+
 def _n(w: str) -> str:
     return normalize_arabic(str(w))
 
@@ -263,6 +267,13 @@ class _Scan:
                 got = self.noun(j + 1)
                 if got is not None:
                     return got
+            # "9 من عناصره", "5 من مقاتليها": a partitive noun with a possessive pronoun
+            for suffix in _POSSESSIVE:
+                if t1.endswith(suffix) and len(t1) - len(suffix) >= 3:
+                    stem = t1[:-len(suffix)]
+                    u = lex.nouns.get((stem,)) or (lex.nouns.get((stem + "ن",)) if stem.endswith("ي") else None)
+                    if u is not None:
+                        return j + 2, u
         return None
 
     def verb_before(self, i: int) -> str | None:

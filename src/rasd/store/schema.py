@@ -181,7 +181,7 @@ Index("ix_events_order", events.c.date_value.is_(None), events.c.date_value, eve
 Index("ix_events_type_order", events.c.type, events.c.date_value.is_(None), events.c.date_value,
       events.c.doc_id, events.c.seq)
 Index("ix_events_admin1_order", events.c.admin1, events.c.date_value.is_(None), events.c.date_value,
-      events.c.doc_id, events.c.seq)
+      events.c.doc_id, events.c.seq, events.c.type)  # type last: covers the timeline by governorate
 Index("ix_events_date_type", events.c.date_value, events.c.type)
 Index("ix_documents_order", documents.c.published.is_(None), documents.c.published.desc(), documents.c.id)
 Index("ix_documents_outlet_order", documents.c.outlet, documents.c.published.is_(None),

@@ -1,0 +1,179 @@
+"""Event context across sentences: follow-up tolls, named deaths, inherited places, year ranges,
+plural sites, unit names, background statements and work titles. Our own sentences, run through
+the real finders (gazetteer, actors, dates, quantities)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rasd.document import Document, Origin
+from rasd.extract.dates import find_dates
+from rasd.extract.events import EventExtractor
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return EventExtractor()
+
+
+def events(ex, text, published="2024-03-10"):
+    d = Document(id="c1", text=text, origin=Origin(path="t.txt"), published=published,
+                 published_source="metadata", cleaned=True)
+    return ex.extract(d)[1]
+
+
+def of_type(evs, t, place=None):
+    return [e for e in evs if e.type == t and (place is None or (e.location or {}).get("name") == place)]
+
+
+def qty(ev, unit):
+    return [q for q in ev.quantities if q.get("unit") == unit]
+
+
+# -- 1. casualty follow-ups ------------------------------------------------------------------
+
+def test_toll_after_a_back_reference_goes_to_the_earlier_clash_with_its_own_text(ex):
+    text = ("شنت فصائل المعارضة هجوما على مواقع قوات النظام في مدينة سراقب فجر الأحد.\n\n"
+            "وقُتل خلال الهجوم قائد الكتيبة و9 من عناصره المتمركزين هناك.")
+    [clash] = of_type(events(ex, text), "armed_clash", "سراقب")
+    killed = qty(clash, "killed")
+    assert [q.get("value") for q in killed] == [9]
+    assert "9" in killed[0]["text"] and "عناصر" in killed[0]["text"]
+
+
+def test_bodies_and_missing_reported_paragraphs_later_join_the_massacre(ex):
+    text = ("ارتكبت قوات النظام مجزرة في بلدة كفرنبل يوم 3 من آذار 2013.\n\n"
+            "ولم يُعرف بعد العدد الكامل للضحايا.\n\n"
+            "وقال شهود إن الأهالي هربوا إلى البساتين المجاورة.\n\n"
+            "بعد الحادث، أكد ناشطون أن 40 شخصا ما زالوا في عداد المفقودين.\n\n"
+            "وعُثر على 22 جثة قرب المدرسة في اليوم التالي للمجزرة.")
+    [ev] = of_type(events(ex, text), "attack_on_civilians", "كفرنبل")
+    assert [q["value"] for q in qty(ev, "missing")] == [40]
+    assert [q["value"] for q in qty(ev, "bodies")] == [22]
+
+
+def test_next_sentence_with_a_casualty_verb_gives_its_toll(ex):
+    text = "قصفت مدفعية قوات النظام مدينة سراقب صباح السبت. وأصيب 6 مدنيين بجروح متفاوتة."
+    [ev] = of_type(events(ex, text), "shelling", "سراقب")
+    assert [q["value"] for q in qty(ev, "injured")] == [6]
+
+
+def test_a_toll_without_back_reference_two_sentences_later_stays_unattached(ex):
+    text = ("قصفت مدفعية قوات النظام مدينة سراقب صباح السبت. وتحدث الأهالي عن خوف كبير في الأسواق. "
+            "وأصيب 6 مدنيين بجروح متفاوتة.")
+    [ev] = of_type(events(ex, text), "shelling", "سراقب")
+    assert qty(ev, "injured") == []
+
+
+# -- 2. a named person's death --------------------------------------------------------------
+
+def test_a_named_officer_killed_counts_one(ex):
+    text = "استشهد النقيب سامر العلي خلال اشتباكات مع قوات النظام في مدينة سراقب يوم 5 من أيار 2012."
+    [ev] = of_type(events(ex, text), "armed_clash", "سراقب")
+    [one] = qty(ev, "killed")
+    assert one["value"] == 1 and "سامر العلي" in one["text"]
+
+
+def test_plural_deaths_are_not_one_named_death(ex):
+    text = "قتل 4 عناصر من قوات النظام في اشتباكات مع الفصائل في مدينة سراقب يوم 5 من أيار 2012."
+    [ev] = of_type(events(ex, text), "armed_clash", "سراقب")
+    assert [q["value"] for q in qty(ev, "killed")] == [4]
+
+
+# -- 3. place inheritance and dated duplicates ----------------------------------------------
+
+def test_dated_event_without_a_place_takes_the_story_place(ex):
+    text = ("سيطرت الفصائل على مدينة سراقب قبل أسابيع.\n\n"
+            "واندلعت اشتباكات عنيفة في 3 من آذار 2020 بعد أن هاجمت قوات النظام مواقع المقاتلين.")
+    clashes = of_type(events(ex, text), "armed_clash", "سراقب")
+    dated = [e for e in clashes if e.date["value"] == "2020-03-03"]
+    assert dated and dated[0].location.get("inherited") is True
+
+
+def test_undated_event_without_a_place_is_still_dropped(ex):
+    text = ("سيطرت الفصائل على مدينة سراقب بعد معارك استمرت أسبوعا.\n\n"
+            "واندلعت اشتباكات عنيفة بعد أن هاجمت قوات النظام مواقع المقاتلين.")
+    assert not [e for e in events(ex, text) if e.location and e.location.get("inherited")]
+
+
+def test_dated_retelling_merges_with_the_undated_mention_and_keeps_the_date(ex):
+    text = ("ارتكبت قوات النظام مجزرة بحق المدنيين في بلدة كفرنبل.\n\n"
+            "ووقعت المجزرة عند الفجر من يوم 7 من حزيران 2014، حين كان الأهالي نائمين.")
+    [ev] = of_type(events(ex, text), "attack_on_civilians", "كفرنبل")
+    assert ev.date["value"] == "2014-06-07"
+    assert len(ev.mentions) == 2 and not ev.location.get("inherited")
+
+
+# -- 4. year ranges -------------------------------------------------------------------------
+
+def test_year_range_in_a_trailing_clause_dates_the_shelling_by_its_start_year(ex):
+    text = ("وتضررت مدينة سراقب كثيرا جراء قصف قوات النظام على أسواقها، "
+            "ولا سيما في الأحياء الشرقية بين عامي 2013 و2016.")
+    [ev] = of_type(events(ex, text), "shelling", "سراقب")
+    assert ev.date["value"] == "2013" and ev.date["precision"] == "year"
+
+
+def test_two_days_after_an_event_is_not_two_days_after_the_page():
+    spans = find_dates("وبعد يومين فقط من صد الهجوم، قتل القائد.", dt.date(2024, 3, 10))
+    assert not [s for s in spans if s.value.get("value") == "2024-03-12"]
+
+
+# -- 5. dual/plural site cues ---------------------------------------------------------------
+
+def test_dual_site_cue_gives_each_site(ex):
+    from rasd.extract.gazetteer import Gazetteer, PlaceFinder
+    pf = PlaceFinder(Gazetteer.load_default())
+    spans = pf.find("قصفت الطائرات مطاري النيرب وكويرس العسكريين ليلا.")
+    assert [(s.value["kind"], s.value["site_kind"]) for s in spans] == [("site", "air_base")] * 2
+    assert {s.value["text"] for s in spans} == {"النيرب", "كويرس"}
+
+
+def test_dual_site_cue_falls_back_to_the_town_with_the_site_kind():
+    from rasd.extract.gazetteer import Gazetteer, PlaceFinder
+    pf = PlaceFinder(Gazetteer.load_default())
+    spans = pf.find("انسحبت القوات من مطاري المزة وخان شيخون.")
+    town = [s for s in spans if s.value["text"] == "خان شيخون"]
+    assert town and town[0].value["kind"] == "town" and town[0].value["site_kind"] == "airport"
+
+
+def test_withdrawal_from_two_listed_airbases_after_a_destination(ex):
+    text = "وانسحبت قوات النظام من مواقع عدة باتجاه حلب، منها مطارا النيرب وكويرس، ومطاري النيرب وكويرس العسكريين."
+    names = {e.location["text"] for e in of_type(events(ex, text), "withdrawal") if e.location}
+    assert {"النيرب", "كويرس"} <= names
+
+
+# -- 6. unit names and defections told over two sentences -----------------------------------
+
+def test_place_in_a_unit_name_is_not_the_event_place_and_the_next_sentence_gives_it(ex):
+    text = ("وفي 12 آب 2012، أعلن الجندي فادي الأحمد، الذي خدم في كتيبة المدرعات بقيادة قاسيون، انشقاقه.\n\n"
+            "وقال الأحمد إنه رفض إطلاق النار على المحتجين في مدينة دوما بريف دمشق.")
+    [ev] = of_type(events(ex, text), "defection")
+    assert ev.location["name"] == "دوما" and ev.location.get("inherited") is True
+    assert ev.date["value"] == "2012-08-12"
+
+
+# -- 7. background, titles, "وصولا إلى" -----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "تُعتبر مدينة إدلب من أكثر المدن التي خرجت فيها احتجاجات ضد النظام.",
+    "ورغم أنها شهدت مظاهرات كبيرة ضد النظام، إلا أن مدينة إدلب بقيت بعيدة عن الأضواء.",
+    "وعُرفت مدينة إدلب بلقب مدينة الأحرار بسبب المظاهرات التي خرجت فيها.",
+])
+def test_background_statements_are_not_protests(ex, text):
+    assert of_type(events(ex, text), "protest") == []
+
+
+def test_a_real_protest_still_counts(ex):
+    assert of_type(events(ex, "وخرجت مظاهرات حاشدة في مدينة إدلب يوم الجمعة ضد النظام."), "protest", "إدلب")
+
+
+def test_quoted_title_of_a_documentary_holds_no_event(ex):
+    text = 'وعرضت القناة السلسلة الوثائقية "معركة تحرير إدلب" مساء الخميس وسط تفاعل واسع.'
+    assert [e for e in events(ex, text) if (e.location or {}).get("name") == "إدلب"] == []
+
+
+def test_the_place_reached_is_the_target_not_the_direction(ex):
+    text = "وتوسعت سيطرة الفصائل باتجاه ريف حماة الشمالي وصولا إلى مدينة مورك."
+    got = of_type(events(ex, text), "territory_control")
+    assert [e.location["name"] for e in got] == ["مورك"]
