@@ -147,7 +147,10 @@ def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, r
     store.finish_run(run_id, {"stages": report.counters, "quarantined": dict(report.quarantined),
                               "documents_written": report.documents_written, "records": report.records,
                               "skipped_done": report.skipped_done, "elapsed_s": round(report.elapsed_s, 3)})
-    _link_store(store, quiet=quiet)
+    if run_opts.extract:
+        # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
+        # stored documents and `rasd extract` + `rasd link` (or a later `rasd run`) take it from there.
+        _link_store(store, quiet=quiet)
     store.close()
     if not quiet:
         _print_counters(report, err)
