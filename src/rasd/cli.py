@@ -238,14 +238,19 @@ def export_cmd(
     err.print(f"{n} {what} exported", highlight=False)
 
 
-def _link_store(store, quiet: bool = True, rebuild: bool = False) -> dict:
+def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool | None = None) -> dict:
     """Link the store's documents not linked yet (duplicates, stories, fused events); return the counters."""
+    from rasd.link.embed import INSTALL_HINT, load_embedder
     from rasd.link.stage import Linker, member_from_row
     from rasd.store.links import drop_links, link_pending
 
     if rebuild:
         drop_links(store)
-    result = link_pending(store, Linker(), member_from_row)
+    embed = load_embedder()
+    if embed is None and (not quiet if announce is None else announce):
+        err.print(f"link: embeddings off (stories from extracted features only); to turn them on: {INSTALL_HINT}",
+                  highlight=False, markup=False)
+    result = link_pending(store, Linker(embed=embed), member_from_row)
     if not quiet:
         err.print("link: " + ", ".join(f"{k}={v}" for k, v in result.counters.items()), highlight=False)
     return result.counters
@@ -258,7 +263,7 @@ def link_cmd(
 ) -> None:
     """Link documents not linked yet: near duplicates, stories, one fused event per real-world event."""
     store = _open_store(db, must_exist=True)
-    counters = _link_store(store, quiet=True, rebuild=rebuild)
+    counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True)
     store.close()
     err.print("link: " + (", ".join(f"{k}={v}" for k, v in counters.items()) or "nothing new"), highlight=False)
 
@@ -355,8 +360,18 @@ def serve_cmd(
     prepare_search_index(db)
     os.environ[APP_ARGS_ENV] = json.dumps({"db": str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
                                            "cache_mb": cache_mb, "index": False})
-    uvicorn.run("rasd.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning")
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("rasd.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                            log_level="warning")
+    sock = config.bind_socket()
+    # what uvicorn.run does for workers, plus TCP_NODELAY on the shared socket (accepted sockets
+    # inherit it): uvicorn's own socket lacks it, and a small body written after its headers then
+    # waits for the client's delayed ACK (~40 ms on Linux; measured: p95 44 ms instead of 4 ms)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @quarantine_app.command("list")

@@ -251,3 +251,18 @@ def test_spans_stay_inside_text_and_match_written_text(finder: ActorFinder) -> N
 
 def test_empty_text(finder: ActorFinder) -> None:
     assert finder.find("") == []
+
+
+@pytest.mark.parametrize("text, name, deed", [
+    ("وأعلن الرقيب ماجد الخطيب انشقاقه عن اللواء.", "ماجد الخطيب", "انشقاقه"),
+    ("كما أعلن العقيد نزار الحسين استقالته من منصبه.", "نزار الحسين", "استقالته"),
+])
+def test_a_verbal_noun_with_a_pronoun_ends_the_persons_name(finder: ActorFinder, text: str, name: str,
+                                                            deed: str) -> None:
+    got = spans_by_text(finder, text)
+    assert name in got and not any(deed in k for k in got)
+
+
+def test_a_given_name_ending_in_ta_marbuta_stays_in_the_name(finder: ActorFinder) -> None:
+    got = spans_by_text(finder, "وقال الناشط أسامة الديري إن الطريق مغلق.")
+    assert "أسامة الديري" in got

@@ -275,3 +275,15 @@ def test_spans_stay_inside_the_text(text: str) -> None:
     for s in PlaceFinder().find(text):
         assert 0 <= s.start < s.end <= len(text)
         assert s.value["lat"] is not None
+
+
+def test_a_military_unit_is_not_a_site(finder: PlaceFinder) -> None:
+    text = "وانتشرت عناصر من الفرقة الرابعة على طريق بلدة الكسوة."
+    got = [t for t, _, _ in places(finder, text)]
+    assert "الفرقة الرابعة" not in got and "الكسوة" in got
+
+
+def test_foreign_capitals_where_conferences_meet(finder: PlaceFinder) -> None:
+    text = "شارك الوفد في مؤتمر بروكسل ثم توجه إلى باريس."
+    got = [t for t, _, _ in places(finder, text)]
+    assert got == ["بروكسل", "باريس"]

@@ -135,3 +135,44 @@ def test_iter_linked_events_equals_iter_events_without_links(store):
     run = store.begin_run({}, "t")
     put(store, run, make_doc("a", BODY_A, "2024-12-08", [withdrawal("ea", "a", BODY_A, "reported")]))
     assert [e.id for e in iter_linked_events(store)] == [e.id for e in store.iter_events()]
+
+
+def test_fused_event_rows_carry_their_story(store):
+    run = store.begin_run({}, "t")
+    put(store, run, make_doc("a", BODY_A, "2024-12-08", [withdrawal("ea", "a", BODY_A, "reported", "2024-12-08")]))
+    put(store, run, make_doc("b", BODY_B, "2024-12-09", [withdrawal("eb", "b", BODY_B, "denied")], outlet="وكالة"))
+    link(store)
+    from sqlalchemy import select
+
+    from rasd.store.links import fused_events
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(fused_events.c.id, fused_events.c.story_id)).all()
+    assert rows and all(sid == "st_a" for _, sid in rows)
+
+
+def test_events_extracted_after_linking_are_linked_on_the_next_run(store):
+    run = store.begin_run({}, "t")
+    put(store, run, make_doc("a", BODY_A, "2024-12-08"))  # ingested without extraction
+    put(store, run, make_doc("b", BODY_B, "2024-12-09", [withdrawal("eb", "b", BODY_B, "denied")], outlet="وكالة"))
+    link(store)
+    assert [r["id"] for r in _export(store)] == ["eb"]
+    store.replace_events("a", [withdrawal("ea", "a", BODY_A, "reported", "2024-12-08")])  # `rasd extract`
+    result = link(store)
+    assert result.counters.get("relinked") == 1 and [d["doc_id"] for d in result.documents] == ["a"]
+    recs = _export(store)
+    assert len(recs) == 1 and {m["doc_id"] for m in recs[0]["mentions"]} == {"a", "b"}
+    assert link(store).documents == []  # nothing stale any more
+
+
+def test_replaced_events_leave_no_stale_member_and_ids_follow_the_members(store):
+    run = store.begin_run({}, "t")
+    put(store, run, make_doc("a", BODY_A, "2024-12-08", [withdrawal("ea", "a", BODY_A, "reported", "2024-12-08")]))
+    put(store, run, make_doc("b", BODY_B, "2024-12-09", [withdrawal("eb", "b", BODY_B, "denied")], outlet="وكالة"))
+    link(store)
+    assert [r["id"] for r in _export(store)] == ["ea"]
+    store.replace_events("a", [])  # re-extraction finds nothing in the founding document
+    link(store)
+    recs = _export(store)
+    assert [r["id"] for r in recs] == ["eb"]
+    assert {m["doc_id"] for m in recs[0]["mentions"]} == {"b"}
+    assert list_fused_events(store, disputed=True) == []

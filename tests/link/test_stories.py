@@ -1,5 +1,7 @@
 """Story clustering on feature sets we write ourselves; the optional embedder is a fake."""
-from rasd.link.stories import StoryIndex, StoryOptions
+import pytest
+
+from rasd.link.stories import ROUNDUP, StoryIndex, is_roundup_title
 
 HOMS_NEWS = {"e:withdrawal:sy-homs": 2.0, "p:sy-homs": 2.0, "a:sy_gov": 1.0, "a:opposition": 1.0, "a:commander_x": 2.0}
 HOMS_WIRE = {"e:withdrawal:sy-homs": 1.0, "p:sy-homs": 2.0, "a:sy_gov": 1.0, "a:commander_x": 1.0, "a:agency": 1.0}
@@ -36,14 +38,52 @@ def test_story_ids_are_stable_on_restore():
     assert again.add("ar", HOMS_NEWS, "2024-12-08")[0] == "st_ar"
 
 
-def test_embedding_similarity_can_join_pages_with_few_shared_features():
-    opts = StoryOptions(embedding_weight=0.5)
-    plain, emb = StoryIndex(opts), StoryIndex(opts)
-    a = {"p:sy-homs": 1.0, **{f"a:x{i}": 1.0 for i in range(10)}}
-    b = {"p:sy-homs": 1.0, **{f"a:y{i}": 1.0 for i in range(10)}}
+def test_an_embedding_that_disagrees_vetoes_the_match():
+    plain, emb = StoryIndex(), StoryIndex()
     for idx in (plain, emb):
         _background(idx)
-    plain.add("a", a, "2024-12-08")
-    emb.add("a", a, "2024-12-08", vector=[1.0, 0.0])
-    assert plain.add("b", b, "2024-12-08")[0] == "st_b"
-    assert emb.add("b", b, "2024-12-08", vector=[1.0, 0.0])[0] == "st_a"
+    plain.add("ar", HOMS_NEWS, "2024-12-08")
+    emb.add("ar", HOMS_NEWS, "2024-12-08", vector=[1.0, 0.0])
+    assert plain.add("wire", HOMS_WIRE, "2024-12-09")[0] == "st_ar"
+    assert emb.add("wire", HOMS_WIRE, "2024-12-09", vector=[0.0, 1.0])[0] == "st_wire"
+
+
+def test_a_roundup_page_never_joins_a_story_but_stays_related():
+    idx = StoryIndex()
+    _background(idx)
+    idx.add("ar", {**HOMS_NEWS, "s:withdrawal:sy-homs": 2.0}, "2024-12-08")
+    story, _, _, related = idx.add("bulletin", {**HOMS_NEWS, "s:withdrawal:sy-homs": 1.0, ROUNDUP: 1.0}, "2024-12-08")
+    assert story == "st_bulletin" and "ar" in related
+
+
+def test_names_in_most_documents_weigh_nothing():
+    idx = StoryIndex()
+    for i in range(30):  # a big actor and a governorate named everywhere
+        idx.add(f"bg{i}", {f"p:town{i}": 2.0, "a:big_state": 2.0, "g:gov": 2.0}, "2024-06-01")
+    s, score, _, _ = idx.add("new", {"p:elsewhere": 2.0, "a:big_state": 2.0, "g:gov": 2.0}, "2024-06-01")
+    assert s == "st_new" and score == 0.0
+
+
+def test_one_specific_event_in_both_leads_joins_pages_a_day_apart():
+    idx = StoryIndex()
+    _background(idx)
+    a = {"d:air_strike:sy-rd-douma:2024-03-02": 2.0, "p:sy-rd-douma": 2.0, "a:x": 1.0}
+    # the next day's page: "yesterday's strike", resolved to the same day
+    b = {"d:air_strike:sy-rd-douma:2024-03-02": 2.0, "p:sy-rd-douma": 2.0, "a:y": 1.0}
+    idx.add("a", a, "2024-03-02")
+    assert idx.add("b", b, "2024-03-03")[0] == "st_a"
+    far = {"d:air_strike:sy-rd-douma:2024-03-06": 2.0, "p:sy-rd-douma": 2.0, "a:y": 1.0}
+    assert idx.add("c", far, "2024-03-06")[0] == "st_c"  # another strike three days later
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("نشرة الظهيرة", True),
+    ("موجز الأخبار: غارات وقصف", True),
+    ("أبرز عناوين الصحف العربية", True),
+    ("ملف الليلة | المعابر بين الشمال والجنوب", True),
+    ("قوات النظام تنسحب من مدينة حمص", False),
+    ("انسحاب القوات من القرى | مصادر محلية تؤكد", False),
+    (None, False),
+])
+def test_roundup_titles(title, expected):
+    assert is_roundup_title(title) is expected

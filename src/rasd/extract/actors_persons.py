@@ -5,6 +5,7 @@ front of a known person only attaches the title, and a name never runs into a kn
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -12,6 +13,10 @@ from rasd.extract.actors_text import QUOTES, NormText, Token, norm_word
 
 #: Definite article alone or behind a proclitic; such a word never opens a name.
 _DEFINITE = ("ال", "وال", "بال", "فال", "كال", "لل", "ولل", "فلل")
+#: A derived verbal noun with a possessive pronoun (انشقاقه، انسحابه، اعتقاله، استقالته): what a
+#: person did, never a word of the name. Seven letters or more, so given names ending in ة/ه
+#: (أسامة، حمزة) stay names.
+_VERBAL_NOUN_PRONOUN = re.compile(r"^ا(?!ل)\w{4,}(?:ه|ها|هم|هما)$")
 
 #: Most construct/adjective tokens skipped between a title and the name ("وزير الخارجية الروسي"):
 #: the longest title phrases we wrote in tests ("رئيس هيئة الأركان العامة للجيش") have five.
@@ -60,7 +65,7 @@ class PersonRules:
 
     def is_stop(self, word: str) -> bool:
         """True when `word` cannot be part of a name (function word, verb, title; also with a و/ف clitic)."""
-        if word in self.stopwords or word in self.title_words:
+        if word in self.stopwords or word in self.title_words or _VERBAL_NOUN_PRONOUN.match(word):
             return True
         if len(word) > 2 and word[0] in "وفبلك":
             rest = word[1:]

@@ -29,7 +29,7 @@ from rasd.extract.events_args import (
 )
 from rasd.extract.events_context import (
     TOLL_TYPES, back_reference_types, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
-    named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
+    mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
 from rasd.extract.modality import classify_modality
@@ -38,6 +38,9 @@ from rasd.extract.sentences import Sentence, TextView, make_view, split_sentence
 PRODUCED_BY = "events"
 #: Characters of context read before/after a trigger by the negative-context patterns.
 CONTEXT_WINDOW = 30
+#: Clauses before a trigger's own searched for the act of a sanctions/talks/deal trigger: a
+#: verb, a place and a date each set off by commas make two (our own test sentences).
+ACT_CLAUSES_BACK = 2
 #: Modalities that make a mention a different claim from an asserted one: never merged across.
 STRONG_MODALITIES = frozenset({"denied", "expected", "alleged"})
 
@@ -305,6 +308,7 @@ class _DocEvents:
             if sents:
                 self.para_of[p.start] = sents[si].para
         self.last_event: tuple[int, int, NSpan] | None = None   # (para, position, place)
+        self.last_places: tuple[int, list[NSpan]] = (-1, [])      # (position, places) of the last event
         self.recent: list[tuple[int, int, str, _Mention]] = []  # (para, sentence, type, mention)
         self.cur_sent = 0
 
@@ -361,11 +365,19 @@ class _DocEvents:
             prev_atts = atts or prev_atts if atts else []
         return out
 
-    def _story_place(self, t: Trigger, sent: Sentence, d: NSpan | None) -> list[NSpan]:
+    def _sentence_place(self, sent: Sentence, t: Trigger) -> list[NSpan]:
+        """The place of an earlier event of the same sentence, for a trigger whose clause has none."""
+        pos, places = self.last_places
+        if not places or not sent.start <= pos < t.start:
+            return []
+        return [mark_inherited(p) for p in places]
+
+    def _story_place(self, t: Trigger, sent: Sentence, d: NSpan | None, has_actor: bool = False) -> list[NSpan]:
         """The place of an event sentence that names none: where its story happens.
 
-        A defection takes the place of the next sentence about the same person; a dated event
-        the place of the previous event or the last place named (same or previous paragraph).
+        A defection takes the place of the next sentence about the same person; a dated event,
+        or one told by a finite verb with its doer ("وأفرجت الإدارة ... عن 40 موقوفاً"), the place
+        of the previous event or the last place named (same or previous paragraph).
         """
         if t.type == "defection":
             nxt = self.sents[sent.index + 1] if sent.index + 1 < len(self.sents) else None
@@ -374,7 +386,8 @@ class _DocEvents:
                 return [p]
         # only a sentence that names no place at all: one that names another place elsewhere is
         # not about the story's place
-        if d is not None and not any(sent.start <= p.start < sent.end and not is_country(p) for p in self.places) \
+        narrated = d is not None or t.pos in ("verb", "phrase")
+        if narrated and not any(sent.start <= p.start < sent.end and not is_country(p) for p in self.places) \
                 and not any(sent.start <= a.start < sent.end for a in self.anaphors):
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
             if p is not None:
@@ -437,9 +450,14 @@ class _DocEvents:
         if lex.irrealis.search(norm, sent.start, sent.end):
             return []
         # sanctions, talks and deals named in passing are not events: an act must be in the clause
+        # or in one of the ACT_CLAUSES_BACK clauses before it ("وقعت X وY في دمشق، مساء الاثنين،
+        # اتفاقا ...": a date or a place set off by commas between the verb and its object)
         act_rx = lex.acts.get(t.type)
         if act_rx is not None and not act_rx.search(norm, clause[0], clause[1]):
-            return []
+            ci = sent.clauses.index(clause)
+            lo = sent.clauses[max(0, ci - ACT_CLAUSES_BACK)][0]
+            if ci == 0 or not act_rx.search(norm, lo, clause[0]):
+                return []
         # a clause that characterises a place ("تعد X من أبرز المدن التي شهدت مظاهرات")
         places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
         if is_background(norm, t, clause, lex):
@@ -453,8 +471,12 @@ class _DocEvents:
         acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
         d = select_date(t, sent, clause, self.dates, owned, anniv,
                         lambda a, b: casualty_unit(norm, a, b, lex) is not None)
+        if not places:
+            # a clause without a place of its own ("..., بعد انسحاب قسد منها") happens where the
+            # sentence's earlier event does
+            places = self._sentence_place(sent, t)
         if not places and t.type not in COUNTRY_LEVEL_TYPES:
-            places = self._story_place(t, sent, d)
+            places = self._story_place(t, sent, d, bool(acts))
         # a concrete anchor: a place, or an actor with a date written in the sentence
         if opt.require_argument and not places and not (acts and d is not None):
             return []
@@ -478,6 +500,9 @@ class _DocEvents:
         modality = classify_modality(norm, (sent.start, sent.end), clause, (t.start, t.end), atts, side_ids, lex)
         lede = sent.para == 0
         out = []
+        own = [p for p in places if not (isinstance(p.value, dict) and p.value.get("inherited"))]
+        if own:
+            self.last_places = (t.start, own)
         for p in places or [None]:
             if p is not None and not (isinstance(p.value, dict) and p.value.get("inherited")):
                 self.tracker.note_event(t.start, p)

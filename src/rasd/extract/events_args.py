@@ -33,6 +33,12 @@ DEST_WINDOW = 25
 DATE_CLAUSE_SLACK = 12
 
 _TARGET_BEFORE = re.compile(r"(?:علي|ضد|بحق|استهدف\w*|استهداف)\s*(?:\w+\s+)?$")
+#: A place governed by "على" (its cue word or a "عدد من" between allowed): the object of a
+#: takeover verb ("سيطر مقاتلون من فصائل في درعا على معبر نصيب" took the crossing, not Daraa).
+_OBJECT_BEFORE = re.compile(r"(?<!\w)علي\s+(?:\S+\s+){0,2}$")
+#: Trigger verbs that take their place as an "على" object (not دخل/اقتحم, whose object is direct
+#: and after which "على تخوم X" is only a landmark).
+_OBJECT_VERBS = re.compile(r"سيطر|استول")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +123,9 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
                 cand.append(_anaphor_span(a, res))
     cand.sort(key=lambda p: p.start)
     if trig.type in DEPARTURE_TYPES:
+        # (only a preposition after the trigger governs: "اضطرت إلى مغادرة منازلها في X" left X)
         cand = [p for p in cand if p.start <= trig.start
-                or not lex.destination_before.search(norm, max(0, p.start - DEST_WINDOW), p.start)]
+                or not lex.destination_before.search(norm, max(trig.end, p.start - DEST_WINDOW), p.start)]
     ci = sent.clauses.index(clause)
     # an elaboration clause right after ("..., منها مطاري الثعلة والضمير") names the places
     if ci + 1 < len(sent.clauses) and lex.elaboration_openers.match(norm, sent.clauses[ci + 1][0]):
@@ -128,6 +135,13 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
             return _extend_list(norm, inner[0], inner, nxt[1], lex)
     in_clause = [p for p in cand if _in(p, *clause)]
     after = [p for p in in_clause if p.start >= trig.end]
+    if allow_country and any(not is_country(p) for p in after):
+        # a visit or a deal "in Damascus" by "the Emir of Qatar": the city, not the country named
+        after = [p for p in after if not is_country(p)]
+    if trig.pos != "noun" and _OBJECT_VERBS.search(norm, trig.start, trig.end):
+        obj = [p for p in after if _OBJECT_BEFORE.search(norm, max(0, p.start - DEST_WINDOW), p.start)]
+        if obj and obj[0] is not after[0]:
+            return _extend_list(norm, obj[0], cand, sent.end, lex)
     # "باتجاه X وصولا إلى Y": the movement reached Y
     reached = [p for p in after if lex.reach_before is not None
                and lex.reach_before.search(norm, max(0, p.start - DEST_WINDOW), p.start)]

@@ -7,6 +7,7 @@ Nothing is resolved: every side and who gave it stays in the record.
 """
 from __future__ import annotations
 
+from datetime import date as Date
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:  # fusion imports this module; the type is only needed for annotations
@@ -71,24 +72,54 @@ def _quantity_disputes(members: list["Member"]) -> list[dict]:
     return out
 
 
-def find_disputes(members: list["Member"]) -> list[dict]:
-    """Where the members' sources disagree: denied vs reported, different counts, dates or actors."""
+#: Date bases that only repeat the page's date: not a claim about when the event happened.
+PAGE_BASES = frozenset({"document", "inferred"})
+
+
+def _dates_conflict(a: dict, b: dict, day_slack: int) -> bool:
+    """Two stated dates that cannot be the same event's: day dates further apart than the slack, or
+    values of different precision where one does not contain the other (May vs 3 June)."""
+    va, vb = a["value"], b["value"]
+    if a.get("precision") == "day" and b.get("precision") == "day":
+        try:
+            return abs((Date.fromisoformat(va[:10]) - Date.fromisoformat(vb[:10])).days) > day_slack
+        except ValueError:
+            return va != vb
+    return not (va.startswith(vb) or vb.startswith(va))
+
+
+def _date_disputes(members: list["Member"], day_slack: int) -> list[dict]:
+    dated = [(m.event.date, m) for m in members
+             if (m.event.date or {}).get("value") and (m.event.date or {}).get("basis") not in PAGE_BASES]
+    conflict = any(a[1].doc_id != b[1].doc_id and _dates_conflict(a[0], b[0], day_slack)
+                   for i, a in enumerate(dated) for b in dated[i + 1:])
+    return [{"field": "date", "sides": _sides((d["value"], m) for d, m in dated)}] if conflict else []
+
+
+def _actor_ids(m: "Member") -> frozenset[str]:
+    return frozenset(a["actor_id"] for a in m.event.actors if a.get("role", "actor") == "actor" and a.get("actor_id"))
+
+
+def find_disputes(members: list["Member"], day_slack: int = 1) -> list[dict]:
+    """Where the members' sources disagree: denied vs reported, counts of one unit that cannot both
+    hold, stated dates beyond the matching slack, or different knowledge-base actors doing it.
+
+    Dates that only repeat a page's date (two outlets reporting one night's strike on either side of
+    midnight) and actors not resolved against the knowledge base (a phrase taken for an actor) are
+    not evidence of a disagreement.
+    """
     if len({m.doc_id for m in members}) < 2:
         return []
     out: list[dict] = []
     mods = {m.event.modality for m in members}
     if "denied" in mods and mods & POSITIVE_MODALITIES:
         out.append({"field": "modality", "sides": _sides((m.event.modality, m) for m in members)})
-    dates = [((m.event.date or {}).get("value"), m) for m in members if (m.event.date or {}).get("precision") == "day"]
-    if len({v for v, _ in dates}) > 1:
-        out.append({"field": "date", "sides": _sides(dates)})
-    from rasd.link.fusion import actor_keys
-
-    keyed = [(m, actor_keys(m.event)) for m in members]
+    out.extend(_date_disputes(members, day_slack))
+    keyed = [(m, _actor_ids(m)) for m in members]
     keyed = [(m, k) for m, k in keyed if k]
     if any(not (a[1] & b[1]) for i, a in enumerate(keyed) for b in keyed[i + 1:] if a[0].doc_id != b[0].doc_id):
-        names = [(sorted({a.get("name") or a.get("text") for a in m.event.actors if a.get("role", "actor") == "actor"}), m)
-                 for m, _ in keyed]
+        names = [(sorted({a.get("name") or a.get("text") for a in m.event.actors
+                          if a.get("role", "actor") == "actor" and a.get("actor_id")}), m) for m, _ in keyed]
         out.append({"field": "actors", "sides": _sides(names)})
     out.extend(_quantity_disputes(members))
     return out

@@ -25,6 +25,10 @@ from rasd.link.disputes import find_disputes, source_label
 PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
 #: Date precision from most to least specific.
 DATE_RANK = {"day": 0, "month": 1, "year": 2}
+#: Date bases that only repeat the page's date instead of stating the event's.
+PAGE_BASES = frozenset({"document", "inferred"})
+#: Place precisions specific enough to identify an event without a shared story.
+SPECIFIC_PLACES = frozenset({"site", "town"})
 #: The fused modality is the most cautious one any source gives (a denial is never hidden behind
 #: an assertion); both versions stay in `sources` and `disputes`.
 MODALITY_CAUTION = ("denied", "hedged", "alleged", "claimed", "expected", "reported", "asserted")
@@ -145,10 +149,20 @@ def _date_fits_anchor(value: str, precision: str | None, anchor: Date, opts: Fus
     return anchor.isoformat().startswith(value)
 
 
+def stated_date(ev: Event) -> dict:
+    """The event's date as its text states it; `{}` when there is none or it only repeats the page's
+    date (basis `document` or `inferred`: two pages' dates say nothing about two events' days)."""
+    d = ev.date or {}
+    if not d.get("value") or d.get("basis") in PAGE_BASES:
+        return {}
+    return d
+
+
 def date_relation(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> str | None:
-    """`same`, `compatible`, `near` (day dates one day apart), `story` (no dates, so only a shared story
-    can tell) or None (not the same time)."""
-    da, db = a.event.date or {}, b.event.date or {}
+    """`same`, `near` (stated day dates within the slack), `compatible` (consistent, one less precise or
+    undated on a page of those days), `story` (nothing to compare, so only a shared story can tell)
+    or None (not the same time)."""
+    da, db = stated_date(a.event), stated_date(b.event)
     va, vb = da.get("value"), db.get("value")
     if va and vb:
         if va == vb:
@@ -163,22 +177,20 @@ def date_relation(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -
         # a year against a day ("protests in 2011" vs "the sit-in of 15 April 2011") is too loose
         # to tell by dates alone: only a shared story can
         gap = abs(DATE_RANK.get(da.get("precision") or "", 2) - DATE_RANK.get(db.get("precision") or "", 2))
-        if gap < 2:
-            return "compatible"
-        return None if _is_background(a, opts) or _is_background(b, opts) else "story"
+        return "compatible" if gap < 2 else "story"
     if va or vb:
-        dated, undated = (a, b) if va else (b, a)
+        dated, d = (a, da) if va else (b, db)
+        undated = b if va else a
         anchor = _day(undated.published)
         if anchor is None:
             # a page's own history ("the 2017 evacuation") is not what an undated report of the same
             # days is about: only a recent dated event may pair with an undated, unanchored one
             return None if _is_background(dated, opts) else "story"
-        d = dated.event.date
         return "compatible" if _date_fits_anchor(d["value"], d.get("precision"), anchor, opts) else None
     pa, pb = _day(a.published), _day(b.published)
     if pa is None or pb is None:
         return "story"
-    return "compatible" if abs((pa - pb).days) <= opts.window_days else None
+    return "story" if abs((pa - pb).days) <= opts.window_days else None
 
 
 def actor_keys(ev: Event, role: str = "actor") -> frozenset[str]:
@@ -187,17 +199,39 @@ def actor_keys(ev: Event, role: str = "actor") -> frozenset[str]:
                      if a.get("role", "actor") == role and (a.get("actor_id") or a.get("name") or a.get("text")))
 
 
+def _specific(loc: dict | None) -> bool:
+    return bool(loc) and loc.get("precision") in SPECIFIC_PLACES
+
+
 def pair_score(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> float | None:
-    """How surely two per-document events are one event (higher is surer), or None when they are not."""
+    """How surely two per-document events are one event (higher is surer), or None when they are not.
+
+    Without a shared story, only specific evidence fuses: the same site or town, and stated dates
+    that agree (or one stated date consistent with the other page's date). Everything looser (a
+    governorate, a country, two undated events, a page's own date) needs the pages to be one story
+    or related, and recalled history (background) never fuses across stories.
+    """
     if a.event.type != b.event.type or a.doc_id == b.doc_id:
         return None
     same_story = (a.story_id is not None and a.story_id == b.story_id) or a.doc_id in b.related or b.doc_id in a.related
+    if not same_story and (_is_background(a, opts) or _is_background(b, opts)):
+        return None
     place = place_relation(a.event.location, b.event.location, opts)
     if place is None:
         return None
     when = date_relation(a, b, opts)
-    if when is None or (when == "story" and not same_story):
+    if when is None:
         return None
+    if not same_story:
+        la, lb = a.event.location, b.event.location
+        if when == "story":
+            return None
+        if place == "contains" and not (_specific(la) and _specific(lb)):
+            return None  # a governorate or a country holds many events of a week
+        if place == "same" and not _specific(la):
+            return None
+        if when == "compatible" and place != "same":
+            return None
     ka, kb = actor_keys(a.event), actor_keys(b.event)
     shared = ka & kb
     if place == "unknown" and (not shared or (opts.require_story_for_unlocated and not same_story)):
@@ -282,7 +316,7 @@ def fuse(cluster: Cluster) -> Event:
     meta = dict(first.meta)
     meta.update({
         "sources": sources,
-        "disputes": find_disputes(members),
+        "disputes": find_disputes(members, FusionOptions().day_slack),
         "first_reported": published[0] if published else None,
         "last_reported": published[-1] if published else None,
     })

@@ -69,9 +69,10 @@ class Linker:
         """Known (doc_id, canonical id) links."""
         self._canonical.update(rows)
 
-    def restore_story(self, doc_id: str, story_id: str, features: dict[str, float], published: str | None) -> None:
-        """A stored story membership."""
-        self.stories.restore(doc_id, story_id, features, published)
+    def restore_story(self, doc_id: str, story_id: str, features: dict[str, float], published: str | None,
+                      vector: Sequence[float] | None = None) -> None:
+        """A stored story membership (with its title-and-lead vector when one was stored)."""
+        self.stories.restore(doc_id, story_id, features, published, vector)
 
     def restore_cluster(self, fused_id: str, members: Sequence[Member]) -> None:
         """A stored fused event's members, in joining order."""
@@ -104,28 +105,35 @@ class Linker:
         self.counters.add(f"duplicates.{kind}")
         return canonical
 
-    def link(self, docs: Iterable[Document]) -> LinkResult:
-        """Link new documents: duplicates, stories, fused events. Documents already linked are skipped."""
+    def link(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> LinkResult:
+        """Link new documents: duplicates, stories, fused events. Documents already linked are skipped.
+
+        `refresh`: fused ids whose record must be recomputed even when no new member joins them
+        (clusters that lost the members of a relinked document).
+        """
         result = LinkResult()
         batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
+        feats_of = {d.id: doc_features(d, self.options.stories) for d in batch}
+        self.stories.prime(feats_of.items())
         vectors: list = [None] * len(batch)
         if self.embed is not None and batch:
-            vectors = list(self.embed([story_text(d) for d in batch]))
-        touched: dict[str, None] = {}
+            vectors = [[float(x) for x in v] for v in self.embed([story_text(d) for d in batch])]
+            self.counters.add("embedded", len(batch))
+        touched: dict[str, None] = dict.fromkeys(fid for fid in refresh if fid in self.fusion.clusters)
         for doc, vec in zip(batch, vectors):
             self.counters.seen()
             canonical = self._dedup(doc, result)
-            feats = doc_features(doc, self.options.stories)
+            feats = feats_of[doc.id]
             if canonical is not None and self.stories.story_of(canonical):
                 story, score, matched, role = self.stories.story_of(canonical), 1.0, canonical, "duplicate"
                 related = frozenset({canonical})
-                self.stories.join(doc.id, story, feats, doc.published)
+                self.stories.join(doc.id, story, feats, doc.published, vec)
             else:
                 story, score, matched, related = self.stories.add(doc.id, feats, doc.published, vec)
                 role = "member"
             result.documents.append({"doc_id": doc.id, "story_id": story, "score": round(score, 4),
                                      "matched_doc_id": matched, "role": role, "features": dict(sorted(feats.items())),
-                                     "published": doc.published, "title": doc.title})
+                                     "published": doc.published, "title": doc.title, "vector": vec})
             for ev in doc.events:
                 m = Member(event=ev, published=doc.published, outlet=doc.outlet, story_id=story,
                            duplicate_of=canonical, related=related)
@@ -138,7 +146,8 @@ class Linker:
                                        "duplicate_of": canonical})
             self.counters.kept()
         for fid in touched:
-            result.fused[fid] = fuse(self.fusion.clusters[fid])
+            if self.fusion.clusters[fid].members:
+                result.fused[fid] = fuse(self.fusion.clusters[fid])
         result.counters = self.counters.as_dict()
         return result
 

@@ -17,15 +17,21 @@ Tables (JSON as TEXT, like the core schema):
 - `fused_events(id, type, record, n_sources, n_members, disputed, first_reported, last_reported,
   date_value, admin1, story_id, updated_at)`: `record` is the fused `Event` as JSON.
 - `fused_members(event_id, fused_id, doc_id, seq, record, published, outlet, story_id, duplicate_of)`:
-  the per-document events of each fused event, in joining order.
+  the per-document events of each fused event, in joining order. A linked document's members are
+  also the record of which events it was linked with: when `rasd extract` (or a re-ingest) changes
+  a document's events, they no longer match its stored events and `link_pending` unlinks the
+  document and links it again (`stale_doc_ids`).
+- `link_vectors(doc_id, vec)`: the title-and-lead embedding of a document (float32 bytes), only
+  when linking ran with an embedder.
 """
 from __future__ import annotations
 
+from array import array
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Protocol
 
 from sqlalchemy import (
-    Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, bindparam, delete, func,
+    Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, bindparam, delete, except_, func,
     select, update,
 )
 
@@ -106,6 +112,12 @@ fused_members = Table(
     Index("ix_fused_members_fused", "fused_id", "seq"),
 )
 
+link_vectors = Table(
+    "link_vectors", link_metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("vec", LargeBinary, nullable=False),
+)
+
 #: Documents fetched per query when loading a batch to link.
 LOAD_CHUNK = 500
 
@@ -115,9 +127,10 @@ class LinkerLike(Protocol):
 
     def restore_signatures(self, rows: Iterable[tuple[str, bytes]]) -> int: ...
     def restore_duplicates(self, rows: Iterable[tuple[str, str]]) -> None: ...
-    def restore_story(self, doc_id: str, story_id: str, features: Iterable[str], published: str | None) -> None: ...
+    def restore_story(self, doc_id: str, story_id: str, features: Any, published: str | None,
+                      vector: Any = None) -> None: ...
     def restore_cluster(self, fused_id: str, members: Any) -> None: ...
-    def link(self, docs: Iterable[Document]) -> Any: ...
+    def link(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> Any: ...
 
 
 def _now() -> str:
@@ -174,12 +187,15 @@ def restore_state(store: Any, linker: LinkerLike, member_factory: Any) -> dict:
             (r.doc_id, bytes(r.sig)) for r in conn.execute(select(link_signatures.c.doc_id, link_signatures.c.sig)))
         linker.restore_duplicates((r.doc_id, r.canonical_id) for r in conn.execute(
             select(link_duplicates.c.doc_id, link_duplicates.c.canonical_id)))
-        q = (select(link_docs.c.doc_id, link_docs.c.features, link_docs.c.published, story_documents.c.story_id)
+        q = (select(link_docs.c.doc_id, link_docs.c.features, link_docs.c.published, story_documents.c.story_id,
+                    link_vectors.c.vec)
              .join(story_documents, story_documents.c.doc_id == link_docs.c.doc_id)
+             .outerjoin(link_vectors, link_vectors.c.doc_id == link_docs.c.doc_id)
              .order_by(link_docs.c.linked_at, link_docs.c.doc_id))
         n = 0
         for r in conn.execute(q):
-            linker.restore_story(r.doc_id, r.story_id, codec.loads(r.features), r.published)
+            vec = array("f", bytes(r.vec)).tolist() if r.vec is not None else None
+            linker.restore_story(r.doc_id, r.story_id, codec.loads(r.features), r.published, vec)
             n += 1
         counts["documents"] = n
         current, members = None, []
@@ -199,8 +215,12 @@ def restore_state(store: Any, linker: LinkerLike, member_factory: Any) -> dict:
     return counts
 
 
-def save_result(store: Any, result: Any) -> None:
-    """Write one `LinkResult` in one transaction (near duplicates also into `documents.duplicate_of`)."""
+def save_result(store: Any, result: Any, stories_touched: Iterable[str] = ()) -> None:
+    """Write one `LinkResult` in one transaction (near duplicates also into `documents.duplicate_of`).
+
+    `stories_touched`: further stories whose aggregates must be recomputed (those a relinked
+    document left).
+    """
     now = _now()
     eng = store.engine
     with eng.connect() as conn:
@@ -223,13 +243,18 @@ def save_result(store: Any, result: Any) -> None:
                 conn.execute(story_documents.insert(), [
                     {k: d[k] for k in ("doc_id", "story_id", "score", "matched_doc_id", "role", "published", "title")}
                     for d in result.documents])
+                vecs = [{"doc_id": d["doc_id"], "vec": array("f", d["vector"]).tobytes()}
+                        for d in result.documents if d.get("vector") is not None]
+                if vecs:
+                    conn.execute(link_vectors.insert(), vecs)
             if result.members:
                 seq: dict[str, int] = {}
                 fids = list({m["fused_id"] for m in result.members})
                 for start in range(0, len(fids), 500):
-                    q = (select(fused_members.c.fused_id, func.count()).where(
+                    # next seq after the largest (not the count: a relinked document's members leave gaps)
+                    q = (select(fused_members.c.fused_id, func.max(fused_members.c.seq)).where(
                         fused_members.c.fused_id.in_(fids[start:start + 500])).group_by(fused_members.c.fused_id))
-                    seq.update({fid: n for fid, n in conn.execute(q)})
+                    seq.update({fid: n + 1 for fid, n in conn.execute(q)})
                 rows = []
                 for m in result.members:
                     i = seq.get(m["fused_id"], 0)
@@ -243,7 +268,7 @@ def save_result(store: Any, result: Any) -> None:
                 for start in range(0, len(ids), 500):
                     conn.execute(delete(fused_events).where(fused_events.c.id.in_(ids[start:start + 500])))
                 conn.execute(fused_events.insert(), [_fused_row(ev, now) for ev in result.fused.values()])
-            _refresh_stories(conn, {d["story_id"] for d in result.documents}, now)
+            _refresh_stories(conn, {d["story_id"] for d in result.documents} | set(stories_touched), now)
 
 
 def _fused_row(ev: Event, now: str) -> dict:
@@ -282,12 +307,75 @@ def _refresh_stories(conn: Any, story_ids: set[str], now: str) -> None:
             conn.execute(stories.insert(), rows)
 
 
+def stale_doc_ids(store: Any) -> list[str]:
+    """Linked documents whose stored events are no longer the ones they were linked with.
+
+    A document's fused members are copies of its events as linked; any event added, removed or
+    changed since (`rasd extract`, or events extracted after a plain `rasd ingest` was linked)
+    shows as a row on one side only.
+    """
+    ensure_tables(store)
+    linked = select(link_docs.c.doc_id)
+    now_q = select(events_table.c.doc_id, events_table.c.id, events_table.c.record).where(
+        events_table.c.doc_id.in_(linked))
+    then_q = select(fused_members.c.doc_id, fused_members.c.event_id, fused_members.c.record)
+    with store.engine.connect() as conn:
+        ids = {r[0] for r in conn.execute(except_(now_q, then_q))}
+        ids |= {r[0] for r in conn.execute(except_(then_q, now_q))}
+    return sorted(ids)
+
+
+def unlink_documents(store: Any, doc_ids: list[str]) -> tuple[set[str], set[str]]:
+    """Forget the story membership and fused members of these documents (signatures and duplicate
+    links stay: the text did not change), so that they are linked again.
+
+    A fused event that loses its founding member is renamed after its first remaining member (ids
+    are always a member's event id); one left empty is deleted. Returns (fused ids whose records
+    must be recomputed, stories the documents left).
+    """
+    if not doc_ids:
+        return set(), set()
+    refresh: set[str] = set()
+    stories_left: set[str] = set()
+    with store.engine.connect() as conn:
+        conn.execution_options(rasd_write=True)
+        with conn.begin():
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start:start + 500]
+                stories_left |= {r[0] for r in conn.execute(
+                    select(story_documents.c.story_id).where(story_documents.c.doc_id.in_(chunk)))}
+                fids = {r[0] for r in conn.execute(
+                    select(fused_members.c.fused_id).where(fused_members.c.doc_id.in_(chunk)))}
+                conn.execute(delete(fused_members).where(fused_members.c.doc_id.in_(chunk)))
+                for t in (link_docs, story_documents, link_vectors):
+                    conn.execute(delete(t).where(t.c.doc_id.in_(chunk)))
+                for fid in sorted(fids):
+                    left = [r[0] for r in conn.execute(select(fused_members.c.event_id).where(
+                        fused_members.c.fused_id == fid).order_by(fused_members.c.seq))]
+                    conn.execute(delete(fused_events).where(fused_events.c.id == fid))
+                    if not left:
+                        continue
+                    new = fid if fid in left else left[0]
+                    if new != fid:
+                        conn.execute(update(fused_members).where(fused_members.c.fused_id == fid).values(fused_id=new))
+                    refresh.add(new)
+    return refresh, stories_left
+
+
 def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iterable[str] | None = None) -> Any:
-    """Link every stored document not linked yet (or those of `only`); return the `LinkResult`."""
+    """Link every stored document not linked yet (or those of `only`), relinking first the documents
+    whose events changed since they were linked; return the `LinkResult` (counter `relinked`)."""
+    stale = stale_doc_ids(store)
+    if only is not None:
+        wanted = set(only)
+        stale = [i for i in stale if i in wanted]
+    refresh, stories_left = unlink_documents(store, stale)
     restore_state(store, linker, member_factory)
     ids = pending_doc_ids(store, only)
-    result = linker.link(load_documents(store, ids))
-    save_result(store, result)
+    result = linker.link(load_documents(store, ids), refresh=refresh)
+    if stale:
+        result.counters["relinked"] = len(stale)
+    save_result(store, result, stories_left)
     return result
 
 

@@ -163,9 +163,14 @@ class StoreReader:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._building: dict[str, threading.Lock] = {}
         self._counts: dict[tuple, int] = {}
         self._counts_version = -1
         self._generation = 0
+        # one connection that only watches for commits (its PRAGMA data_version moves with each
+        # commit by any other connection); reader threads open theirs without touching the version
+        self._watch = sqlite3.connect(self._uri, uri=True, check_same_thread=False, timeout=30)
+        self._watch_seen = self._watch.execute("PRAGMA data_version").fetchone()[0]
         self.governorates = list(governorates)
         self._gov_aliases: dict[str, str] = {}
         for g in self.governorates:
@@ -183,36 +188,37 @@ class StoreReader:
             c.row_factory = sqlite3.Row
             c.execute("PRAGMA query_only=1")
             self._local.conn = c
-            # a new connection cannot tell what changed before it opened: start a new version
-            self._local.seen = c.execute("PRAGMA data_version").fetchone()[0]
-            with self._lock:
-                self._generation += 1
         return c
 
     def data_version(self) -> int:
-        """A number that changes whenever another connection has committed to the store since.
+        """A number that changes whenever a commit (a run, the search index, POST /api/ingest) reached the store.
 
-        Each connection's `PRAGMA data_version` moves when any other connection commits (runs,
-        the search index, POST /api/ingest); the first thread to notice starts a new version.
-        A version may change without the data changing (a thread opening its connection), never
-        the other way round, so whatever is cached under one version is still current.
+        Read by one watching connection whose `PRAGMA data_version` moves with every commit of
+        any other connection or process (a few µs). A query started after this call sees at
+        least the data of that version, so what is cached under it is never older than it.
         """
-        c = self.conn()
-        dv = c.execute("PRAGMA data_version").fetchone()[0]
-        if dv != self._local.seen:
-            self._local.seen = dv
-            with self._lock:
+        with self._lock:
+            dv = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            if dv != self._watch_seen:
+                self._watch_seen = dv
                 self._generation += 1
-        return self._generation
+            return self._generation
 
     def _cached(self, name: str, build) -> Any:
+        """`build()` once per data version; threads asking meanwhile wait for that one build."""
         version = self.data_version()
         hit = self._cache.get(name)
         if hit is not None and hit[0] == version:
             return hit[1]
-        value = build()
         with self._lock:
-            self._cache[name] = (version, value)
+            building = self._building.setdefault(name, threading.Lock())
+        with building:
+            hit = self._cache.get(name)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+            value = build()
+            with self._lock:
+                self._cache[name] = (version, value)
         return value
 
     def _count(self, sql: str, params: list) -> int:
@@ -372,12 +378,16 @@ class StoreReader:
         where, params = _event_where(f, self._gov_aliases)
         parts: list[bytes] = []
         # the matching keys in date order (an index scan for the indexed filters), kept when mapped
-        for (rowid,) in self.conn().execute(f"SELECT e.rowid FROM events e{where} ORDER BY e.date_value", params):
-            feat = features.get(rowid)
-            if feat is not None:
-                parts.append(feat)
-                if len(parts) >= limit:
-                    break
+        cur = self.conn().execute(f"SELECT e.rowid FROM events e{where} ORDER BY e.date_value", params)
+        try:
+            for (rowid,) in cur:
+                feat = features.get(rowid)
+                if feat is not None:
+                    parts.append(feat)
+                    if len(parts) >= limit:
+                        break
+        finally:
+            cur.close()  # ends the read at once when the limit stopped the loop
         return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
 
     def _features(self) -> dict[int, bytes]:
