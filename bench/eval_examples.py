@@ -1,6 +1,6 @@
 """Event recall/precision on our own example pages (examples/MANIFEST.json `expected_events`).
 
-    python bench/eval_examples.py [--examples examples] [--json] [--show]
+    python bench/eval_examples.py [--examples examples] [--json] [--show] [--misses]
 
 Runs the real pipeline (rasd.ingest.read_paths -> CleanStage -> ExtractStage) over examples/ and
 matches each page's expected events with the events emitted on that page, one to one, the way
@@ -56,6 +56,9 @@ def main() -> int:
     ap.add_argument("--examples", default=str(ROOT / "examples"))
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="list misses and unmatched system events")
+    ap.add_argument("--misses", action="store_true",
+                    help="for each miss: the page's sentences naming its place or holding a trigger of its "
+                         "type, with the triggers, places, actors and dates found there")
     a = ap.parse_args()
     ex_dir = Path(a.examples)
     if not (ex_dir / "MANIFEST.json").exists() or not SCORER.exists():
@@ -75,6 +78,7 @@ def main() -> int:
     docs = [d for d in CleanStage().run(docs) if isinstance(d, Document)]
     docs = list(ExtractStage().run(docs))
 
+    by_key = {}
     per_type: dict[str, list[int]] = {}      # type -> [matched expected, expected, emitted]
     n_sys = n_matched = 0
     misses, extras = [], []
@@ -85,6 +89,7 @@ def main() -> int:
         if key not in expected:
             continue
         gold = expected[key]
+        by_key[key] = d
         sys_events = [event_record(e) for e in d.events]
         n_sys += len(sys_events)
         for ev in sys_events:
@@ -129,7 +134,39 @@ def main() -> int:
             print("  MISS", key, json.dumps(g, ensure_ascii=False))
         for e in extras:
             print("  EXTRA", *e)
+    if a.misses:
+        _print_misses(misses, by_key)
     return 0
+
+
+def _print_misses(misses, by_key) -> None:
+    """Why each expected event was missed: the sentences about it and what the finders saw there."""
+    from rasd.clean.normalize import normalize_arabic
+    from rasd.extract.events import EventExtractor
+    from rasd.extract.sentences import make_view, split_sentences
+    ex = EventExtractor()
+    for key, g in misses:
+        d = by_key.get(key)
+        print("MISS", key, json.dumps(g, ensure_ascii=False))
+        if d is None:
+            continue
+        for ev in d.events:
+            if ev.type == g["type"]:
+                print("   same type emitted at", (ev.location or {}).get("text"), ev.date.get("value"))
+        view = make_view(d.text)
+        spans = ex.find_spans(d, None)
+        trigs = ex.find_triggers(view, [], [])
+        place = normalize_arabic(g.get("place") or "")
+        for s in split_sentences(view.norm, ex.lex.clause_openers, []):
+            tt = [(t.type, view.norm[t.start:t.end]) for t in trigs if s.start <= t.start < s.end]
+            if not ((place and place in view.norm[s.start:s.end]) or any(t[0] == g["type"] for t in tt)):
+                continue
+            inside = [x for x in spans if s.start <= view.to_norm(x.start) < s.end]
+            print("   S:", view.norm[s.start:s.end][:300].replace("\n", " "))
+            print("      triggers", tt)
+            for label in ("PLACE", "ACTOR", "DATE"):
+                print(f"      {label.lower()}s", [d.text[x.start:x.end] for x in inside
+                                                  if x.label == label or (label == "ACTOR" and x.label == "PERSON")])
 
 
 if __name__ == "__main__":

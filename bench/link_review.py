@@ -1,10 +1,11 @@
 """Print pairs the linker proposes, for a person to read and judge (precision by hand).
 
-    python bench/link_review.py --db STORE [--kind near|story|fused] [--n 50] [--seed 1]
+    python bench/link_review.py --db STORE [--kind near|story|fused|disputed] [--n 50] [--seed 1]
 
 `near`: duplicate pairs (exact and near) with their estimated Jaccard and the start of both texts.
 `story`: a seeded random sample of (document, the document it matched when it joined a story).
 `fused`: a seeded random sample of fused events with two or more sources and their mentions.
+`disputed`: the same for fused events whose sources disagree, with the disputed values.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _doc(conn, doc_id: str) -> tuple[str, str, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
-    ap.add_argument("--kind", choices=("near", "story", "fused"), default="story")
+    ap.add_argument("--kind", choices=("near", "story", "fused", "disputed"), default="story")
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--chars", type=int, default=220)
@@ -44,11 +45,11 @@ def main() -> None:
             rows = rnd.sample(list(rows), min(args.n, len(rows)))
             pairs = [(r["doc_id"], r["matched_doc_id"], f"{r['story_id']} score={r['score']}") for r in rows]
         else:
-            evs = list_fused_events(store, min_sources=2)
+            evs = list_fused_events(store, disputed=args.kind == "disputed", min_sources=2)
             for i, ev in enumerate(rnd.sample(evs, min(args.n, len(evs))), 1):
                 loc = (ev.location or {}).get("name")
-                print(f"#{i} {ev.type} @ {loc} {ev.date.get('value')} modality={ev.modality} "
-                      f"disputes={[d['field'] for d in ev.meta.get('disputes') or []]}")
+                disputes = [(d["field"], [s["value"] for s in d["sides"]]) for d in ev.meta.get("disputes") or []]
+                print(f"#{i} {ev.type} @ {loc} {ev.date.get('value')} modality={ev.modality} disputes={disputes}")
                 for m in ev.mentions:
                     t, p, _ = _doc(conn, m["doc_id"])
                     print(f"   [{p}] {t[:70]} :: {m['text'][:160]}")

@@ -372,11 +372,11 @@ class _DocEvents:
             return []
         return [mark_inherited(p) for p in places]
 
-    def _story_place(self, t: Trigger, sent: Sentence, d: NSpan | None, has_actor: bool = False) -> list[NSpan]:
+    def _story_place(self, t: Trigger, sent: Sentence, d: NSpan | None) -> list[NSpan]:
         """The place of an event sentence that names none: where its story happens.
 
         A defection takes the place of the next sentence about the same person; a dated event,
-        or one told by a finite verb with its doer ("وأفرجت الإدارة ... عن 40 موقوفاً"), the place
+        or one told by a finite verb or a verb phrase ("وأفرجت الإدارة لاحقاً عن 40 موقوفاً"), the place
         of the previous event or the last place named (same or previous paragraph).
         """
         if t.type == "defection":
@@ -476,7 +476,7 @@ class _DocEvents:
             # sentence's earlier event does
             places = self._sentence_place(sent, t)
         if not places and t.type not in COUNTRY_LEVEL_TYPES:
-            places = self._story_place(t, sent, d, bool(acts))
+            places = self._story_place(t, sent, d)
         # a concrete anchor: a place, or an actor with a date written in the sentence
         if opt.require_argument and not places and not (acts and d is not None):
             return []
