@@ -28,8 +28,11 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then exit "$rc"; fi
 "$RASD" stats --db "$DB"
 echo "== quarantined inputs (examples/bad/ on purpose)"
 "$RASD" quarantine list --db "$DB"
-echo "== first events found"
-"$RASD" export events --db "$DB" --format csv 2>/dev/null | head -n 15 || true
+echo "== events reported by two or more pages, and where their sources disagree"
+"$RASD" events --db "$DB" --min-sources 2
+"$RASD" events --db "$DB" --disputed --min-sources 1
+echo "== story clusters"
+"$RASD" stories --db "$DB" --min-documents 2
 if [ "${RASD_DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
 echo "== serving $DB at http://127.0.0.1:8000/  (API docs at /docs; Ctrl-C stops)"
 exec "$RASD" serve --db "$DB"

@@ -203,13 +203,14 @@ def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
     cfg = load_config(config)
     stage = ExtractStage(build_options(ExtractOptions, cfg["extract"], "extract"))
     store = _open_store(db, must_exist=True)
-    n = 0
-    docs = list(store.iter_documents())
-    for doc in stage.run(replace(d, events=()) for d in docs):
+    n_docs = n_events = 0
+    for doc in stage.run(replace(d, events=()) for d in store.iter_documents()):  # streamed, not loaded whole
         store.replace_events(doc.id, doc.events)
-        n += len(doc.events)
+        n_docs += 1
+        n_events += len(doc.events)
+    _link_store(store, quiet=True)   # fused events follow the new per-document events
     store.close()
-    err.print(f"{len(docs)} documents, {n} events")
+    err.print(f"{n_docs} documents, {n_events} events")
 
 
 @app.command("export")
