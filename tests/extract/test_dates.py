@@ -146,3 +146,10 @@ def test_spans_inside_text(text):
 @given(st.text(max_size=60))
 def test_fast_normalisation_equals_reference(text):
     assert normalize_fast(text) == normalize_arabic(text)
+
+
+def test_month_name_must_end_its_word():
+    # "أبطال" (heroes) begins with the letters of آب (August) once hamza is normalised away
+    assert find_dates("شارك في الهجوم 7 من أبطال الكتيبة", dt.date(2025, 3, 1)) == []
+    (span,) = find_dates("وصلت القافلة في 7 من آب", dt.date(2025, 9, 1))
+    assert span.value["value"] == "2025-08-07"

@@ -269,7 +269,8 @@ def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[
     yr = r"(?:عام|العام|سنه|السنه)"
 
     def monp(p: str) -> str:
-        return rf"(?P<{p}_m>{mon})(?:\s*[/\\(]\s*(?P<{p}_m2>{mon})(?:\s*\))?)?"
+        # (?!\w): a month name must end its word ("5 من آب" is a date, "5 من أبطال" is not)
+        return rf"(?P<{p}_m>{mon})(?!\w)(?:\s*[/\\(]\s*(?P<{p}_m2>{mon})(?!\w)(?:\s*\))?)?"
 
     alts = {
         "iso": r"(?P<iso_y>\d{4})[-/](?P<iso_m>\d{1,2})[-/](?P<iso_d>\d{1,2})(?!\d)",
