@@ -335,13 +335,19 @@ def learn_site_boilerplate(pages: Iterable[tuple[str | None, str]], min_docs: in
     for outlet, text in pages:
         o = outlet or ""
         docs[o] += 1
-        keys = {normalize_key(m.group(0)) for m in _RAW_LINE.finditer(text)}
-        keys.discard("")
+        # Count stripped raw lines (a site template repeats byte for byte) and normalise only the
+        # lines that pass: normalising every line of every page was most of this pre-pass's cost.
+        keys = {line for line in (m.group(0).strip() for m in _RAW_LINE.finditer(text)) if line}
         counts.setdefault(o, Counter()).update(keys)
     out: dict[str, frozenset[str]] = {}
     for o, c in counts.items():
         need = max(min_docs, min_share * docs[o])
-        found = frozenset(k for k, v in c.items() if v >= need)
-        if found:
-            out[o] = found
+        found: dict[str, int] = {}
+        for line, v in c.items():   # variants that normalise alike pool their counts
+            key = normalize_key(line) if v >= 2 else None
+            if key:
+                found[key] = found.get(key, 0) + v
+        kept = frozenset(k for k, v in found.items() if v >= need)
+        if kept:
+            out[o] = kept
     return out

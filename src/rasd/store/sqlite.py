@@ -120,6 +120,7 @@ class SqliteStore:
         except Exception:
             self._engine.dispose()
             raise
+        self._probe: Any = None   # a driver connection kept for is_done (SQLite)
         # Statements built once: building SQLAlchemy expressions per call cost a third of put_result.
         self._ignore_stmts: dict[str, Any] = {}
         self._q_doc_exists = select(documents.c.id).where(documents.c.id == bindparam("doc_id"))
@@ -238,6 +239,19 @@ class SqliteStore:
 
     def is_done(self, raw_sha256: str, source_key: str) -> bool:
         """True when `put_result` already committed this raw record from this source."""
+        if self._dialect == "sqlite":
+            # One lookup per input record: through a pooled Connection it cost ~0.6 ms (checkout,
+            # BEGIN, compile, ROLLBACK), a quarter of ingest time; a kept driver connection in
+            # autocommit mode answers in microseconds and sees every commit (WAL).
+            if self._probe is None:
+                self._probe = self._engine.raw_connection()
+            cur = self._probe.cursor()
+            try:
+                cur.execute("SELECT 1 FROM processed WHERE raw_sha256 = ? AND source_key = ? LIMIT 1",
+                            (raw_sha256, source_key))
+                return cur.fetchone() is not None
+            finally:
+                cur.close()
         with self._engine.connect() as conn:
             return conn.execute(
                 select(processed.c.raw_sha256).where(
@@ -416,6 +430,9 @@ class SqliteStore:
 
     def close(self) -> None:
         """Release every pooled connection."""
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None
         self._engine.dispose()
 
     def __enter__(self) -> "SqliteStore":
