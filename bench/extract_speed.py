@@ -3,7 +3,8 @@
     python bench/extract_speed.py [--corpus ../shared/data/almayadeen-syria-articles/...jsonl] [--limit N]
 
 Documents are built from `full_text` (no cleaning) with `published_time` as their date; the
-extractor is built once (loading lexicons, gazetteer and knowledge base is reported apart).
+extractor is built once and warmed on one page (loading lexicons, gazetteer and knowledge base and
+building their automata is reported apart as "load").
 """
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ def main() -> int:
                 break
     t0 = time.perf_counter()
     stage = ExtractStage()
+    # Lexicons, automata and regexes are built lazily on first use; one page through the stage
+    # first puts that one-time cost in "load", where it belongs, not in the per-document rate.
+    list(ExtractStage(extractor=stage.extractor).run(docs[:1]))
     t1 = time.perf_counter()
     out = list(stage.run(docs))
     t2 = time.perf_counter()

@@ -122,3 +122,13 @@ def normalize_key(text: str) -> str:
 def strip_diacritics(text: str) -> str:
     """Remove Arabic diacritics and tatweel only."""
     return text.translate(_table(("diacritics", "tatweel")))
+
+
+@lru_cache(maxsize=8)
+def normalize_page(text: str) -> str:
+    """`normalize_arabic` with the default tables, remembered for the last few pages.
+
+    Every extractor (places, actors, dates, quantities, events) normalises the same page in turn;
+    remembering it saves four of five passes.
+    """
+    return normalize_arabic(text)

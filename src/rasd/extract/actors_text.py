@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from rasd.clean.normalize import normalize_arabic, normalize_key
+from rasd.clean.normalize import normalize_arabic, normalize_key, normalize_page
 
 #: Quote marks that may sit between words without breaking a phrase ("مقاتلي “الجيش الحر”").
 QUOTES = "\"'«»“”„‘’`"
@@ -59,7 +59,7 @@ class NormText:
     def __init__(self, original: str):
         """Normalise `original` (deletions and 1:1 replacements only)."""
         self.original = original
-        self.norm = original.translate(_translation())
+        self.norm = normalize_page(original)   # shared with the other finders (same tables)
         if len(self.norm) == len(original):
             self._shift: list[int] = []
         else:

@@ -13,6 +13,8 @@ its spans and its `Event`s:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import datetime as dt
 import hashlib
 import warnings
@@ -254,7 +256,7 @@ class EventExtractor:
         blocked = places + [s for s in sources if s.label in ("ACTOR", "SOURCE")] + titles
         triggers = self.find_triggers(view, blocked, actors)
         breaks = [t.start for t in triggers if t.pos == "verb" and view.norm[t.start] in "وف"]
-        sents = split_sentences(view.norm, self.lex.clause_openers, breaks)
+        sents = split_sentences(view.norm, self.lex.clause_openers, breaks, need=[t.start for t in triggers])
         builder = _DocEvents(self, doc, view, anchor, anchor_inferred, places, actors, sources, dates,
                              quants, triggers, sents)
         raw = builder.run()
@@ -335,34 +337,54 @@ class _DocEvents:
             self.retrospective = True
         carry = anchor_rec           # reference time carried between paragraphs
         para, para_rt, flashback = -1, None, False
-        prev_atts: list[Attribution] = []
         ti = 0
-        for sent in self.sents:
+        sources = sorted(self.sources, key=lambda c: c.start)
+        dates = sorted(self.dates, key=lambda d: d.start)
+        source_starts = [c.start for c in sources]
+        date_starts = [d.start for d in dates]
+        atts_cache: dict[int, list[Attribution]] = {}
+
+        def atts_of(i: int) -> list[Attribution]:
+            """Sentence i's attributions; a continuation sentence with none of its own takes the
+            previous sentence's. Computed only for sentences with triggers (and the chain they
+            continue): running the cues over every sentence was a tenth of extraction time."""
+            chain, j = [], i
+            while j >= 0 and j not in atts_cache:
+                sj = self.sents[j]
+                lo, hi = bisect_left(source_starts, sj.start), bisect_left(source_starts, sj.end)
+                own = find_attributions(self.view, sj.start, sj.end, sources[lo:hi], lex)
+                if own or not is_continuation(norm, sj.start, sj.end, lex):
+                    atts_cache[j] = own
+                    break
+                chain.append(j)
+                j -= 1
+            base = atts_cache.get(j, []) if j >= 0 else []
+            for k in chain:
+                atts_cache[k] = base
+            return atts_cache[i]
+
+        for si, sent in enumerate(self.sents):
             if sent.para != para:
                 if para >= 0 and not flashback and para_rt is not None:
                     carry = para_rt
                 para, para_rt = sent.para, None
                 flashback = bool(lex.flashback_openers.match(norm, sent.start))
             rt = para_rt or carry
-            atts = find_attributions(self.view, sent.start, sent.end,
-                                     [s for s in self.sources if sent.start <= s.start < sent.end], lex)
-            if not atts and is_continuation(norm, sent.start, sent.end, lex):
-                atts = prev_atts
             strig = []
             while ti < len(self.triggers) and self.triggers[ti].start < sent.end:
                 if self.triggers[ti].start >= sent.start:
                     strig.append(self.triggers[ti])
                 ti += 1
+            atts = atts_of(si) if strig else []
             self.cur_sent = sent.index
             got = self._sentence(sent, strig, atts, rt)
             self._follow_up(sent, got)
             self.recent += [(sent.para, sent.index, m.type, m) for m in got]
             out += got
-            sdates = [d for d in self.dates if sent.start <= d.start < sent.end]
-            if sdates:
-                v = sdates[-1].value
+            lo, hi = bisect_left(date_starts, sent.start), bisect_left(date_starts, sent.end)
+            if hi > lo:
+                v = dates[hi - 1].value
                 para_rt = {"value": v["value"], "precision": v.get("precision"), "basis": "inferred"}
-            prev_atts = atts or prev_atts if atts else []
         return out
 
     def _sentence_place(self, sent: Sentence, t: Trigger) -> list[NSpan]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from typing import Sequence
 from dataclasses import dataclass
 
 from rasd.clean.normalize import normalize_with_offsets
@@ -130,9 +131,15 @@ def split_clauses(norm: str, start: int, end: int, openers: re.Pattern[str],
 
 
 def split_sentences(norm: str, openers: re.Pattern[str],
-                    extra_breaks: list[int] = ()) -> list[Sentence]:
-    """Sentences of the normalised text with their paragraph index and clauses."""
+                    extra_breaks: list[int] = (), need: Sequence[int] | None = None) -> list[Sentence]:
+    """Sentences of the normalised text with their paragraph index and clauses.
+
+    With `need` (sorted offsets, e.g. the triggers'), only sentences holding one of them are cut
+    into clauses; the others keep one clause (nothing reads their clauses, and cutting every
+    sentence was a tenth of extraction time).
+    """
     out: list[Sentence] = []
+    breaks = sorted(extra_breaks)
     for pi, (ps, pe) in enumerate(paragraphs(norm)):
         pos = ps
         bounds = []
@@ -145,6 +152,10 @@ def split_sentences(norm: str, openers: re.Pattern[str],
             s, e = _strip(norm, s, e)
             if e <= s:
                 continue
-            clauses = split_clauses(norm, s, e, openers, extra_breaks)
+            if need is not None and bisect_left(need, e) == bisect_left(need, s):
+                clauses: tuple[tuple[int, int], ...] = ((s, e),)
+            else:
+                clauses = split_clauses(norm, s, e, openers,
+                                        breaks[bisect_right(breaks, s):bisect_left(breaks, e)])
             out.append(Sentence(s, e, pi, len(out), clauses))
     return out

@@ -19,7 +19,7 @@ from typing import Any, Iterable, NamedTuple
 import ahocorasick
 import yaml
 
-from rasd.clean.normalize import normalize_arabic, normalize_with_offsets
+from rasd.clean.normalize import normalize_arabic, normalize_with_offsets, normalize_page
 from rasd.document import Span
 from rasd.extract.places.arabic import match_key, strip_article
 from rasd.extract.places.gazetteer import Gazetteer
@@ -152,7 +152,7 @@ class _OffsetMap:
 
 def fast_normalize(text: str) -> tuple[str, _OffsetMap]:
     """Normalised text plus a lazy offset map; equal to `normalize_with_offsets` but C-speed."""
-    norm = normalize_arabic(text)
+    norm = normalize_page(text)
     return norm, _OffsetMap(text, norm)
 
 
