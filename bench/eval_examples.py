@@ -99,16 +99,16 @@ def main() -> int:
             t = per_type.setdefault(g["type"], [0, 0, 0])
             t[1] += 1
             sg = {"location": {"ar": [g["place"]], "en": None} if g.get("place") else None}
-            best = None
+            # free system events of the same type and place whose date does not contradict the
+            # expected one; a date that agrees beats one that is absent, then document order
+            ranked = []
             for i, ev in enumerate(sys_events):
                 if i in used or ev["type"] != g["type"] or not score.place_match(sg, ev):
                     continue
-                dm = score.date_match(g.get("date"), _precision_of(g.get("date")), score.date_value(ev))
-                if dm is False:
-                    continue
-                best = i if best is None or dm else best
-                if dm:
-                    break
+                agrees = score.date_match(g.get("date"), _precision_of(g.get("date")), score.date_value(ev))
+                if agrees is not False:
+                    ranked.append((0 if agrees else 1, i))
+            best = min(ranked)[1] if ranked else None
             if best is None:
                 misses.append((key, g))
                 continue

@@ -1,6 +1,6 @@
 """The `rasd` command line: one entry point, subcommands in pipeline order.
 
-An error prints one line and exits non-zero; the traceback appears only with `--debug`.
+Errors are reported in a single line with a non-zero exit status; `--debug` adds the traceback.
 Exit codes: 0 done, 1 error, 2 usage error, 3 done but some inputs were quarantined.
 """
 from __future__ import annotations

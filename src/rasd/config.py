@@ -5,7 +5,7 @@
     [extract]  ...                                                     -> rasd.extract.stage.ExtractOptions
     [run]      learn_boilerplate = true, doc_timeout_s = 30, ...       -> rasd.engine.local.EngineOptions
 
-Stages read no environment variables or globals; the resolved configuration is stored with the run.
+Stages take their options as arguments (no environment, no globals); what was resolved is kept with the run.
 """
 from __future__ import annotations
 

@@ -114,7 +114,7 @@ def test_title_with_organisation_complement_links_the_person(finder: ActorFinder
 
 
 def test_chained_titles_take_the_last_title(finder: ActorFinder) -> None:
-    text = "أعلن القيادي في إدارة العمليات العسكرية المقدم حسن عبد الغني دخول المدينة."
+    text = "قال المقدم حسن عبد الغني، وهو قيادي في إدارة العمليات العسكرية، إن المقاتلين دخلوا المدينة."
     people = [s for s in finder.find(text) if s.label == "PERSON"]
     assert people[0].value["actor_id"] == "hassan_abdul_ghani"
     assert people[0].value["title"] == "المقدم"

@@ -32,7 +32,7 @@ def test_several_places_listed_give_one_event_each(ex):
 
 
 def test_governorates_listed_with_and(ex):
-    evs = events(ex, "وتزامن ذلك مع سيطرة فصائل المعارضة على كامل محافظتي درعا والسويداء جنوبي البلاد.")
+    evs = events(ex, "وجاء ذلك بعد أن سيطرت فصائل المعارضة بالكامل على محافظتي درعا والسويداء في الجنوب.")
     assert sorted(e.location["name"] for e in of_type(evs, "territory_control")) == ["السويداء", "درعا"]
 
 

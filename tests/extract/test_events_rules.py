@@ -136,7 +136,7 @@ def test_day_of_a_date_is_not_a_count(ex):
 
 def test_operation_day_agreeing_with_yesterday_is_the_page_date():
     text = ("وفي 12 آذار 2012 انشق ضابط عن الجيش.\n\n"
-            "وفي اليوم الثامن من عملية \"ردع العدوان\" تقدمت الفصائل نحو حماة. "
+            "ومع دخول اليوم الثامن من عملية \"ردع العدوان\" تقدمت الفصائل نحو حماة. "
             "وأعلنت الحكومة أمس الثلاثاء إرسال تعزيزات.")
     got = infer_document_date(text)
     assert got[0] == dt.date(2024, 12, 4)

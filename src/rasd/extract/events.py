@@ -480,7 +480,7 @@ class _DocEvents:
             lo = sent.clauses[max(0, ci - ACT_CLAUSES_BACK)][0]
             if ci == 0 or not act_rx.search(norm, lo, clause[0]):
                 return []
-        # a clause that characterises a place ("تعد X من أبرز المدن التي شهدت مظاهرات")
+        # a clause that characterises a place ("كانت X من أولى البلدات التي عرفت الاحتجاجات")
         places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
         if is_background(norm, t, clause, lex):
             # no event, but the story is about that place: "المدينة" after it points there

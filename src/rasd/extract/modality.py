@@ -15,7 +15,7 @@ from rasd.extract.attribution import Attribution, source_sides
 from rasd.extract.events_lexicon import EventLexicon
 
 #: How far before a trigger a future/hedge cue still governs it within the sentence (characters);
-#: about ten words, the length of "ينتظر أن يصوت الكونغرس الأميركي اليوم الأربعاء على".
+#: about ten words, the length of "من المنتظر أن يناقش البرلمان غدا الخميس مشروع".
 CUE_REACH_BEFORE = 80
 
 MODALITIES = ("asserted", "reported", "claimed", "alleged", "denied", "expected", "hedged")
