@@ -10,7 +10,9 @@ Two documents published within a few days are one story only on specific evidenc
 - a shared *specific event*: same type, same site/town/district, days within the matching slack;
 - or a strong overlap of rare names (two or more, with a high weighted cosine);
 and, when an optional sentence encoder is given (`embed`), their title-and-lead vectors must not
-disagree. Roundup pages (news bulletins, digests, programme segments, pages naming many places)
+disagree. Long reports (whose cosine is diluted by all they cover) join on corroboration: several
+shared happenings, one at a site or town, and rare names. Roundup pages (news bulletins, digests,
+programme segments, pages naming many places with no focus and no cohesion between paragraphs)
 mention everything and are never clustered by their features. A new document joins the story of
 its best-matching earlier document, or starts one. Story ids are `st_` + the founding document's
 id: stable, and never reassigned.
@@ -96,8 +98,8 @@ class StoryOptions:
     roundup_focus: float = 0.5
     # A candidate whose paragraphs hold together at least this much is one report. Cohesion is the
     # larger of two shares: adjacent paragraphs sharing >= 2 content words, and paragraphs sharing >= 2
-    # with the title and lead. The 127 real newscasts ("نشرة ...") of the Al Mayadeen corpus score
-    # 0.0-0.6; the seeds' two long war reports 0.79 and 0.81; so 0.65 between them.
+    # with the title and lead. The 76 real newscasts ("نشرة ...", 3+ paragraphs) of the Al Mayadeen
+    # corpus score 0.0-0.6; the seeds' two long war reports 0.79 and 0.81; so 0.65 between them.
     roundup_cohesion: float = 0.65
     # Paragraphs shorter than this many words (datelines, captions) are left out of cohesion.
     cohesion_min_words: int = 8
