@@ -4,17 +4,78 @@
 `{"field": "modality" | "date" | "actors" | "quantity", "unit": ... (quantity only),
   "sides": [{"value": ..., "sources": [label, ...], "doc_ids": [...]}, ...]}`.
 Nothing is resolved: every side and who gave it stays in the record.
+
+Only real disagreements are listed (the held-out review of the first version found most listed
+disputes spurious):
+- modality: one source reports or asserts the event, another denies it;
+- quantity: counts of the same kind (killed against killed, civilians against civilians) that
+  cannot both hold: ranges that overlap, bounds ("more than 100") that admit the other figure,
+  and approximate figures within a tolerance of an exact one are not disputes, and a part of a
+  toll ("بينهم 5 أطفال") is never compared with a whole;
+- date: stated dates (not a page's date) at the same precision further apart than the slack;
+- actors: the events' `role: actor` entries resolve to knowledge-base actors of different sides
+  (an actor and what it is affiliated with are one side), and neither source names the other's
+  actor in its own sentences (a name merely mentioned nearby is not a claim about who acted).
+Copies of one page (`duplicate_of`) are one source and never dispute each other.
+The word lists live in `rasd/data/link/disputes.yaml`.
 """
 from __future__ import annotations
 
+import re
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any, Iterable
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+import yaml
+
+from rasd.clean.normalize import normalize_arabic
 
 if TYPE_CHECKING:  # fusion imports this module; the type is only needed for annotations
     from rasd.link.fusion import Member
 
 #: Modalities that say the event happened (or someone says so); a denial against any of them is a dispute.
 POSITIVE_MODALITIES = frozenset({"asserted", "reported", "claimed", "alleged"})
+#: Date bases that only repeat the page's date: not a claim about when the event happened.
+PAGE_BASES = frozenset({"document", "inferred"})
+#: An approximate figure within this fraction of another is the same figure ("نحو 30" vs 28):
+#: newsroom rounding is to the nearest 5 or 10, i.e. up to about 15 % of counts in the tens.
+APPROX_TOLERANCE = 0.15
+#: Actor kinds that are never a party whose identity two sources can disagree on.
+NON_PARTY_KINDS = frozenset({"civilians", "protesters", "media", "ngo_monitor"})
+#: Words looked at after a person count for what happened to the counted ("7 مدنيين قتلوا").
+FATE_WINDOW_TOKENS = 2
+
+_WORD = re.compile(r"[\w%]+")
+
+#: actor id -> its affiliation closure (the actor and every group it belongs to)
+SideOf = Callable[[str], frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    d = yaml.safe_load(resources.files("rasd.data").joinpath("link", "disputes.yaml").read_text("utf-8"))
+
+    def toks(w: str) -> tuple[str, ...]:
+        return tuple(_WORD.findall(normalize_arabic(w)))
+
+    return {
+        "units": frozenset(d["disputable_units"]),
+        "person_units": frozenset(d["person_units"]),
+        "fate": [(toks(w), kind) for kind, words in d["fate_after"].items() for w in words],
+        "subset": frozenset(normalize_arabic(w) for w in d["subset_before"]),
+        "nouns": {normalize_arabic(w): cls for cls, words in d["noun_classes"].items() for w in words},
+        "lower": [toks(w) for w in d["lower_bound"]],
+        "upper": [toks(w) for w in d["upper_bound"]],
+    }
+
+
+@lru_cache(maxsize=1)
+def _default_side_of() -> SideOf:
+    from rasd.extract.actors_kb import ActorKB  # the knowledge base is data; linking only reads it
+
+    kb = ActorKB.load_default()
+    return kb.affiliation_closure
 
 
 def source_label(m: "Member") -> str:
@@ -23,6 +84,11 @@ def source_label(m: "Member") -> str:
     if names:
         return "، ".join(dict.fromkeys(names))
     return m.outlet or m.doc_id
+
+
+def _source(m: "Member") -> str:
+    """The page a member's version comes from: a copy counts as its canonical page."""
+    return m.duplicate_of or m.doc_id
 
 
 def _sides(pairs: Iterable[tuple[Any, "Member"]]) -> list[dict]:
@@ -39,87 +105,178 @@ def _sides(pairs: Iterable[tuple[Any, "Member"]]) -> list[dict]:
     return list(sides.values())
 
 
-def _interval(q: dict) -> tuple[float, float] | None:
-    v = q.get("value")
-    if isinstance(v, (int, float)):
-        return float(v), float(v)
-    lo, hi = q.get("min"), q.get("max")
-    if isinstance(lo, (int, float)) or isinstance(hi, (int, float)):
-        lo = float(lo) if isinstance(lo, (int, float)) else float(hi)
-        hi = float(hi) if isinstance(hi, (int, float)) else float("inf")
-        return lo, hi
+# -- quantities ----------------------------------------------------------------------------------
+
+
+def _ends_with(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    return bool(phrase) and len(tokens) >= len(phrase) and tuple(tokens[-len(phrase):]) == phrase
+
+
+def _context(q: dict, sentences: list[str]) -> tuple[list[str], list[str], list[str]] | None:
+    """(words before, words of, words after) the quantity's text in the first sentence holding it."""
+    text = normalize_arabic(q.get("text") or "").strip()
+    if not text:
+        return None
+    for s in sentences:
+        ns = normalize_arabic(s)
+        i = ns.find(text)
+        if i >= 0:
+            return _WORD.findall(ns[:i]), _WORD.findall(text), _WORD.findall(ns[i + len(text):])
     return None
 
 
+def quantity_kind(q: dict, sentences: list[str]) -> tuple[str, str | None, float, float] | None:
+    """What a count counts and its interval: (unit, noun class, low, high), or None when it is not
+    a comparable count (a material count, a part of a toll, a person count of unknown fate)."""
+    lex = _lexicon()
+    unit = q.get("unit")
+    ctx = _context(q, sentences) or ([], _WORD.findall(normalize_arabic(q.get("text") or "")), [])
+    before, own, after = ctx
+    if unit in lex["person_units"]:
+        unit = None
+        window = tuple(after[:FATE_WINDOW_TOKENS + 1])
+        for phrase, kind in lex["fate"]:
+            if any(window[k:k + len(phrase)] == phrase for k in range(FATE_WINDOW_TOKENS)):
+                unit = kind
+                break
+    if unit not in lex["units"]:
+        return None
+    if any(w in lex["subset"] for w in before[-2:]):
+        return None
+    nouns = lex["nouns"]
+    noun = next((nouns.get(w) or nouns.get(w[2:]) for w in own
+                 if w in nouns or (w.startswith("ال") and w[2:] in nouns)), None)
+    v = q.get("value")
+    if isinstance(v, (int, float)):
+        lo = hi = float(v)
+        if any(_ends_with(before, p) or tuple(own[:len(p)]) == p for p in lex["lower"]):
+            hi = float("inf")
+        elif any(_ends_with(before, p) or tuple(own[:len(p)]) == p for p in lex["upper"]):
+            lo = 0.0
+    else:
+        lo_v, hi_v = q.get("min"), q.get("max")
+        if not isinstance(lo_v, (int, float)) and not isinstance(hi_v, (int, float)):
+            return None
+        lo = float(lo_v) if isinstance(lo_v, (int, float)) else 0.0
+        hi = float(hi_v) if isinstance(hi_v, (int, float)) else float("inf")
+    return unit, noun, lo, hi
+
+
+def _counts_conflict(a: tuple[float, float, bool], b: tuple[float, float, bool]) -> bool:
+    (alo, ahi, aapprox), (blo, bhi, bapprox) = a, b
+    if ahi >= blo and bhi >= alo:
+        return False  # the intervals overlap: both can hold
+    if aapprox or bapprox:
+        gap = blo - ahi if ahi < blo else alo - bhi
+        scale = max(abs(alo), abs(blo), 1.0)
+        return gap > APPROX_TOLERANCE * scale
+    return True
+
+
 def _quantity_disputes(members: list["Member"]) -> list[dict]:
-    by_unit: dict[str, list[tuple[Any, "Member", tuple[float, float]]]] = {}
+    by_kind: dict[tuple[str, str | None], list[tuple[Any, "Member", tuple[float, float, bool]]]] = {}
     for m in members:
+        sentences = [x.get("text") or "" for x in m.event.mentions]
         for q in m.event.quantities:
-            unit = q.get("unit")
-            iv = _interval(q)
-            if not unit or iv is None:
+            kind = quantity_kind(q, sentences)
+            if kind is None:
                 continue
+            unit, noun, lo, hi = kind
             value = q.get("value") if q.get("value") is not None else {"min": q.get("min"), "max": q.get("max")}
-            by_unit.setdefault(unit, []).append((value, m, iv))
+            by_kind.setdefault((unit, noun), []).append((value, m, (lo, hi, bool(q.get("approx")))))
     out = []
-    for unit, rows in by_unit.items():
-        conflict = any(
-            a[1].doc_id != b[1].doc_id and (a[2][1] < b[2][0] or b[2][1] < a[2][0])
-            for i, a in enumerate(rows) for b in rows[i + 1:]
-        )
+    for (unit, noun), rows in by_kind.items():
+        conflict = any(_source(a[1]) != _source(b[1]) and _counts_conflict(a[2], b[2])
+                       for i, a in enumerate(rows) for b in rows[i + 1:])
         if conflict:
-            out.append({"field": "quantity", "unit": unit, "sides": _sides((v, m) for v, m, _ in rows)})
+            entry = {"field": "quantity", "unit": unit, "sides": _sides((v, m) for v, m, _ in rows)}
+            if noun:
+                entry["counted"] = noun
+            out.append(entry)
     return out
 
 
-#: Date bases that only repeat the page's date: not a claim about when the event happened.
-PAGE_BASES = frozenset({"document", "inferred"})
+# -- dates ---------------------------------------------------------------------------------------
 
 
 def _dates_conflict(a: dict, b: dict, day_slack: int) -> bool:
-    """Two stated dates that cannot be the same event's: day dates further apart than the slack, or
-    values of different precision where one does not contain the other (May vs 3 June)."""
+    """Two stated dates of the same precision that cannot be one event's: days further apart than
+    the slack, different months or years. Dates of different precisions never conflict (a month
+    is not a claim against a day)."""
+    if (a.get("precision") or "") != (b.get("precision") or ""):
+        return False
     va, vb = a["value"], b["value"]
-    if a.get("precision") == "day" and b.get("precision") == "day":
+    if a.get("precision") == "day":
         try:
             return abs((Date.fromisoformat(va[:10]) - Date.fromisoformat(vb[:10])).days) > day_slack
         except ValueError:
             return va != vb
-    return not (va.startswith(vb) or vb.startswith(va))
+    return va != vb
 
 
 def _date_disputes(members: list["Member"], day_slack: int) -> list[dict]:
     dated = [(m.event.date, m) for m in members
              if (m.event.date or {}).get("value") and (m.event.date or {}).get("basis") not in PAGE_BASES]
-    conflict = any(a[1].doc_id != b[1].doc_id and _dates_conflict(a[0], b[0], day_slack)
+    conflict = any(_source(a[1]) != _source(b[1]) and _dates_conflict(a[0], b[0], day_slack)
                    for i, a in enumerate(dated) for b in dated[i + 1:])
     return [{"field": "date", "sides": _sides((d["value"], m) for d, m in dated)}] if conflict else []
 
 
-def _actor_ids(m: "Member") -> frozenset[str]:
-    return frozenset(a["actor_id"] for a in m.event.actors if a.get("role", "actor") == "actor" and a.get("actor_id"))
+# -- actors --------------------------------------------------------------------------------------
 
 
-def find_disputes(members: list["Member"], day_slack: int = 1) -> list[dict]:
-    """Where the members' sources disagree: denied vs reported, counts of one unit that cannot both
-    hold, stated dates beyond the matching slack, or different knowledge-base actors doing it.
+def _party_actors(m: "Member") -> list[dict]:
+    """The member's `role: actor` entries that name a party. A person on an attributed page is left
+    out: there a named leader is nearly always the one speaking about the event ("قال الأمين العام
+    ... إن من نفذ التفجير"), not the one who did it."""
+    speaking = bool(m.event.attribution)
+    return [a for a in m.event.actors if a.get("role", "actor") == "actor" and a.get("actor_id")
+            and not str(a["actor_id"]).endswith("_generic") and a.get("kind") not in NON_PARTY_KINDS
+            and not (speaking and a.get("kind") == "person")]
 
-    Dates that only repeat a page's date (two outlets reporting one night's strike on either side of
-    midnight) and actors not resolved against the knowledge base (a phrase taken for an actor) are
-    not evidence of a disagreement.
+
+def _names(a: dict) -> set[str]:
+    return {normalize_arabic(x).strip() for x in (a.get("text"), a.get("name")) if x and len(x.strip()) >= 3}
+
+
+def _mentions_any(m: "Member", actors: list[dict]) -> bool:
+    """True when a member's own sentences name any of these actors (by their text or name)."""
+    body = " ".join(normalize_arabic(x.get("text") or "") for x in m.event.mentions)
+    if any(a.get("actor_id") in {b.get("actor_id") for b in m.event.actors} for a in actors):
+        return True
+    return any(n and n in body for a in actors for n in _names(a))
+
+
+def _actor_disputes(members: list["Member"], side_of: SideOf) -> list[dict]:
+    keyed = []
+    for m in members:
+        parties = _party_actors(m)
+        if parties:
+            sides = frozenset().union(*(side_of(a["actor_id"]) or frozenset({a["actor_id"]}) for a in parties))
+            keyed.append((m, parties, sides))
+    conflict = any(
+        _source(a[0]) != _source(b[0]) and not (a[2] & b[2])
+        and not _mentions_any(a[0], b[1]) and not _mentions_any(b[0], a[1])
+        for i, a in enumerate(keyed) for b in keyed[i + 1:])
+    if not conflict:
+        return []
+    return [{"field": "actors", "sides": _sides((sorted({a.get("name") or a.get("text") for a in p}), m)
+                                                for m, p, _ in keyed)}]
+
+
+def find_disputes(members: list["Member"], day_slack: int = 1, side_of: SideOf | None = None) -> list[dict]:
+    """Where the members' sources disagree (see the module doc): denied vs reported, counts of one
+    kind that cannot both hold, stated dates beyond the slack, parties of different sides.
+
+    `side_of`: an actor id's affiliation closure (default: the shipped actors knowledge base).
     """
-    if len({m.doc_id for m in members}) < 2:
+    if len({_source(m) for m in members}) < 2:
         return []
     out: list[dict] = []
     mods = {m.event.modality for m in members}
     if "denied" in mods and mods & POSITIVE_MODALITIES:
         out.append({"field": "modality", "sides": _sides((m.event.modality, m) for m in members)})
     out.extend(_date_disputes(members, day_slack))
-    keyed = [(m, _actor_ids(m)) for m in members]
-    keyed = [(m, k) for m, k in keyed if k]
-    if any(not (a[1] & b[1]) for i, a in enumerate(keyed) for b in keyed[i + 1:] if a[0].doc_id != b[0].doc_id):
-        names = [(sorted({a.get("name") or a.get("text") for a in m.event.actors
-                          if a.get("role", "actor") == "actor" and a.get("actor_id")}), m) for m, _ in keyed]
-        out.append({"field": "actors", "sides": _sides(names)})
+    out.extend(_actor_disputes(members, side_of or _default_side_of()))
     out.extend(_quantity_disputes(members))
     return out

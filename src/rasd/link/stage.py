@@ -14,8 +14,13 @@ from typing import Iterable, Sequence
 from rasd.document import Document, Event
 from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes, signature_from_bytes
 from rasd.link.fusion import FusionIndex, FusionOptions, Member, fuse
+from rasd.link.signals import OpinionOptions, is_opinion
 from rasd.link.stories import Embed, StoryIndex, StoryOptions, doc_features, story_text
 from rasd.stage import StageCounters
+
+
+#: The story-feature marker of an opinion/analysis page (zero weight in story matching).
+OPINION = "k:opinion"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,7 @@ class LinkOptions:
     dedup: DedupOptions = DedupOptions()
     stories: StoryOptions = StoryOptions()
     fusion: FusionOptions = FusionOptions()
+    opinion: OpinionOptions = OpinionOptions()
     # Texts shorter than this are not near-duplicate checked: two one-line bulletins share most of
     # their 5-grams by construction (exact duplicates are still found by the store's hash).
     near_min_chars: int = 200
@@ -114,6 +120,10 @@ class Linker:
         result = LinkResult()
         batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
         feats_of = {d.id: doc_features(d, self.options.stories) for d in batch}
+        for d in batch:
+            if is_opinion(d, self.options.opinion):
+                feats_of[d.id][OPINION] = 1.0  # stored with the features, so a restore knows it
+                self.counters.add("opinion_pages")
         self.stories.prime(feats_of.items())
         vectors: list = [None] * len(batch)
         if self.embed is not None and batch:
@@ -136,7 +146,7 @@ class Linker:
                                      "published": doc.published, "title": doc.title, "vector": vec})
             for ev in doc.events:
                 m = Member(event=ev, published=doc.published, outlet=doc.outlet, story_id=story,
-                           duplicate_of=canonical, related=related)
+                           duplicate_of=canonical, related=related, opinion=OPINION in feats)
                 fused_id, joined = self.fusion.add(m)
                 if joined:
                     self.counters.add("events.joined")
@@ -153,9 +163,10 @@ class Linker:
 
 
 def member_from_row(event: Event, published: str | None, outlet: str | None, story_id: str | None,
-                    duplicate_of: str | None) -> Member:
-    """Rebuild a stored fused-event member."""
-    return Member(event=event, published=published, outlet=outlet, story_id=story_id, duplicate_of=duplicate_of)
+                    duplicate_of: str | None, opinion: bool = False) -> Member:
+    """Rebuild a stored fused-event member (`opinion`: its page carries the opinion marker)."""
+    return Member(event=event, published=published, outlet=outlet, story_id=story_id, duplicate_of=duplicate_of,
+                  opinion=bool(opinion))
 
 
-__all__ = ["LinkOptions", "LinkResult", "Linker", "member_from_row", "signature_from_bytes"]
+__all__ = ["LinkOptions", "LinkResult", "Linker", "OPINION", "member_from_row", "signature_from_bytes"]

@@ -408,8 +408,8 @@ class StoryIndex:
         return math.log((self._n + 1) / (df + 1))
 
     def _weight(self, f: str) -> float:
-        if f == ROUNDUP:
-            return 0.0
+        if f.startswith("k:"):
+            return 0.0  # page-kind markers (roundup, opinion) are not about any story
         return KIND_WEIGHTS.get(f[0], 1.0) * self._idf(f)
 
     def _rare(self, f: str) -> bool:

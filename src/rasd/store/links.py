@@ -200,14 +200,18 @@ def restore_state(store: Any, linker: LinkerLike, member_factory: Any) -> dict:
         counts["documents"] = n
         current, members = None, []
         n = 0
-        q = select(fused_members).order_by(fused_members.c.fused_id, fused_members.c.seq)
+        # an opinion page's members carry its marker (the `k:opinion` story feature, rasd.link.stage)
+        opinion = link_docs.c.features.like('%"k:opinion"%').label("opinion")
+        q = (select(fused_members, opinion)
+             .outerjoin(link_docs, link_docs.c.doc_id == fused_members.c.doc_id)
+             .order_by(fused_members.c.fused_id, fused_members.c.seq))
         for r in conn.execute(q).mappings():
             if r["fused_id"] != current and members:
                 linker.restore_cluster(current, members)
                 members = []
             current = r["fused_id"]
             members.append(member_factory(codec.event_from_json(codec.loads(r["record"])), r["published"],
-                                          r["outlet"], r["story_id"], r["duplicate_of"]))
+                                          r["outlet"], r["story_id"], r["duplicate_of"], bool(r["opinion"])))
             n += 1
         if members:
             linker.restore_cluster(current, members)
