@@ -233,3 +233,13 @@ def test_fused_idlib_like_counts_stay_disputed_through_fuse():
     assert idx.add(mem(b, published="2024-05-07"))[1]
     fused = fuse(idx.clusters["a"])
     assert [d["field"] for d in fused.meta["disputes"]] == ["quantity"]
+
+
+def test_subset_word_governs_only_the_count_right_after_it():
+    from rasd.link.disputes import _is_part_of_toll
+
+    subset = {"بينهم", "منهم"}
+    assert _is_part_of_toll(["قتل", "12", "شخصا", "بينهم"], subset)            # بينهم 5 أطفال
+    assert _is_part_of_toll(["قتل", "12", "شخصا", "بينهم", "نحو"], subset)    # بينهم نحو 5 أطفال
+    assert not _is_part_of_toll(["قتلى", "بينهم", "اطفال", "ونحو"], subset)   # ...ونحو 30 جريحا: a count of its own
+    assert not _is_part_of_toll(["اسفر", "القصف", "عن"], subset)

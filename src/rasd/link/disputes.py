@@ -125,6 +125,21 @@ def _context(q: dict, sentences: list[str]) -> tuple[list[str], list[str], list[
     return None
 
 
+#: Words that may stand between a subset word and its count ("بينهم نحو 5 أطفال").
+_QUALIFIERS = frozenset(normalize_arabic(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "يقارب", "ما", "أكثر",
+                                                     "من", "أقل", "على", "الأقل"))
+
+
+def _is_part_of_toll(before: list[str], subset: set[str] | frozenset[str]) -> bool:
+    """True when a subset word ("بينهم") governs the count: right before it, or with only
+    qualifiers between. Looking two words back regardless ("بينهم أطفال ونحو ثلاثين جريحا") made a
+    separate count of the wounded a part of the dead (found in the held-out review)."""
+    i = len(before) - 1
+    while i >= 0 and (before[i] in _QUALIFIERS or (before[i][:1] in "وف" and before[i][1:] in _QUALIFIERS)):
+        i -= 1
+    return i >= 0 and before[i] in subset
+
+
 def quantity_kind(q: dict, sentences: list[str]) -> tuple[str, str | None, float, float] | None:
     """What a count counts and its interval: (unit, noun class, low, high), or None when it is not
     a comparable count (a material count, a part of a toll, a person count of unknown fate)."""
@@ -141,7 +156,7 @@ def quantity_kind(q: dict, sentences: list[str]) -> tuple[str, str | None, float
                 break
     if unit not in lex["units"]:
         return None
-    if any(w in lex["subset"] for w in before[-2:]):
+    if _is_part_of_toll(before, lex["subset"]):
         return None
     nouns = lex["nouns"]
     noun = next((nouns.get(w) or nouns.get(w[2:]) for w in own
