@@ -1,6 +1,8 @@
-"""Fixtures for the web tests: a store filled with our own demo articles, and a TestClient over it."""
+"""Fixtures for the web tests: a store filled with our own demo articles, and a TestClient over it;
+stores built (and linked) by the real pipeline from examples/ and from ../shared/seeds."""
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,3 +31,29 @@ def client(demo_db):
 
     with TestClient(create_app(demo_db[0])) as c:
         yield c
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_real_store(folder: Path, source: Path) -> str:
+    """`rasd run SOURCE --db folder/store.db -q` (read, clean, extract, store, link); the store's path."""
+    db = str(folder / "store.db")
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(source), "--db", db, "-q"],
+                       capture_output=True, text=True)
+    assert r.returncode in (0, 3), r.stderr
+    return db
+
+
+@pytest.fixture(scope="session")
+def examples_db(tmp_path_factory) -> str:
+    """A store the real pipeline built and linked from the demo pages in examples/ (tests must not write to it)."""
+    return build_real_store(tmp_path_factory.mktemp("examples"), ROOT / "examples")
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory) -> str:
+    """A store the real pipeline built and linked from ../shared/seeds; skips when ../shared is absent."""
+    from tests.conftest import shared_path
+
+    return build_real_store(tmp_path_factory.mktemp("seeds"), shared_path("seeds"))

@@ -92,26 +92,30 @@ def test_actors_and_places(client):
     assert client.get("/api/actors/nobody").status_code == 404
 
 
-def test_stories_empty_with_note_then_rows(client, tmp_path, demo_db):
+def test_stories_empty_with_note_until_linked(client, tmp_path, demo_db):
     res = client.get("/api/stories").json()
     assert res["items"] == [] and res["note"]
-    # a store with a stories table: rows come back (JSON columns parsed)
+    assert client.get("/api/stories/st_nope").status_code == 404
+    # the same store once `rasd link` has run: every document belongs to a story, listed with its title
     import shutil
+    import subprocess
+    import sys
 
     from fastapi.testclient import TestClient
 
     from rasd.web.app import create_app
 
-    db = tmp_path / "stories.db"
+    db = tmp_path / "linked.db"
     shutil.copy(demo_db[0], db)
-    con = sqlite3.connect(db)
-    con.execute("CREATE TABLE stories (id TEXT, title TEXT, event_ids TEXT)")
-    con.execute("INSERT INTO stories VALUES ('s1', 'معركة حماة', '[\"a\", \"b\"]')")
-    con.commit()
-    con.close()
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "link", "--db", str(db)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
     with TestClient(create_app(str(db))) as c:
-        res = c.get("/api/stories").json()
-    assert res["total"] == 1 and res["items"][0]["event_ids"] == ["a", "b"] and "note" not in res
+        res = c.get("/api/stories", params={"limit": 200}).json()
+        docs = c.get("/api/documents", params={"limit": 200}).json()["items"]
+    assert "note" not in res and res["total"] >= 1
+    listed = {d["id"]: d for s in res["items"] for d in s["documents"]}
+    assert set(listed) == {d["id"] for d in docs}
+    assert all(listed[d["id"]]["title"] == d["title"] and listed[d["id"]]["outlet"] == d["outlet"] for d in docs)
 
 
 def test_limits_are_validated(client):

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -45,10 +43,7 @@ def served(request, tmp_path_factory):
     src = SOURCES[request.param]
     if not src.exists():
         pytest.skip(f"{src} absent (../shared not on this machine)")
-    db = str(tmp_path_factory.mktemp(request.param) / "store.db")
-    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(src), "--db", db, "-q"], capture_output=True,
-                       text=True)
-    assert r.returncode in (0, 3), r.stderr
+    db = request.getfixturevalue(f"{request.param}_db")  # built and linked by `rasd run` (conftest)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -98,3 +93,45 @@ def test_every_page_type_in_chromium(served, browser, tmp_path_factory):
         page.screenshot(path=str(shots / f"{name}{path.replace('/', '_').split('?')[0]}.png"), full_page=False)
         assert not errors, f"{path}: {errors}"
         page.close()
+
+
+def test_disputed_event_shows_its_sources_and_disputes_in_chromium(served, browser, tmp_path_factory):
+    """A fused, disputed event: each source side by side with its evidence marked, the disputes in Arabic,
+    then in English after the language toggle."""
+    import json
+    import urllib.request
+
+    name, base = served
+    shots = Path(os.environ.get("RASD_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    disputed = json.loads(urllib.request.urlopen(base + "/api/events?disputed=true&limit=50").read())["items"]
+    assert disputed, f"{name}: no disputed event"
+    ev = max(disputed, key=lambda e: e["n_sources"])
+    assert ev["n_sources"] >= 2
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/events/{ev['id']}", wait_until="networkidle")
+    cards = page.locator("#sources article.source")
+    assert cards.count() >= 2
+    boxes = [cards.nth(i).bounding_box() for i in range(2)]
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 5, boxes  # side by side, not stacked
+    for i in range(cards.count()):
+        assert cards.nth(i).locator("mark").count() >= 1 and cards.nth(i).locator("mark").first.is_visible()
+        assert cards.nth(i).locator(".source-outlet").inner_text().strip()
+    sides = page.locator("#disputes .dispute-side")
+    assert sides.count() >= 2 and all(sides.nth(i).locator(".side-value").inner_text().strip()
+                                      for i in range(sides.count()))
+    page.locator("#sources").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"{name}_disputed_event.png"), full_page=True)
+    page.locator("#lang-toggle").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert "Disputes between sources" in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / f"{name}_disputed_event_en.png"), full_page=True)
+    page.goto(f"{base}/stories?lang=ar", wait_until="networkidle")
+    assert page.locator("#stories .story-docs a").count() >= 1
+    page.screenshot(path=str(shots / f"{name}_stories.png"), full_page=False)
+    assert not errors, errors
+    page.close()

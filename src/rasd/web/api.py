@@ -119,7 +119,13 @@ def events_geojson(request: Request, limit: int = Query(MAX_LIMIT, ge=1, le=MAX_
 
 @router.get("/events/{event_id}", summary="One event with each source's evidence in context")
 def get_event(request: Request, event_id: str) -> dict:
-    """The event record plus `evidence`: per mention, the source document and the text around the span."""
+    """The event record plus `evidence`: per mention, the source document and the text around the span.
+
+    On a linked store the id may be a fused event's or one of its documents' events; the fused
+    event comes back with `members`: each source's own version (outlet, published, attribution,
+    modality, date, quantities) and its evidence in its document, side by side; dispute sides
+    carry the `documents` they name.
+    """
     ev = _reader(request).get_event(event_id)
     if ev is None:
         raise _not_found("event", event_id)
@@ -169,10 +175,21 @@ def get_place(request: Request, place_id: str) -> dict:
     return FastJSON(ent)
 
 
-@router.get("/stories", summary="Story clusters (empty until a later stage builds them)")
-def stories(request: Request, limit: int = _LIMIT, offset: int = _OFFSET) -> dict:
-    """Rows of the `stories` table when present; otherwise an empty list with a `note`."""
-    return FastJSON(_reader(request).stories(limit=limit, offset=offset))
+@router.get("/stories", summary="Story clusters with their documents (empty until `rasd link` builds them)")
+def stories(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
+            min_documents: int = Query(1, ge=1, description="Only stories told by at least this many documents")) -> dict:
+    """Stories, most documents first, each with `documents` (id, title, outlet, published, role) and
+    `outlets`; an empty list with a `note` on a store never linked."""
+    return FastJSON(_reader(request).stories(limit=limit, offset=offset, min_documents=min_documents))
+
+
+@router.get("/stories/{story_id}", summary="One story: its documents and its events")
+def get_story(request: Request, story_id: str) -> dict:
+    """The story with its documents and its events (one record per fused event), by date."""
+    story = _reader(request).get_story(story_id)
+    if story is None:
+        raise _not_found("story", story_id)
+    return FastJSON(story)
 
 
 @router.get("/search", summary="Arabic-aware full-text search")

@@ -189,7 +189,8 @@ class ResponseCache:
 
 
 def ensure_read_indexes(db: str | Path) -> list[str]:
-    """Create the indexes of `rasd.store.schema` missing from an existing store; their names.
+    """Create the indexes of `rasd.store.schema` missing from an existing store, and the web's read
+    indexes on the link tables when the store has them (`rasd.web.fused.READ_INDEXES`); their names.
 
     A store written before an index was added to the schema lacks it, and the web's list
     queries are written against those indexes. Idempotent (`IF NOT EXISTS`); an unwritable file
@@ -199,6 +200,7 @@ def ensure_read_indexes(db: str | Path) -> list[str]:
     from sqlalchemy.schema import CreateIndex
 
     from rasd.store.schema import metadata
+    from rasd.web.fused import read_index_ddl
 
     conn = sqlite3.connect(str(db), timeout=30, isolation_level=None)
     try:
@@ -213,6 +215,10 @@ def ensure_read_indexes(db: str | Path) -> list[str]:
                     continue
                 conn.execute(str(CreateIndex(ix, if_not_exists=True).compile(dialect=sqlite_dialect.dialect())))
                 created.append(ix.name)
+        for name, ddl in read_index_ddl(tables):
+            if name not in have:
+                conn.execute(ddl)
+                created.append(name)
         return created
     except sqlite3.OperationalError as exc:
         log.warning("read indexes not created (%s); list pages will sort instead of reading an index", exc)

@@ -56,6 +56,48 @@ def _url(request: Request, **changes: Any) -> str:
     return request.url.path + ("?" + urlencode(params) if params else "")
 
 
+def _number(v: Any) -> str:
+    """A count as written for people: 12, not 12.0."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def quantity_text(q: dict, units: dict[str, str]) -> str | None:
+    """A quantity in words: `12 killed`, `10–99 injured`, `~ 3 people`; None when it has no unit or no number.
+
+    A number with no unit ("4", "عدة") says nothing a reader can use, so it is not shown.
+    """
+    unit = q.get("unit") if isinstance(q, dict) else None
+    if not unit:
+        return None
+    v, lo, hi = q.get("value"), q.get("min"), q.get("max")
+    if isinstance(v, (int, float)):
+        n = _number(v)
+    elif isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+        n = _number(lo) if lo == hi else f"{_number(lo)}–{_number(hi)}"
+    elif isinstance(lo, (int, float)):
+        n = f"{_number(lo)}+"
+    elif isinstance(hi, (int, float)):
+        n = f"≤ {_number(hi)}"
+    else:
+        return None
+    return f"{'~ ' if q.get('approx') else ''}{n} {units.get(unit, unit)}"
+
+
+def dispute_value(dispute: dict, value: Any, strings: dict) -> str:
+    """One side's value of a dispute, in the page's language (a modality's label, a count with its unit, names)."""
+    field = dispute.get("field")
+    if field == "modality":
+        return strings["modalities"].get(value, str(value))
+    if field == "quantity":
+        q = dict(value) if isinstance(value, dict) else {"value": value}
+        return quantity_text({**q, "unit": dispute.get("unit")}, strings["units"]) or str(value)
+    if isinstance(value, (list, tuple)):
+        return strings["ui"]["list_sep"].join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render a template with the UI strings of the page's language; set the language cookie if chosen."""
     lang, chosen = _lang(request)
@@ -64,6 +106,10 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
     html = _env.get_template(template).render(
         request=request, lang=lang, dir="rtl" if lang == "ar" else "ltr", t=strings["ui"],
         type_label=lambda t: strings["types"].get(t, t), mod_label=lambda m: strings["modalities"].get(m, m),
+        qty=lambda q: quantity_text(q, strings["units"]),
+        field_label=lambda f: strings["dispute_fields"].get(f, f),
+        unit_label=lambda u: strings["units"].get(u, u),
+        side_value=lambda d, v: dispute_value(d, v, strings),
         other_lang=other, other_lang_url=_url(request, lang=other), url=lambda **kw: _url(request, **kw),
         vendors=request.app.state.vendors, tiles_url=request.app.state.tiles_url or "", **ctx)
     resp = HTMLResponse(html, status_code=status)
@@ -243,6 +289,15 @@ def search_page(request: Request) -> HTMLResponse:
 def stories_page(request: Request) -> HTMLResponse:
     """Story clusters, when a later stage has built them."""
     return render(request, "stories.html", stories=_reader(request).stories(limit=200))
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    """One story: its documents (title, outlet, date) and its events."""
+    story = _reader(request).get_story(story_id)
+    if story is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    return render(request, "story.html", story=story)
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -4,8 +4,10 @@ The web never writes through these: each thread holds its own connection opened 
 `mode=ro`. Aggregates over the whole store (actors, places, facets, map features, list totals)
 are computed once per data version and cached; the version changes whenever any other
 connection commits to the file (`PRAGMA data_version`, checked per request for a few µs).
-Every list query's ORDER BY matches an index of `rasd.store.schema`, so a page reads
-LIMIT+OFFSET index entries instead of sorting the table.
+Every list query's ORDER BY matches an index of `rasd.store.schema` (or, on a linked store, of
+`rasd.web.fused.READ_INDEXES`), so a page reads LIMIT+OFFSET index entries instead of sorting.
+A linked store lists one record per fused event (`rasd.web.fused`); an unlinked one lists the
+per-document events.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from urllib.parse import quote
 from rasd.store import codec
 from rasd.store.export import EVENT_EXTRA_FIELDS, document_record
 from rasd.store.search import has_search_index, make_snippet, search_documents
+from rasd.web import fused
+from rasd.web.fused import EVENTS_SOURCE, EventSource
 
 #: Characters of a source document shown on each side of an event's evidence span; enough for
 #: the sentence before and after in typical news prose.
@@ -33,10 +37,11 @@ MAX_LIMIT = 5000
 #: filter already counted then costs only its index scan. 4096 filters hold well under 1 MB.
 COUNT_CACHE_SIZE = 4096
 
-#: The events' list order (undated last), written as the indexes ix_events_*_order are keyed.
-EVENT_ORDER = "e.date_value IS NULL, e.date_value, e.doc_id, e.seq"
+#: The events' list order (undated last), written as the indexes ix_events_*_order are keyed;
+#: a linked store's fused events have their own (`rasd.web.fused.FUSED_SOURCE`).
+EVENT_ORDER = EVENTS_SOURCE.order
 #: The same order when a date bound already excludes undated events (lets SQLite read a range).
-DATED_EVENT_ORDER = "e.date_value, e.doc_id, e.seq"
+DATED_EVENT_ORDER = EVENTS_SOURCE.dated_order
 #: Documents, newest first, undated last (index ix_documents_order and ix_documents_outlet_order).
 DOCUMENT_ORDER = "published IS NULL, published DESC, id"
 DATED_DOCUMENT_ORDER = "published DESC, id"
@@ -73,12 +78,9 @@ class EventFilter:
         return out
 
 
-_DISPUTES = ("coalesce(json_array_length(json_extract(e.record, '$.disputes')), 0) + "
-             "coalesce(json_array_length(json_extract(e.record, '$.meta.disputes')), 0)")
-
-
-def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list[Any]]:
-    """SQL WHERE clause (over `events e`) and its parameters for a filter."""
+def _event_where(f: EventFilter, gov_aliases: dict[str, str],
+                 src: EventSource = EVENTS_SOURCE) -> tuple[str, list[Any]]:
+    """SQL WHERE clause (over `src`'s alias `e`) and its parameters for a filter."""
     clauses: list[str] = []
     params: list[Any] = []
     if f.type:
@@ -100,7 +102,8 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list
         clauses.append("json_extract(e.record, '$.modality') = ?")
         params.append(f.modality)
     if f.doc_id:
-        clauses.append("(e.doc_id = ? OR EXISTS (SELECT 1 FROM json_each(e.record, '$.mentions') m "
+        own = "e.doc_id = ? OR " if src is EVENTS_SOURCE else "json_extract(e.record, '$.doc_id') = ? OR "
+        clauses.append(f"({own}EXISTS (SELECT 1 FROM json_each(e.record, '$.mentions') m "
                        "WHERE json_extract(m.value, '$.doc_id') = ?))")
         params += [f.doc_id, f.doc_id]
     if f.actor:
@@ -114,17 +117,24 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str]) -> tuple[str, list
                        "json_extract(e.record, '$.location.name_en') = ?)")
         params += [f.place] * 3
     if f.disputed is not None:
-        clauses.append(f"({_DISPUTES}) {'>' if f.disputed else '='} 0")
+        if src is EVENTS_SOURCE:
+            clauses.append(f"({src.disputed}) {'>' if f.disputed else '='} 0")
+        else:  # a 0/1 column: equality keeps the index order ix_web_fused_disputed_order
+            clauses.append(f"{src.disputed} = {1 if f.disputed else 0}")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _event_order(f: EventFilter) -> str:
+def _event_order(f: EventFilter, src: EventSource = EVENTS_SOURCE) -> str:
     """ORDER BY terms for the events of `f` (the short form when a date bound drops undated events)."""
-    return DATED_EVENT_ORDER if (f.date_from or f.date_to) else EVENT_ORDER
+    return src.dated_order if (f.date_from or f.date_to) else src.order
 
 
-def _event_out(record_json: str, doc_id: str) -> dict:
-    """An event as the API shows it: OUTPUT.md's fields, fusion fields, its document and disputes."""
+def _event_out(record_json: str, doc_id: str | None = None) -> dict:
+    """An event as the API shows it: OUTPUT.md's fields, fusion fields, its document and disputes.
+
+    `doc_id`: the document owning the event (default: the record's own, the first source of a fused event).
+    `n_sources` counts the distinct documents that are not duplicates of another (1 when unlinked).
+    """
     raw = _loads(record_json)
     meta = raw.get("meta") or {}
     rec = {
@@ -136,8 +146,11 @@ def _event_out(record_json: str, doc_id: str) -> dict:
     for key in EVENT_EXTRA_FIELDS:  # fusion fields, as the export writes them
         if key in meta:
             rec[key] = meta[key]
-    rec["doc_id"] = doc_id
+    rec["doc_id"] = doc_id or raw.get("doc_id")
     rec.setdefault("disputes", [])
+    srcs = rec.get("sources")
+    rec["n_sources"] = (len({s.get("doc_id") for s in srcs if isinstance(s, dict) and not s.get("duplicate_of")})
+                        or 1) if isinstance(srcs, list) else 1
     return rec
 
 
@@ -239,6 +252,10 @@ class StoreReader:
                 self._counts[key] = n
         return n
 
+    def source(self) -> EventSource:
+        """Where events are read from for this data version: fused events once the store is linked."""
+        return self._cached("source", lambda: fused.detect_source(self.conn()))
+
     def has_table(self, name: str) -> bool:
         """True when the database holds a table (or view) of that name."""
         return self.conn().execute(
@@ -317,23 +334,38 @@ class StoreReader:
     # -- events -----------------------------------------------------------------------------
 
     def list_events(self, f: EventFilter, *, limit: int = 50, offset: int = 0) -> dict:
-        """Events matching `f`, by date (undated last) then document order."""
-        where, params = _event_where(f, self._gov_aliases)
+        """Events matching `f` (one per fused event on a linked store), by date (undated last), then
+        document order (fused events: id)."""
+        src = self.source()
+        where, params = _event_where(f, self._gov_aliases, src)
         c = self.conn()
-        total = self._count(f"SELECT count(*) FROM events e{where}", params)
+        total = self._count(f"SELECT count(*) FROM {src.table}{where}", params)
         # the page's keys from an order index, then only the page's records
         page = [r[0] for r in c.execute(
-            f"SELECT e.rowid FROM events e{where} ORDER BY {_event_order(f)} LIMIT ? OFFSET ?",
+            f"SELECT {src.key} FROM {src.table}{where} ORDER BY {_event_order(f, src)} LIMIT ? OFFSET ?",
             params + [limit, offset])]
         rows = c.execute(
-            f"SELECT e.record, e.doc_id FROM events e WHERE e.rowid IN ({','.join('?' * len(page))}) "
-            f"ORDER BY {EVENT_ORDER}", page).fetchall() if page else []
+            f"SELECT e.record, {src.doc_col} AS doc_id FROM {src.table} WHERE {src.key} IN "
+            f"({','.join('?' * len(page))}) ORDER BY {src.order}", page).fetchall() if page else []
         return {"total": total, "limit": limit, "offset": offset,
                 "items": [_event_out(r["record"], r["doc_id"]) for r in rows]}
 
     def get_event(self, event_id: str) -> dict | None:
-        """One event with, for each mention, the source document and the evidence in its context."""
-        r = self.conn().execute("SELECT record, doc_id FROM events WHERE id = ?", (event_id,)).fetchone()
+        """One event with, for each mention, the source document and the evidence in its context.
+
+        On a linked store the id may be a fused event's or any of its members' (a document's own
+        event): the fused event is returned, with `members` (see `_members`) and `fused_from`.
+        """
+        c = self.conn()
+        if self.source() is not EVENTS_SOURCE:
+            record = fused.fused_record(c, event_id)
+            if record is not None:
+                ev = _event_out(record)
+                ev["fused_from"] = event_id if event_id != ev["id"] else None
+                ev["members"] = self._members(ev)
+                ev["evidence"] = [e for m in ev["members"] for e in m["evidence"]]
+                return ev
+        r = c.execute("SELECT record, doc_id FROM events WHERE id = ?", (event_id,)).fetchone()
         if r is None:
             return None
         ev = _event_out(r["record"], r["doc_id"])
@@ -350,11 +382,40 @@ class StoreReader:
         ev["evidence"] = sources
         return ev
 
+    def _members(self, ev: dict) -> list[dict]:
+        """Each source of a fused event as it told it, side by side: its outlet and date, the
+        attribution, modality, date and quantities of its own event, and each of its mentions in its
+        document's text. Disputes' sides also get the documents they name (`documents`)."""
+        out = []
+        docs: dict[str, dict] = {}
+        for row in fused.member_rows(self.conn(), ev["id"]):
+            rec = _event_out(row["record"], row["doc_id"])
+            doc = None
+            if row["d_id"] is not None:
+                doc = {"id": row["d_id"], "title": row["d_title"], "outlet": row["d_outlet"],
+                       "published": row["d_published"], "url": row["d_url"], "path": row["d_path"]}
+                docs[row["doc_id"]] = doc
+            evidence = [{"mention": m, "document": doc,
+                         "context": evidence_context(row["d_text"], m.get("start"), m.get("end"))
+                         if row["d_text"] is not None else None} for m in rec["mentions"]]
+            out.append({"event_id": row["event_id"], "doc_id": row["doc_id"], "document": doc,
+                        "outlet": row["outlet"] or (doc or {}).get("outlet"),
+                        "published": row["published"] or (doc or {}).get("published"),
+                        "duplicate_of": row["duplicate_of"], "story_id": row["story_id"],
+                        "attribution": rec["attribution"], "modality": rec["modality"], "date": rec["date"],
+                        "quantities": rec["quantities"], "actors": rec["actors"], "evidence": evidence})
+        for d in ev.get("disputes") or ():
+            for side in (d.get("sides") or ()) if isinstance(d, dict) else ():
+                if isinstance(side, dict):
+                    side["documents"] = [docs.get(i) or {"id": i} for i in side.get("doc_ids") or ()]
+        return out
+
     def timeline(self, f: EventFilter) -> dict:
         """Event counts per date and type (dates as stored: day, month or year), plus undated."""
-        where, params = _event_where(f, self._gov_aliases)
+        src = self.source()
+        where, params = _event_where(f, self._gov_aliases, src)
         rows = self.conn().execute(
-            f"SELECT e.date_value AS d, e.type AS t, count(*) AS n FROM events e{where} "
+            f"SELECT e.date_value AS d, e.type AS t, count(*) AS n FROM {src.table}{where} "
             f"GROUP BY e.date_value, e.type ORDER BY e.date_value", params).fetchall()
         days: dict[str, dict[str, int]] = defaultdict(dict)
         undated: Counter = Counter()
@@ -374,11 +435,12 @@ class StoreReader:
 
     def geojson_bytes(self, f: EventFilter, *, limit: int = MAX_LIMIT) -> bytes:
         """`geojson` already encoded as UTF-8 JSON: joined from features encoded once per data version."""
+        src = self.source()
         features = self._features()
-        where, params = _event_where(f, self._gov_aliases)
+        where, params = _event_where(f, self._gov_aliases, src)
         parts: list[bytes] = []
         # the matching keys in date order (an index scan for the indexed filters), kept when mapped
-        cur = self.conn().execute(f"SELECT e.rowid FROM events e{where} ORDER BY e.date_value", params)
+        cur = self.conn().execute(f"SELECT {src.key} FROM {src.table}{where} ORDER BY e.date_value", params)
         try:
             for (rowid,) in cur:
                 feat = features.get(rowid)
@@ -390,11 +452,13 @@ class StoreReader:
             cur.close()  # ends the read at once when the limit stopped the loop
         return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
 
-    def _features(self) -> dict[int, bytes]:
-        """rowid -> the event's GeoJSON Feature, encoded, for every event with coordinates."""
-        def build() -> dict[int, bytes]:
+    def _features(self) -> dict[Any, bytes]:
+        """Row key (the source's `key`) -> the event's GeoJSON Feature, encoded, for every event with coordinates."""
+        def build() -> dict[Any, bytes]:
             out = {}
-            for r in self.conn().execute("SELECT rowid, record, doc_id FROM events"):
+            src = self.source()
+            for r in self.conn().execute(f"SELECT {src.key} AS rowid, e.record, {src.doc_col} AS doc_id "
+                                         f"FROM {src.table}"):
                 ev = _event_out(r["record"], r["doc_id"])
                 loc = ev["location"]
                 if not isinstance(loc, dict) or loc.get("lat") is None or loc.get("lon") is None:
@@ -405,7 +469,8 @@ class StoreReader:
                     "properties": {"id": ev["id"], "type": ev["type"], "date": (ev["date"] or {}).get("value"),
                                    "place": loc.get("name") or loc.get("text"), "place_en": loc.get("name_en"),
                                    "admin1": loc.get("admin1"), "precision": loc.get("precision"),
-                                   "modality": ev["modality"], "doc_id": ev["doc_id"]},
+                                   "modality": ev["modality"], "doc_id": ev["doc_id"],
+                                   "n_sources": ev["n_sources"], "disputed": bool(ev["disputes"])},
                 }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             return out
         return self._cached("features", build)
@@ -414,13 +479,16 @@ class StoreReader:
         """Values present in the store, for filter menus: types, governorates, modalities, date range."""
         def build() -> dict:
             c = self.conn()
-            types = [r[0] for r in c.execute("SELECT type FROM events GROUP BY type ORDER BY count(*) DESC")]
-            govs = [r[0] for r in c.execute("SELECT admin1 FROM events WHERE admin1 IS NOT NULL GROUP BY admin1 "
-                                            "ORDER BY admin1")]
-            mods = [r[0] for r in c.execute("SELECT json_extract(record, '$.modality') m FROM events GROUP BY m "
+            t = self.source().table
+            types = [r[0] for r in c.execute(f"SELECT e.type FROM {t} GROUP BY e.type ORDER BY count(*) DESC")]
+            govs = [r[0] for r in c.execute(f"SELECT e.admin1 FROM {t} WHERE e.admin1 IS NOT NULL GROUP BY e.admin1 "
+                                            "ORDER BY e.admin1")]
+            mods = [r[0] for r in c.execute(f"SELECT json_extract(e.record, '$.modality') m FROM {t} GROUP BY m "
                                             "ORDER BY m") if r[0]]
-            lo, hi = c.execute("SELECT min(date_value), max(date_value) FROM events").fetchone()
-            return {"types": types, "governorates": govs, "modalities": mods, "date_min": lo, "date_max": hi}
+            lo, hi = c.execute(f"SELECT min(e.date_value), max(e.date_value) FROM {t}").fetchone()
+            n_disputed = c.execute(f"SELECT count(*) FROM {t} WHERE ({self.source().disputed}) > 0").fetchone()[0]
+            return {"types": types, "governorates": govs, "modalities": mods, "date_min": lo, "date_max": hi,
+                    "fused": self.source() is not EVENTS_SOURCE, "n_disputed": n_disputed}
         return self._cached("facets", build)
 
     # -- actors and places -----------------------------------------------------------------
@@ -429,7 +497,7 @@ class StoreReader:
         def build() -> dict:
             actors: dict[str, dict] = {}
             places: dict[str, dict] = {}
-            for r in self.conn().execute("SELECT record FROM events"):
+            for r in self.conn().execute(f"SELECT e.record FROM {self.source().table}"):
                 rec = _loads(r["record"])
                 date = (rec.get("date") or {}).get("value")
                 for a in rec.get("actors") or ():
@@ -483,27 +551,22 @@ class StoreReader:
 
     # -- stories and search -----------------------------------------------------------------
 
-    def stories(self, *, limit: int = 50, offset: int = 0) -> dict:
-        """Story clusters when a later stage has written a `stories` table; else an empty list and a note."""
-        if not self.has_table("stories"):
+    def stories(self, *, limit: int = 50, offset: int = 0, min_documents: int = 1) -> dict:
+        """Stories (most documents first) with their documents, once `rasd link` has built them;
+        else an empty list and a note."""
+        if not (self.has_table("stories") and self.has_table("story_documents")):
             return {"total": 0, "limit": limit, "offset": offset, "items": [],
-                    "note": "no story clusters in this store yet (built by a later stage)"}
-        c = self.conn()
-        total = c.execute("SELECT count(*) FROM stories").fetchone()[0]
-        rows = c.execute("SELECT * FROM stories LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-        items = []
-        for r in rows:
-            item = {}
-            for k in r.keys():
-                v = r[k]
-                if isinstance(v, str) and v[:1] in "[{":
-                    try:
-                        v = json.loads(v)
-                    except ValueError:
-                        pass
-                item[k] = v
-            items.append(item)
-        return {"total": total, "limit": limit, "offset": offset, "items": items}
+                    "note": "no story clusters in this store yet (run `rasd link`)"}
+        return fused.list_stories(self.conn(), limit=limit, offset=offset, min_documents=min_documents)
+
+    def get_story(self, story_id: str) -> dict | None:
+        """One story: its documents and its events (one per fused event), by date."""
+        if not (self.has_table("stories") and self.has_table("story_documents") and self.has_table("fused_events")):
+            return None
+        story = fused.get_story(self.conn(), story_id)
+        if story is not None:
+            story["events"] = [_event_out(r) for r in story.pop("event_records")]
+        return story
 
     def search(self, q: str, *, limit: int = 20, offset: int = 0) -> dict:
         """Documents matching every word of `q` (normalised and stemmed), with highlighted snippets."""

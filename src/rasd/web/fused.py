@@ -1,0 +1,161 @@
+"""What the web reads from the cross-document link tables (`rasd.store.links`): fused events and stories.
+
+A linked store holds one `fused_events` row per real-world event (its record carries the mentions
+of every document, `sources` and `disputes`) and, in `fused_members`, the per-document events it was
+fused from. The event lists then read one record per fused event; a store never linked (or whose
+link tables are empty) reads the per-document `events` table as before. A store linked in part
+(documents ingested after the last `rasd link`) reads the fused events plus the events not yet
+linked. Only SELECTs here: the connection is read-only.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class EventSource:
+    """Where the event lists read from, written as SQL over the alias `e`.
+
+    `table`: the FROM item; `key`: a column naming one row (a page's keys are read from an order
+    index, then only the page's records); `doc_col`: the owning document (NULL: read the record's);
+    `order` / `dated_order`: the list order, without and with a date bound (matching an index);
+    `disputed`: an SQL expression counting the event's disputes (0 when none).
+    """
+
+    name: str
+    table: str
+    key: str
+    doc_col: str
+    order: str
+    dated_order: str
+    disputed: str
+
+
+EVENTS_SOURCE = EventSource(
+    "events", "events e", "e.rowid", "e.doc_id",
+    "e.date_value IS NULL, e.date_value, e.doc_id, e.seq", "e.date_value, e.doc_id, e.seq",
+    "coalesce(json_array_length(json_extract(e.record, '$.disputes')), 0) + "
+    "coalesce(json_array_length(json_extract(e.record, '$.meta.disputes')), 0)")
+
+FUSED_SOURCE = EventSource(
+    "fused", "fused_events e", "e.rowid", "NULL",
+    "e.date_value IS NULL, e.date_value, e.id", "e.date_value, e.id", "e.disputed")
+
+#: A store linked in part: the fused events, then the events no fused event holds yet (no index
+#: covers the union, so lists sort; a `rasd link` brings the store back to FUSED_SOURCE).
+MIXED_SOURCE = EventSource(
+    "mixed",
+    "(SELECT id, type, record, date_value, admin1, disputed FROM fused_events UNION ALL "
+    "SELECT id, type, record, date_value, admin1, 0 AS disputed FROM events "
+    "WHERE id NOT IN (SELECT event_id FROM fused_members)) e",
+    "e.id", "NULL", "e.date_value IS NULL, e.date_value, e.id", "e.date_value, e.id", "e.disputed")
+
+#: Read indexes on the link tables, created at server start-up beside the schema's (their
+#: keys are FUSED_SOURCE's orders, led by each indexed filter, as the `events` indexes are).
+READ_INDEXES: dict[str, tuple[tuple[str, str], ...]] = {
+    "fused_events": (
+        ("ix_web_fused_order", "(date_value IS NULL, date_value, id)"),
+        ("ix_web_fused_type_order", "(type, date_value IS NULL, date_value, id)"),
+        ("ix_web_fused_admin1_order", "(admin1, date_value IS NULL, date_value, id, type)"),
+        ("ix_web_fused_disputed_order", "(disputed, date_value IS NULL, date_value, id)"),
+        ("ix_web_fused_story", "(story_id)"),
+    ),
+}
+
+
+def read_index_ddl(tables: set[str]) -> list[tuple[str, str]]:
+    """(index name, CREATE INDEX IF NOT EXISTS …) for the link tables present among `tables`."""
+    out = []
+    for table, indexes in READ_INDEXES.items():
+        if table in tables:
+            out += [(name, f"CREATE INDEX IF NOT EXISTS {name} ON {table} {cols}") for name, cols in indexes]
+    return out
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def detect_source(conn: sqlite3.Connection) -> EventSource:
+    """FUSED_SOURCE when every event belongs to a fused event, MIXED_SOURCE when some do, else EVENTS_SOURCE."""
+    if not (_has_table(conn, "fused_events") and _has_table(conn, "fused_members")):
+        return EVENTS_SOURCE
+    if conn.execute("SELECT 1 FROM fused_events LIMIT 1").fetchone() is None:
+        return EVENTS_SOURCE
+    unlinked = conn.execute("SELECT 1 FROM events WHERE id NOT IN (SELECT event_id FROM fused_members) "
+                            "LIMIT 1").fetchone()
+    return MIXED_SOURCE if unlinked else FUSED_SOURCE
+
+
+def fused_record(conn: sqlite3.Connection, event_id: str) -> str | None:
+    """The record (JSON) of the fused event with this id, or of the one a member event of this id joined."""
+    row = conn.execute("SELECT record FROM fused_events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT f.record FROM fused_members m JOIN fused_events f ON f.id = m.fused_id "
+                           "WHERE m.event_id = ?", (event_id,)).fetchone()
+    return row[0] if row is not None else None
+
+
+def member_rows(conn: sqlite3.Connection, fused_id: str) -> list[dict]:
+    """The per-document events of a fused event in joining order, with their document's title, outlet and date."""
+    cur = conn.execute(
+        "SELECT m.event_id, m.doc_id, m.record, m.published, m.outlet, m.story_id, m.duplicate_of, "
+        "d.title AS d_title, d.outlet AS d_outlet, d.published AS d_published, d.url AS d_url, d.path AS d_path, "
+        "d.text AS d_text, d.id AS d_id FROM fused_members m LEFT JOIN documents d ON d.id = m.doc_id "
+        "WHERE m.fused_id = ? ORDER BY m.seq", (fused_id,))
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, tuple(r))) for r in cur.fetchall()]
+
+
+def _story_documents(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {sid: [] for sid in story_ids}
+    if not story_ids:
+        return out
+    q = ("SELECT sd.story_id, sd.doc_id, sd.role, sd.score, sd.matched_doc_id, "
+         "coalesce(d.title, sd.title) AS title, d.outlet, coalesce(d.published, sd.published) AS published "
+         "FROM story_documents sd LEFT JOIN documents d ON d.id = sd.doc_id "
+         f"WHERE sd.story_id IN ({','.join('?' * len(story_ids))}) "
+         "ORDER BY sd.published IS NULL, sd.published, sd.doc_id")
+    for r in conn.execute(q, story_ids):
+        out[r[0]].append({"id": r[1], "role": r[2], "score": r[3], "matched_doc_id": r[4], "title": r[5],
+                          "outlet": r[6], "published": r[7]})
+    return out
+
+
+_STORY_COLUMNS = ("id", "title", "first_published", "last_published", "n_documents", "n_events")
+
+
+def list_stories(conn: sqlite3.Connection, *, limit: int, offset: int, min_documents: int = 1) -> dict:
+    """Stories, most documents first, each with its documents (id, title, outlet, published, role) and
+    `n_fused_events` (its events counted once across documents; `n_events` counts each document's)."""
+    total = conn.execute("SELECT count(*) FROM stories WHERE n_documents >= ?", (min_documents,)).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {', '.join(_STORY_COLUMNS)} FROM stories WHERE n_documents >= ? "
+        "ORDER BY n_documents DESC, first_published IS NULL, first_published, id LIMIT ? OFFSET ?",
+        (min_documents, limit, offset)).fetchall()
+    items = [dict(zip(_STORY_COLUMNS, tuple(r))) for r in rows]
+    ids = [s["id"] for s in items]
+    docs = _story_documents(conn, ids)
+    fused = dict(conn.execute(f"SELECT story_id, count(*) FROM fused_events WHERE story_id IN "
+                              f"({','.join('?' * len(ids))}) GROUP BY story_id", ids).fetchall()) if ids else {}
+    for s in items:
+        s["n_fused_events"] = fused.get(s["id"], 0)
+        s["documents"] = docs[s["id"]]
+        s["outlets"] = sorted({d["outlet"] for d in s["documents"] if d["outlet"]})
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def get_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
+    """One story with its documents and the records (JSON) of its fused events, by date."""
+    row = conn.execute(f"SELECT {', '.join(_STORY_COLUMNS)} FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None:
+        return None
+    story: dict[str, Any] = dict(zip(_STORY_COLUMNS, tuple(row)))
+    story["documents"] = _story_documents(conn, [story_id])[story_id]
+    story["outlets"] = sorted({d["outlet"] for d in story["documents"] if d["outlet"]})
+    story["event_records"] = [r[0] for r in conn.execute(
+        "SELECT record FROM fused_events WHERE story_id = ? ORDER BY date_value IS NULL, date_value, id",
+        (story_id,))]
+    return story
