@@ -3,7 +3,8 @@
 `document_record`/`event_record` build exactly OUTPUT.md's fields, in its order. Writers are
 looked up in `FORMATS[kind][fmt]`, so other areas plug formats in (`register_format("events",
 "geojson", write_geojson)`); a writer takes an iterable of records' sources (`Document` or
-`Event`) and an output stream, and returns how many it wrote.
+`Event`) and an output stream, and returns how many it wrote. A writer registered with
+`needs_store=True` also gets the store as `store=` (the ACLED writer looks up source documents).
 """
 from __future__ import annotations
 
@@ -191,26 +192,33 @@ FORMATS: dict[str, dict[str, Writer]] = {
 }
 
 
-def register_format(kind: str, fmt: str, writer: Writer) -> None:
+#: (kind, fmt) of writers that also take `store=`.
+_NEEDS_STORE: set[tuple[str, str]] = set()
+
+
+def register_format(kind: str, fmt: str, writer: Writer, *, needs_store: bool = False) -> None:
     """Add (or replace) the writer of export format `fmt` for `kind` (`documents` or `events`)."""
     if kind not in FORMATS:
         raise ValueError(f"unknown export kind {kind!r}; use one of {sorted(FORMATS)}")
     FORMATS[kind][fmt] = writer
+    (_NEEDS_STORE.add if needs_store else _NEEDS_STORE.discard)((kind, fmt))
 
 
-def _writer(kind: str, fmt: str) -> Writer:
+def _write(kind: str, fmt: str, items: Iterable[Any], out: IO, store: Any) -> int:
     try:
         writer = FORMATS[kind][fmt]
     except KeyError:
         raise ValueError(f"unknown {kind} export format {fmt!r}; use one of {sorted(FORMATS[kind])}") from None
     if fmt == "parquet":
         _require_pyarrow()  # fail before reading anything
-    return writer
+    if (kind, fmt) in _NEEDS_STORE:
+        return writer(items, out, store=store)
+    return writer(items, out)
 
 
 def export_documents(store: Any, fmt: str, out: IO) -> int:
     """Write every stored document to `out` in `fmt` (jsonl, csv, parquet, …); return how many."""
-    return _writer("documents", fmt)(store.iter_documents(), out)
+    return _write("documents", fmt, store.iter_documents(), out, store)
 
 
 def _events_of(store: Any) -> Iterable[Event]:
@@ -222,8 +230,8 @@ def _events_of(store: Any) -> Iterable[Event]:
 
 
 def export_events(store: Any, fmt: str, out: IO) -> int:
-    """Write every event to `out` in `fmt` (jsonl, csv, and formats registered later); fused when linked."""
-    return _writer("events", fmt)(_events_of(store), out)
+    """Write every event to `out` in `fmt` (jsonl, csv, geojson, acled, …); fused where the store is linked."""
+    return _write("events", fmt, _events_of(store), out, store)
 
 
 class _DocLookup(dict):
@@ -252,25 +260,18 @@ def write_events_geojson(evs: Iterable[Event], out: IO) -> int:
     return len(fc.get("features", []))
 
 
-def write_events_acled(store: Any, out: IO) -> int:
+def write_events_acled(evs: Iterable[Event], out: IO, *, store: Any) -> int:
     """The ACLED column set, one row per event, following ACLED's coding rules where they apply."""
     from rasd.store.export_events import ACLED_COLUMNS, to_acled_rows
 
     w = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), extrasaction="ignore")
     w.writeheader()
     n = 0
-    for row in to_acled_rows(_events_of(store), _DocLookup(store)):
+    for row in to_acled_rows(evs, _DocLookup(store)):
         w.writerow(row)
         n += 1
     return n
 
 
 register_format("events", "geojson", write_events_geojson)
-_export_events_registered = export_events
-
-
-def export_events(store: Any, fmt: str, out: IO) -> int:  # noqa: F811 - adds the store-aware ACLED writer
-    """Write every stored event to `out` in `fmt`: jsonl, csv, geojson, acled (and formats registered later)."""
-    if fmt == "acled":
-        return write_events_acled(store, out)
-    return _export_events_registered(store, fmt, out)
+register_format("events", "acled", write_events_acled, needs_store=True)
