@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Literal, Mapping
+from typing import Any, Mapping
 
 #: The closed set of reasons a record can be quarantined for (STYLE.md §6).
 QUARANTINE_REASONS = (
@@ -19,12 +19,7 @@ QUARANTINE_REASONS = (
     "parse_error",        # malformed JSON line, HTML with no body, a stage raised
     "timeout",            # a stage ran over its time budget
 )
-QuarantineReason = Literal[
-    "undecodable", "not_text", "empty", "empty_after_clean", "too_large", "parse_error", "timeout"
-]
 
-#: Where a publication date came from (OUTPUT.md `published_source`).
-DATE_SOURCES = ("metadata", "text", "inferred")
 
 
 class FrozenMeta(dict):
@@ -203,13 +198,6 @@ class Item:
 
     raw: RawInput
     result: Document | Quarantined
-
-
-def iter_documents(items: "Iterator[Item]") -> Iterator[Document]:
-    """Convenience for tests and notebooks: the documents of a reader's items."""
-    for it in items:
-        if isinstance(it.result, Document):
-            yield it.result
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,8 @@ class RunReport:
 class LocalEngine:
     """Runs the pipeline over readers' items and writes results into a store."""
 
-    def __init__(self, store, *, clean, extract=None, options: EngineOptions = EngineOptions(),
+    def __init__(self, store, *, clean: RecordStage, extract: RecordStage | None = None,
+                 options: EngineOptions = EngineOptions(),
                  progress: Callable[[int, int], None] | None = None):
         self.store = store
         self.clean = clean
