@@ -117,3 +117,13 @@ def normalize_with_offsets(
 def normalize_key(text: str) -> str:
     """A comparison key: normalised, whitespace collapsed, stripped (for hashes and lookups)."""
     return " ".join(normalize_arabic(text).split())
+
+
+@lru_cache(maxsize=8)
+def normalize_page(text: str) -> str:
+    """`normalize_arabic` with the default tables, remembered for the last few pages.
+
+    Every extractor (places, actors, dates, quantities, events) normalises the same page in turn;
+    remembering it saves four of five passes.
+    """
+    return normalize_arabic(text)
