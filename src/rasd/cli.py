@@ -64,6 +64,20 @@ def _open_store(db: str, must_exist: bool = False):
     return SqliteStore(db)
 
 
+def _emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], cells) -> None:
+    """Print `records` as JSON Lines (`as_json`) or as a table whose row for a record is `cells(record)`."""
+    if as_json:
+        for r in records:
+            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
+        return
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(*(str(c) for c in cells(r)))
+    Console().print(table)
+
+
 def _print_counters(report, console: Console) -> None:
     """The per-stage count table every run ends with: seen, kept, dropped and quarantined by reason."""
     table = Table(title=f"run {report.run_id}: {report.records} records, {report.documents_written} new documents, "
@@ -282,18 +296,10 @@ def stories_cmd(
     store = _open_store(db, must_exist=True)
     rows = list_stories(store, min_documents=min_documents, limit=limit)
     store.close()
-    if as_json:
-        for r in rows:
-            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
-        return
-    table = Table(title=f"{len(rows)} stories with >= {min_documents} documents")
-    for col in ("story", "docs", "events", "first", "last", "titles"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        titles = " | ".join((d["title"] or d["doc_id"])[:60] for d in r["documents"][:4])
-        table.add_row(r["id"], str(r["n_documents"]), str(r["n_events"]), str(r["first_published"] or ""),
-                      str(r["last_published"] or ""), titles)
-    Console().print(table)
+    _emit(rows, as_json, f"{len(rows)} stories with >= {min_documents} documents",
+          ("story", "docs", "events", "first", "last", "titles"),
+          lambda r: (r["id"], r["n_documents"], r["n_events"], r["first_published"] or "", r["last_published"] or "",
+                     " | ".join((d["title"] or d["doc_id"])[:60] for d in r["documents"][:4])))
 
 
 @app.command("events")
@@ -310,22 +316,17 @@ def events_cmd(
     store = _open_store(db, must_exist=True)
     evs = list_fused_events(store, disputed=disputed, min_sources=1 if disputed else min_sources)
     store.close()
-    if as_json:
-        for ev in evs:
-            typer.echo(json.dumps(event_record(ev), ensure_ascii=False))
-        return
-    table = Table(title=f"{len(evs)} {'disputed ' if disputed else ''}fused events")
-    for col in ("id", "type", "place", "date", "modality", "sources", "disputes"):
-        table.add_column(col, overflow="fold")
-    for ev in evs:
-        srcs = ev.meta.get("sources") or []
-        disputes = "; ".join(
+    def disputes(ev) -> str:
+        return "; ".join(
             f"{d['field']}{':' + d['unit'] if d.get('unit') else ''}: "
             + " vs ".join(f"{s['value']} ({', '.join(map(str, s['sources']))})" for s in d["sides"])
             for d in ev.meta.get("disputes") or [])
-        table.add_row(ev.id, ev.type, str((ev.location or {}).get("name") or ""), str((ev.date or {}).get("value") or ""),
-                      ev.modality, str(len(srcs)), disputes)
-    Console().print(table)
+
+    _emit([event_record(ev) for ev in evs] if as_json else evs, as_json,
+          f"{len(evs)} {'disputed ' if disputed else ''}fused events",
+          ("id", "type", "place", "date", "modality", "sources", "disputes"),
+          lambda ev: (ev.id, ev.type, (ev.location or {}).get("name") or "", (ev.date or {}).get("value") or "",
+                      ev.modality, len(ev.meta.get("sources") or []), disputes(ev)))
 
 
 @app.command("serve")
@@ -385,17 +386,10 @@ def quarantine_list(
     store = _open_store(db, must_exist=True)
     rows = store.list_quarantine(reason)
     store.close()
-    if as_json:
-        for r in rows:
-            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
-        return
-    table = Table(title=f"{len(rows)} quarantined")
-    for col in ("id", "path", "record", "stage", "reason", "detail", "raw_sha256"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(str(r.get("id")), str(r.get("path")), str(r.get("record") or ""), str(r.get("stage")),
-                      str(r.get("reason")), str(r.get("detail"))[:160], str(r.get("raw_sha256") or "")[:12])
-    Console().print(table)
+    _emit(rows, as_json, f"{len(rows)} quarantined",
+          ("id", "path", "record", "stage", "reason", "detail", "raw_sha256"),
+          lambda r: (r.get("id"), r.get("path"), r.get("record") or "", r.get("stage"), r.get("reason"),
+                     str(r.get("detail"))[:160], (r.get("raw_sha256") or "")[:12]))
 
 
 @quarantine_app.command("raw")
