@@ -127,3 +127,20 @@ def test_event_exports_through_cli(tmp_path):
     assert gj["type"] == "FeatureCollection" and gj["features"]
     bad = rasd("export", "events", "--db", db, "--format", "xml", check=False)
     assert bad.returncode == 1 and "unknown events export format" in bad.stderr
+
+
+def test_imported_gazetteer_is_kept_in_the_store_and_used_by_runs(tmp_path):
+    # A GeoNames-format row for a village the packaged gazetteer does not know (an invented name).
+    row = ["9990001", "Kafr Tajriba", "Kafr Tajriba", "كفرتجريبة,Kafr Tajriba", "35.91", "36.61", "P", "PPL", "SY",
+           "", "12", "", "", "", "800", "", "400", "Asia/Damascus", "2024-01-01"]
+    (tmp_path / "SY.txt").write_text("\t".join(row) + "\n", "utf-8")
+    db = str(tmp_path / "g.db")
+    r = rasd("gazetteer", "import", str(tmp_path / "SY.txt"), "--db", db)
+    assert r.returncode == 0 and "1 places" in r.stderr
+    page = tmp_path / "p.txt"
+    page.write_text("قصف على كفرتجريبة\n\nقصفت قوات النظام اليوم 3 كانون الأول 2024 قرية كفرتجريبة في ريف إدلب "
+                    "الجنوبي بالمدفعية الثقيلة، بحسب مصادر محلية.\n", "utf-8")
+    rasd("run", str(page), "--db", db)
+    evs = [json.loads(l) for l in rasd("export", "events", "--db", db).stdout.splitlines()]
+    places = {(e["location"] or {}).get("place_id") for e in evs}
+    assert "gn-9990001" in places

@@ -78,6 +78,23 @@ def _emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], ce
     Console().print(table)
 
 
+def _extract_stage(cfg_extract: dict, store):
+    """The extraction stage, with the places the store holds (`rasd gazetteer import`) layered on the
+    packaged gazetteer."""
+    from rasd.config import build_options
+    from rasd.extract.stage import ExtractOptions, ExtractStage
+
+    opts = build_options(ExtractOptions, cfg_extract, "extract")
+    imported = list(store.iter_places())
+    if not imported:
+        return opts, ExtractStage(opts)
+    from rasd.extract.events import EventExtractor
+    from rasd.extract.gazetteer import Gazetteer, PlaceFinder, merge_layers, place_from_record
+
+    gaz = Gazetteer(merge_layers(list(Gazetteer.load_default().places()), map(place_from_record, imported)))
+    return opts, ExtractStage(opts, extractor=EventExtractor(opts, places=PlaceFinder(gaz)))
+
+
 def _print_counters(report, console: Console) -> None:
     """The per-stage count table every run ends with: seen, kept, dropped and quarantined by reason."""
     table = Table(title=f"run {report.run_id}: {report.records} records, {report.documents_written} new documents, "
@@ -113,13 +130,8 @@ def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, r
     read_opts = build_options(ReadOptions, {**cfg["read"], "ingested_at": ingested_at}, "read")
     clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
     run_opts = build_options(EngineOptions, cfg["run"], "run")
-    extract_stage = None
-    extract_opts = None
-    if run_opts.extract:
-        from rasd.extract.stage import ExtractOptions, ExtractStage
-
-        extract_opts = build_options(ExtractOptions, cfg["extract"], "extract")
-        extract_stage = ExtractStage(extract_opts)
+    store = _open_store(db)
+    extract_opts, extract_stage = _extract_stage(cfg["extract"], store) if run_opts.extract else (None, None)
 
     lexicon = load_lexicon(clean_opts.lexicon_dirs)
     site_bp = None
@@ -131,7 +143,6 @@ def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, r
         site_bp = learn_site_boilerplate(pages)
     clean_stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=site_bp)
 
-    store = _open_store(db)
     resolved = {"read": options_dict(read_opts), "clean": options_dict(clean_opts), "run": options_dict(run_opts),
                 "extract": options_dict(extract_opts) if extract_opts else None, "paths": paths,
                 "learned_boilerplate_lines": {k: len(v) for k, v in (site_bp or {}).items()}}
@@ -211,12 +222,11 @@ def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
     """Re-run event extraction over the documents already in the store."""
     from dataclasses import replace
 
-    from rasd.config import build_options, load_config
-    from rasd.extract.stage import ExtractOptions, ExtractStage
+    from rasd.config import load_config
 
     cfg = load_config(config)
-    stage = ExtractStage(build_options(ExtractOptions, cfg["extract"], "extract"))
     store = _open_store(db, must_exist=True)
+    _, stage = _extract_stage(cfg["extract"], store)
     n_docs = n_events = 0
     for doc in stage.run(replace(d, events=()) for d in store.iter_documents()):  # streamed, not loaded whole
         store.replace_events(doc.id, doc.events)
@@ -471,9 +481,10 @@ def eval_cmd(
 def gazetteer_import(
     source: str = typer.Argument(..., help="A GeoNames dump (SY.txt) or an OpenSyria folder."),
     fmt: str = typer.Option("auto", "--format", help="geonames | opensyria | auto"),
-    out: str = typer.Option("gazetteer.json", "--out", "-o", help="Where to write the imported places."),
+    db: str = _DB,
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Also write the places to this JSON file."),
 ) -> None:
-    """Import places from a GeoNames dump or OpenSyria JSON into a gazetteer file layered on the default one."""
+    """Import places from a GeoNames dump or OpenSyria JSON into the store; later runs layer them on the gazetteer."""
     from rasd.extract.gazetteer import import_geonames, import_opensyria, save_places
 
     p = Path(source)
@@ -481,8 +492,13 @@ def gazetteer_import(
         raise CliError(f"not found: {source}")
     kind = fmt if fmt != "auto" else ("opensyria" if p.is_dir() else "geonames")
     places = import_opensyria(str(p)) if kind == "opensyria" else import_geonames(str(p))
-    save_places(places, out)
-    err.print(f"{len(places)} places from {kind} written to {out}")
+    store = _open_store(db)
+    n = store.put_places((pl.to_record() for pl in places), source=f"{kind}:{p.name}")
+    store.close()
+    if out:
+        save_places(places, out)
+    err.print(f"{n} places from {kind} stored in {db}" + (f" and written to {out}" if out else ""),
+              highlight=False)
 
 
 def _walk_commands(group, prefix: str):

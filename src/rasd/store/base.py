@@ -1,7 +1,7 @@
 """The `Store` interface every backend implements, and the helpers the engine shares with it."""
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
 from rasd.document import Document, Event, Origin, Quarantined, RawInput
 
@@ -65,6 +65,14 @@ class Store(Protocol):
 
     def replace_events(self, doc_id: str, events: Sequence[Event]) -> None:
         """Replace one document's events (re-extraction without re-cleaning)."""
+        ...
+
+    def put_places(self, records: Iterable[Mapping[str, Any]], source: str) -> int:
+        """Keep imported places (`rasd gazetteer import`), replacing those with the same id."""
+        ...
+
+    def iter_places(self) -> Iterator[dict]:
+        """The imported places, which the pipeline layers on the packaged gazetteer."""
         ...
 
     def get_raw(self, sha256: str) -> bytes | None:

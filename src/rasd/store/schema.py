@@ -189,3 +189,15 @@ Index("ix_documents_outlet_order", documents.c.outlet, documents.c.published.is_
 
 #: Child tables of `documents`, deleted and written with their parent.
 CHILD_TABLES = (removed, social_posts, spans)
+
+
+#: Places imported with `rasd gazetteer import` (GeoNames dumps, OpenSyria): layered by the
+#: pipeline on top of the packaged gazetteer. `record` is `Place.to_record()` as JSON.
+places = Table(
+    "places",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("record", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("imported_at", String(40), nullable=False),
+)

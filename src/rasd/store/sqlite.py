@@ -13,7 +13,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 from uuid import uuid4
 
 from sqlalchemy import bindparam, case, create_engine, delete, event, func, select, update
@@ -28,6 +28,7 @@ from rasd.store import codec
 from rasd.store.base import RUN_STATUSES, raw_source_key
 from rasd.store.schema import (
     SCHEMA_VERSION,
+    places,
     documents,
     events as events_table,
     metadata,
@@ -375,6 +376,22 @@ class SqliteStore:
                 select(events_table.c.record).order_by(events_table.c.doc_id, events_table.c.seq))
             for (record,) in result:
                 yield codec.event_from_json(codec.loads(record))
+
+    def put_places(self, records: Iterable[Mapping[str, Any]], source: str) -> int:
+        """Store imported places (`Place.to_record()` dicts), replacing any with the same id; one transaction."""
+        rows = [{"id": r["id"], "record": codec.dumps(dict(r)), "source": source, "imported_at": _now()}
+                for r in records]
+        with self._write() as conn:
+            if rows:
+                conn.execute(delete(places).where(places.c.id.in_([r["id"] for r in rows])))
+                conn.execute(places.insert(), rows)
+        return len(rows)
+
+    def iter_places(self) -> Iterator[dict]:
+        """Imported places in import order (empty when nothing was imported)."""
+        with self._engine.connect() as conn:
+            for (record,) in conn.execute(select(places.c.record).order_by(places.c.imported_at, places.c.id)):
+                yield codec.loads(record)
 
     def get_raw(self, sha256: str) -> bytes | None:
         """The kept raw bytes with this hash (None when unknown or not kept)."""
