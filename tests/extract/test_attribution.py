@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rasd.extract.attribution import NSpan, find_attributions, is_continuation
 from rasd.extract.events_lexicon import load_event_lexicon
-from rasd.extract.sentences import make_view
+from rasd.extract.textview import make_view
 
 
 def atts(text, names=()):

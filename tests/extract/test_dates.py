@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from rasd.clean.normalize import normalize_arabic
-from rasd.extract.dates import find_dates, hijri_to_gregorian, infer_document_date, normalize_fast
+from rasd.extract.dates import find_dates, hijri_to_gregorian, infer_document_date
+from rasd.extract.textview import make_view
 
 WED = dt.date(2024, 12, 4)       # a Wednesday
 
@@ -140,6 +141,11 @@ def test_spans_inside_text(text):
     for s in find_dates(text, WED):
         assert 0 <= s.start < s.end <= len(text)
         assert text[s.start:s.end] == s.value["text"]
+
+
+def normalize_fast(text):
+    """The finders' normalisation (the page's shared view)."""
+    return make_view(text).norm
 
 
 @settings(max_examples=200, deadline=None)

@@ -142,7 +142,7 @@ def test_people_described_by_their_past_flight_are_not_a_withdrawal(ex):
 def test_head_lookup_finds_the_new_forms_like_the_full_scan():
     from rasd.extract.events import _trigger_matches
     from rasd.extract.events_lexicon import load_event_lexicon
-    from rasd.extract.sentences import make_view
+    from rasd.extract.textview import make_view
     lex = load_event_lexicon()
     norm = make_view("وأفرج الأمن عن موقوفين، وداهمت دورية منازل، ووقع الطرفان اتفاقاً، "
                      "وتوغلت دبابات، وخرج المحتجون في وقفة احتجاجية، وزار الوزير المدينة.").norm

@@ -8,7 +8,7 @@ import pytest
 from rasd.extract.dates import infer_document_date
 from rasd.extract.events import _trigger_matches
 from rasd.extract.events_lexicon import load_event_lexicon, stem_heads
-from rasd.extract.sentences import make_view
+from rasd.extract.textview import make_view
 from tests.extract.events_fakes import doc, make_extractor
 
 

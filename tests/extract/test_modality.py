@@ -5,7 +5,7 @@ import pytest
 
 from rasd.extract.events_lexicon import load_event_lexicon
 from rasd.extract.modality import classify_modality
-from rasd.extract.sentences import make_view
+from rasd.extract.textview import make_view
 
 
 def modality(text, trigger):

@@ -119,11 +119,6 @@ def normalize_key(text: str) -> str:
     return " ".join(normalize_arabic(text).split())
 
 
-@lru_cache(maxsize=8)
-def normalize_page(text: str) -> str:
-    """`normalize_arabic` with the default tables, remembered for the last few pages.
-
-    Every extractor (places, actors, dates, quantities, events) normalises the same page in turn;
-    remembering it saves four of five passes.
-    """
-    return normalize_arabic(text)
+def deleted_characters(options: NormalizeOptions = NormalizeOptions()) -> frozenset[str]:
+    """The characters normalisation deletes (everything else maps one for one)."""
+    return frozenset(chr(cp) for cp, dst in _table(options.groups).items() if dst is None)

@@ -1,39 +1,23 @@
 """Text helpers for the actor finder: fast normalisation with an offset map, word boundaries, tokens.
 
-`NormText` holds the normalised text (same tables as `rasd.clean.normalize`) and maps offsets
-back to the original. It uses `str.translate` plus a search for deleted characters instead of a
-per-character loop, so it stays fast on long documents; `tests/extract/test_actors_text.py` checks
-it against `normalize_with_offsets`.
+`NormText` holds the normalised text and maps offsets back to the original with the page's
+`rasd.extract.textview.TextView` (shared with the other finders); `tests/extract/test_actors_kb.py`
+checks it against `normalize_with_offsets`.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
-from rasd.clean.normalize import normalize_arabic, normalize_key, normalize_page
+from rasd.clean.normalize import normalize_key
+from rasd.extract.textview import make_view
 
 #: Quote marks that may sit between words without breaking a phrase ("مقاتلي “الجيش الحر”").
 QUOTES = "\"'«»“”„‘’`"
 
 _TOKEN = re.compile(r"[^\W_]+|\S")
 _SPACE = re.compile(r"[ \t\u00a0]*")
-
-
-@lru_cache(maxsize=1)
-def _translation() -> list[str]:
-    # A list indexed by code point translates about twice as fast as the dict table (measured on
-    # the Al Mayadeen corpus: 0.14 s vs 0.29 s for 796 documents); results are identical.
-    return [normalize_arabic(chr(cp)) for cp in range(0x10000)]
-
-
-@lru_cache(maxsize=1)
-def _deleted_pattern() -> re.Pattern[str]:
-    # Every normalisation op is 1:1 or a deletion, so the deleted set is what maps to "".
-    deleted = "".join(re.escape(chr(cp)) for cp, out in enumerate(_translation()) if not out)
-    return re.compile(f"[{deleted}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +38,17 @@ class Token:
 class NormText:
     """A normalised text with a map from its offsets back to the original text."""
 
-    __slots__ = ("original", "norm", "_shift")
+    __slots__ = ("original", "norm", "_view")
 
     def __init__(self, original: str):
         """Normalise `original` (deletions and 1:1 replacements only)."""
+        self._view = make_view(original)
         self.original = original
-        self.norm = normalize_page(original)   # shared with the other finders (same tables)
-        if len(self.norm) == len(original):
-            self._shift: list[int] = []
-        else:
-            # e[j] = d[j] - j for the j-th deleted position d[j]: a kept char at normalised index i
-            # sits at original index i + (number of e[j] <= i).
-            self._shift = [m.start() - j for j, m in enumerate(_deleted_pattern().finditer(original))]
+        self.norm = self._view.norm
 
     def to_orig(self, i: int) -> int:
         """Original offset of normalised character `i`."""
-        return i + bisect_right(self._shift, i) if self._shift else i
+        return self._view.to_orig(i)
 
     def span_to_orig(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the normalised span [start, end)."""

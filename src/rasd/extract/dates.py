@@ -25,18 +25,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from rasd.clean.normalize import DEFAULT_GROUPS, normalize_arabic, normalize_with_offsets, normalize_page
+from rasd.clean.normalize import normalize_arabic
 from rasd.document import Span
+from rasd.extract.datafiles import load_yaml
+from rasd.extract.textview import make_view
 
 LABEL = "DATE"
 PRODUCED_BY = "dates"
@@ -61,78 +58,6 @@ class DateOptions:
     max_year: int = 2100
     #: Bare years after a preposition ("في 2018") need this floor: "في 1500" is rarely a year.
     min_bare_year: int = 1900
-
-
-# --------------------------------------------------------------------------- offset view
-
-
-@lru_cache(maxsize=1)
-def _deleted_chars() -> re.Pattern[str]:
-    data = json.loads(resources.files("rasd.data").joinpath("normalize.json").read_text("utf-8"))
-    parts: list[str] = []
-    for name, entries in data["delete"].items():
-        if name in DEFAULT_GROUPS:
-            for entry in entries:
-                lo, _, hi = entry.partition("-")
-                parts.append(f"\\u{int(lo, 16):04x}" + (f"-\\u{int(hi, 16):04x}" if hi else ""))
-    return re.compile("[" + "".join(parts) + "]")
-
-
-@dataclass(frozen=True, slots=True)
-class TextView:
-    """`norm` is `raw` normalised; `raw_start`/`raw_end` map normalised offsets back to `raw`."""
-
-    raw: str
-    norm: str
-    keys: tuple[int, ...] = ()                   # normalised index of each deleted character
-    offsets: tuple[int, ...] | None = None       # full map, used only if the tables change shape
-
-    def raw_start(self, i: int) -> int:
-        """Original offset of normalised index `i`."""
-        if self.offsets is not None:
-            return self.offsets[i]
-        return i + bisect_right(self.keys, i) if self.keys else i
-
-    def raw_end(self, j: int) -> int:
-        """Original exclusive end for a normalised exclusive end `j`."""
-        return self.raw_start(j - 1) + 1 if j > 0 else 0
-
-
-def deleted_chars() -> re.Pattern[str]:
-    """The character class `normalize_arabic` deletes (default groups), compiled once."""
-    return _deleted_chars()
-
-
-@lru_cache(maxsize=1)
-def _fast_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
-    """The tables of rasd.clean.normalize as (deletion class, 1:1 replacements)."""
-    data = json.loads(resources.files("rasd.data").joinpath("normalize.json").read_text("utf-8"))
-    pairs = tuple((chr(int(a, 16)), chr(int(b, 16))) for name, mapping in data["map"].items()
-                  if name in DEFAULT_GROUPS for a, b in mapping.items())
-    return _deleted_chars(), pairs
-
-
-def normalize_fast(text: str) -> str:
-    """Same result as `normalize_arabic(text)` with the default groups, about 5x faster on news
-    pages: one regex deletion pass, then `str.replace` only for characters present."""
-    return normalize_page(text)   # one implementation (rasd.clean.normalize), shared across finders
-
-
-@lru_cache(maxsize=4)   # the date and quantity finders view the same page one after the other
-def make_view(text: str) -> TextView:
-    """Normalise `text` (the tables of rasd.clean.normalize) and keep what maps offsets back.
-
-    Normalisation only deletes characters or maps them 1:1, so the map is built from the
-    deleted positions alone; a text with nothing deleted needs no map.
-    """
-    norm = normalize_fast(text)
-    if len(norm) == len(text):
-        return TextView(text, norm)
-    deleted = [m.start() for m in _deleted_chars().finditer(text)]
-    if len(norm) != len(text) - len(deleted):
-        norm2, offsets = normalize_with_offsets(text)
-        return TextView(text, norm2, offsets=tuple(offsets))
-    return TextView(text, norm, keys=tuple(d - k for k, d in enumerate(deleted)))
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -215,9 +140,8 @@ def _ordinal_words(data: dict[str, Any]) -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    root = resources.files("rasd.data.dates")
-    data = yaml.safe_load(root.joinpath("calendar.yaml").read_text("utf-8"))
-    ops = yaml.safe_load(root.joinpath("operations.yaml").read_text("utf-8"))["operations"]
+    data = load_yaml("dates", "calendar.yaml")
+    ops = load_yaml("dates", "operations.yaml")["operations"]
     months = _index(data["months"])
     weekdays = _index(data["weekdays"])
     ordinals = {re.sub(r"\s+", " ", _n(w)): k for w, k in _ordinal_words(data).items()}
@@ -706,7 +630,7 @@ def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = 
         end = m.end()
         while end > start and view.norm[end - 1].isspace():
             end -= 1
-        rs, re_ = view.raw_start(start), view.raw_end(end)
+        rs, re_ = view.to_orig(start), view.to_orig_end(end)
         value["text"] = text[rs:re_]
         spans.append(Span(rs, re_, LABEL, value, PRODUCED_BY))
     return spans
@@ -730,7 +654,7 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     rel_weekdays: list[tuple[int, int, str]] = []       # (offset, weekday, text)
 
     def raw(m: re.Match[str]) -> str:
-        return text[view.raw_start(m.start()):view.raw_end(m.end())].strip()
+        return text[view.to_orig(m.start()):view.to_orig_end(m.end())].strip()
 
     years: list[int] = []                                # every year the text names
     for m in _matches(view.norm, lex):

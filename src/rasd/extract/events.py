@@ -18,7 +18,7 @@ from bisect import bisect_left
 import datetime as dt
 import hashlib
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import re
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -35,7 +35,8 @@ from rasd.extract.events_context import (
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
 from rasd.extract.modality import classify_modality
-from rasd.extract.sentences import Sentence, TextView, make_view, split_sentences
+from rasd.extract.sentences import Sentence, split_sentences
+from rasd.extract.textview import TextView, make_view
 
 PRODUCED_BY = "events"
 #: Characters of context read before/after a trigger by the negative-context patterns.
@@ -64,22 +65,11 @@ class ExtractOptions:
     infer_document_date: bool = True
 
 
-class _NullFinder:
-    """Stands in for a finder module that is not installed: finds nothing."""
-
-    def find(self, text: str, doc_date: Any = None) -> list[Span]:
-        return []
-
-
 def _default(name: str) -> Any:
-    """Build the default collaborator `name`; a missing module gives a null finder and a warning."""
+    """Build the default collaborator `name`; a missing module gives None (no finder) and a warning."""
     try:
         if name == "places":
-            try:
-                from rasd.extract.gazetteer import Gazetteer, PlaceFinder
-            except ImportError:  # the gazetteer package before its `rasd.extract.gazetteer` facade
-                from rasd.extract.places.finder import PlaceFinder
-                from rasd.extract.places.gazetteer import Gazetteer
+            from rasd.extract.gazetteer import Gazetteer, PlaceFinder
             return PlaceFinder(Gazetteer.load_default())
         if name == "actors":
             from rasd.extract.actors import ActorFinder, ActorKB

@@ -1,6 +1,6 @@
 """Argument attachment for an event trigger: place(s), actors, date and quantities.
 
-Everything here works in offsets of the normalised text (`rasd.extract.sentences.TextView`),
+Everything here works in offsets of the normalised text (`rasd.extract.textview.TextView`),
 over the finders' spans already moved there (`NSpan`). Scopes follow EVENTS.md: the trigger's
 clause first, then its sentence, never further (a missing argument stays missing).
 """

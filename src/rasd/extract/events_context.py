@@ -1,7 +1,7 @@
 """Event context beyond one sentence: tolls given in follow-up sentences, named deaths, places
 carried from the story before, and the statements that only characterise a place.
 
-Pure functions over the normalised text (`rasd.extract.sentences.TextView.norm`) and the
+Pure functions over the normalised text (`rasd.extract.textview.TextView.norm`) and the
 finders' spans in normalised offsets (`NSpan`); `rasd.extract.events` calls them.
 """
 from __future__ import annotations

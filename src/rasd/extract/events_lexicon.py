@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from re import _constants as _sre_c, _parser as _sre_p
 from typing import Any, Callable
 
 import ahocorasick
-import yaml
 
 from rasd.clean.normalize import normalize_arabic
+from rasd.extract.datafiles import load_yaml
 
 #: The 16 event types of EVENTS.md, in the order of the taxonomy table.
 EVENT_TYPES = (
@@ -147,11 +146,6 @@ def stem_heads(pattern: str, n: int = KEY_LEN) -> set[str]:
     return out
 
 
-def _load_yaml(name: str) -> Any:
-    with resources.files("rasd.data.events").joinpath(name).open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
 def _compile_type(name: str, spec: dict[str, Any]) -> TriggerType:
     parts, pos = [], []
     for i, (p, pattern) in enumerate(spec["triggers"]):
@@ -167,9 +161,9 @@ def _compile_type(name: str, spec: dict[str, Any]) -> TriggerType:
 @lru_cache(maxsize=1)
 def load_event_lexicon() -> EventLexicon:
     """Read and compile triggers.yaml, cues.yaml and mapping.yaml (cached per process)."""
-    trig = _load_yaml("triggers.yaml")
-    cues = _load_yaml("cues.yaml")
-    mapping = _load_yaml("mapping.yaml")
+    trig = load_yaml("events", "triggers.yaml")
+    cues = load_yaml("events", "cues.yaml")
+    mapping = load_yaml("events", "mapping.yaml")
     unknown = set(trig["types"]) ^ set(EVENT_TYPES)
     if unknown:
         raise ValueError(f"triggers.yaml types differ from EVENT_TYPES: {sorted(unknown)}")

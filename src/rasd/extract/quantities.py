@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Span
-from rasd.extract.dates import make_view
+from rasd.extract.datafiles import load_yaml
+from rasd.extract.textview import make_view
 
 LABEL = "QUANTITY"
 PRODUCED_BY = "quantities"
@@ -88,7 +86,7 @@ def _dual_forms(word: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lex:
-    d = yaml.safe_load(resources.files("rasd.data.quantities").joinpath("lexicon.yaml").read_text("utf-8"))
+    d = load_yaml("quantities", "lexicon.yaml")
     numbers: dict[str, tuple[str, int]] = {}
     for cls in ("units", "tens", "hundreds", "multipliers", "teen_heads"):
         for val, words in d[cls].items():
@@ -109,7 +107,7 @@ def _lexicon() -> _Lex:
                 duals[f] = unit
     verbs = {_toks(w): u for u, ws in d["event_verbs"].items() for w in ws}
     months: set[str] = set()
-    cal = yaml.safe_load(resources.files("rasd.data.dates").joinpath("calendar.yaml").read_text("utf-8"))
+    cal = load_yaml("dates", "calendar.yaml")
     for ws in cal["months"].values():
         months.update(_toks(w)[0] for w in ws)
     return _Lex(numbers, frozenset(_n(w) for w in d["teen_tails"]), vague, vague_mult,
@@ -337,7 +335,7 @@ def find_quantities(text: str, options: QuantityOptions = QuantityOptions()) -> 
             i += 1
             continue
         start_tok, end_tok, value = got
-        rs, re_ = view.raw_start(s.start(start_tok)), view.raw_end(s.end(end_tok - 1))
+        rs, re_ = view.to_orig(s.start(start_tok)), view.to_orig_end(s.end(end_tok - 1))
         value["text"] = text[rs:re_]
         spans.append(Span(rs, re_, LABEL, value, PRODUCED_BY))
         i = end_tok

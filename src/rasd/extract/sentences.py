@@ -1,7 +1,8 @@
 """Paragraphs, sentences and clauses of a cleaned text, over its normalised form.
 
-Offsets here are offsets into the NORMALISED text; `TextView` maps them back to the original
-(normalisation only deletes or replaces characters one for one, so the map is monotone).
+Offsets here are offsets into the NORMALISED text; `rasd.extract.textview.TextView` maps them
+back to the original (normalisation only deletes or replaces characters one for one, so the map
+is monotone).
 """
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from bisect import bisect_left, bisect_right
 from typing import Sequence
 from dataclasses import dataclass
 
-from rasd.clean.normalize import normalize_with_offsets
-from rasd.extract.dates import deleted_chars, normalize_fast
+from rasd.extract.textview import make_view  # noqa: F401  (re-exported for bench/eval_examples.py)
 
 # Sentence ends: . ! ? ؟ (and runs of them) before a space or the end; a line break always ends one.
 _SENT_END = re.compile(r"[.!?؟]+(?=[\s\"”»)]|$)[\"”»)]*|\n+")
@@ -20,57 +20,6 @@ _PARA = re.compile(r"\n\s*\n")
 _CLAUSE_PUNCT = re.compile(r"[،؛;,]")
 # "و" + a plural past verb (تقدموا, هربوا) opens a new clause; nouns rarely end in "وا".
 _PLURAL_VERB = re.compile(r"(?<=\s)[وف]\w{2,}وا(?!\w)")
-
-
-@dataclass(frozen=True, slots=True)
-class TextView:
-    """A text with its normalised form and the offset map between them.
-
-    Normalisation only deletes characters or maps them one for one, so the map is kept as the
-    deleted positions alone (`deleted`: original offsets; `keys`: the normalised offset each
-    deletion sits at), or as a full table in `offsets` when the tables ever change shape.
-    """
-
-    text: str
-    norm: str
-    deleted: tuple[int, ...] = ()
-    keys: tuple[int, ...] = ()
-    offsets: tuple[int, ...] | None = None   # offsets[i] = index in `text` of norm[i] (+ final len)
-
-    def to_orig(self, i: int) -> int:
-        """Original offset of the normalised start offset `i`."""
-        if self.offsets is not None:
-            return self.offsets[min(i, len(self.offsets) - 1)]
-        i = min(max(i, 0), len(self.norm))
-        return i + bisect_right(self.keys, i) if self.keys else i
-
-    def to_orig_end(self, j: int) -> int:
-        """Original (exclusive) end offset of the normalised end offset `j`."""
-        if j <= 0:
-            return 0
-        return self.to_orig(min(j, len(self.norm)) - 1) + 1
-
-    def to_norm(self, k: int) -> int:
-        """Normalised offset of the original offset `k` (the first char at or after it)."""
-        if self.offsets is not None:
-            return bisect_left(self.offsets, k, 0, len(self.norm))
-        k = min(max(k, 0), len(self.text))
-        return k - bisect_left(self.deleted, k) if self.deleted else k
-
-
-def make_view(text: str) -> TextView:
-    """Normalise `text` (the tables of rasd.clean.normalize) and keep the offset map."""
-    norm = normalize_fast(text)
-    if len(norm) == len(text):
-        return TextView(text, norm)
-    deleted = [m.start() for m in deleted_chars().finditer(text)]
-    if len(norm) != len(text) - len(deleted):
-        norm2, offs = normalize_with_offsets(text)
-        offs = list(offs)
-        if len(offs) == len(norm2):
-            offs.append(len(text))
-        return TextView(text, norm2, offsets=tuple(offs))
-    return TextView(text, norm, tuple(deleted), tuple(d - k for k, d in enumerate(deleted)))
 
 
 @dataclass(frozen=True, slots=True)

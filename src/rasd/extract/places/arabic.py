@@ -11,7 +11,6 @@ from rasd.clean.normalize import normalize_key
 #: Letters of the Arabic alphabet proper (hamza to yeh) after normalisation. Names carrying
 #: Kurdish/Persian/Urdu letters (ە ێ ۆ ڕ ہ چ گ پ) are other languages' spellings, not Arabic.
 _ARABIC_ONLY = re.compile(r"^[\u0621-\u064A\u064B-\u065F\u0670 \-']+$")
-_HAS_ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 #: One Latin rendering per Arabic letter, close to the transliterations GeoNames uses; only used
 #: to choose which of several Arabic alternate names matches the romanised main name best.
@@ -32,11 +31,6 @@ def match_key(name: str) -> str:
 def is_arabic_name(name: str) -> bool:
     """True for a name written in the Arabic alphabet proper (not Kurdish, Persian or mixed)."""
     return bool(_ARABIC_ONLY.match(name.strip()))
-
-
-def has_arabic(text: str) -> bool:
-    """True when `text` carries any Arabic-script character."""
-    return bool(_HAS_ARABIC.search(text))
 
 
 def strip_article(key: str) -> str:

@@ -8,22 +8,20 @@ coordination after a plural cue (مدينتي الرستن وتلبيسة) and b
 """
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterable, NamedTuple
 
 import ahocorasick
-import yaml
 
-from rasd.clean.normalize import normalize_arabic, normalize_with_offsets, normalize_page
 from rasd.document import Span
+from rasd.extract.datafiles import load_yaml
 from rasd.extract.places.arabic import match_key, strip_article
 from rasd.extract.places.gazetteer import Gazetteer
 from rasd.extract.places.model import SOURCE_RANK, Place
+from rasd.extract.textview import TextView, make_view
 
 PRODUCED_BY = "places"
 
@@ -96,11 +94,8 @@ class _Cue(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    def load(name: str) -> Any:
-        return yaml.safe_load(resources.files("rasd.data").joinpath("places", name).read_text("utf-8"))
-
-    stop = load("stoplist.yaml")
-    cues = load("cues.yaml")
+    stop = load_yaml("places", "stoplist.yaml")
+    cues = load_yaml("places", "cues.yaml")
     return {
         "needs_cue": frozenset(match_key(w) for w in stop["needs_cue"]),
         "not_after_definite": frozenset(match_key(w) for w in stop["not_after_definite"]),
@@ -115,45 +110,31 @@ def _rules() -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def _deleted_chars() -> re.Pattern[str]:
-    """A character class of every BMP code point normalisation deletes (diacritics, marks)."""
-    probe = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF)
-    _, offsets = normalize_with_offsets(probe)
-    kept = set(offsets[:-1])
-    deleted = [probe[i] for i in range(len(probe)) if i not in kept]
-    return re.compile("[" + "".join(re.escape(c) for c in deleted) + "]")
-
-
 class _OffsetMap:
-    """Maps normalised offsets back to the original text (normalisation only deletes or maps 1:1)."""
+    """Maps normalised offsets back to the original text (the page's shared `TextView`)."""
 
-    __slots__ = ("_text", "_steps")
+    __slots__ = ("_view",)
 
-    def __init__(self, text: str, norm: str):
-        self._text = text
-        if len(norm) == len(text):
-            self._steps: list[int] = []
-        else:
-            # the k-th deleted char at original index d shifts every later normalised index by one
-            self._steps = [m.start() - k for k, m in enumerate(_deleted_chars().finditer(text))]
+    def __init__(self, view: TextView):
+        self._view = view
 
     def start(self, n: int) -> int:
-        return n + bisect.bisect_right(self._steps, n)
+        """Original offset of normalised index `n`."""
+        return self._view.to_orig(n)
 
     def end(self, n: int) -> int:
         """Exclusive end: just after the char before normalised index `n`, plus its diacritics."""
-        end = self.start(n - 1) + 1 if n > 0 else 0
-        text = self._text
+        end = self._view.to_orig_end(n)
+        text = self._view.text
         while end < len(text) and unicodedata.category(text[end]) == "Mn":
             end += 1
         return end
 
 
 def fast_normalize(text: str) -> tuple[str, _OffsetMap]:
-    """Normalised text plus a lazy offset map; equal to `normalize_with_offsets` but C-speed."""
-    norm = normalize_page(text)
-    return norm, _OffsetMap(text, norm)
+    """Normalised text plus its offset map; equal to `normalize_with_offsets` but C-speed."""
+    view = make_view(text)
+    return view.norm, _OffsetMap(view)
 
 
 @lru_cache(maxsize=8)

@@ -11,12 +11,10 @@ import math
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-import yaml
-
+from rasd.extract.datafiles import load_yaml
 from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, match_key, slug
 from rasd.extract.places.model import SOURCE_RANK, Place, place_from_record
 
@@ -32,15 +30,10 @@ _SY_RECORD = re.compile(rb'"countrycode":\s*"SY"')
 GAZETTEER_FORMAT = "rasd-gazetteer/1"
 
 
-def _data(name: str) -> Any:
-    text = resources.files("rasd.data").joinpath("places", name).read_text("utf-8")
-    return yaml.safe_load(text)
-
-
 @lru_cache(maxsize=1)
 def admin_tables() -> dict[str, Any]:
     """admin.yaml, parsed once: governorates, districts and the GeoNames/OCHA admin1 codes."""
-    return _data("admin.yaml")
+    return load_yaml("places", "admin.yaml")
 
 
 def governorate_names() -> dict[str, tuple[str, str]]:
@@ -82,14 +75,14 @@ def _kind_of(raw: str) -> tuple[str, str | None]:
 def _curated_places() -> list[Place]:
     govs = governorate_names()
     out: list[Place] = []
-    for code, rows in _data("places.yaml").items():
+    for code, rows in load_yaml("places", "places.yaml").items():
         ar1, en1 = govs[code]
         for pid, kind, ar, en, lat, lon, aliases in rows:
             k, site_kind = _kind_of(kind)
             out.append(Place(id=f"sy-{pid}" if not pid.startswith("sy-") else pid, name=ar,
                              name_en=en, kind=k, site_kind=site_kind, lat=lat, lon=lon,
                              aliases=tuple(aliases), admin1=ar1, admin1_en=en1))
-    for pid, kind, ar, en, lat, lon, cc, aliases in _data("foreign.yaml")["places"]:
+    for pid, kind, ar, en, lat, lon, cc, aliases in load_yaml("places", "foreign.yaml")["places"]:
         k, site_kind = _kind_of(kind)
         out.append(Place(id=f"x-{pid}", name=ar, name_en=en, kind=k, site_kind=site_kind,
                          lat=lat, lon=lon, aliases=tuple(aliases), country=cc))
