@@ -173,3 +173,18 @@ def test_unresolved_place_keeps_its_text_and_a_reason():
                          quantities=lambda t: [], infer_date=None)
     _, evs = ex2.extract(mkdoc("وسيطرت الفصائل على تل الصوان."))
     assert evs[0].location["text"] == "تل الصوان" and evs[0].location["unresolved_reason"]
+
+
+def test_every_location_has_coordinates_and_governorate_or_a_reason():
+    from rasd.document import Document, Origin
+    from rasd.extract.events import EventExtractor
+
+    text = ("قصفت الطائرات الإسرائيلية مواقع في سوريا فجر اليوم، فيما شنت غارات على جنوب لبنان. "
+            "وسيطرت فصائل المعارضة على مدينة سراقب في ريف إدلب.")
+    doc = Document(id="loc", text=text, origin=Origin(), published="2024-12-03", published_source="metadata",
+                   cleaned=True)
+    _, evs = EventExtractor().extract(doc)
+    locs = [e.location for e in evs if e.location]
+    assert locs
+    for loc in locs:
+        assert (loc["lat"] is not None and loc["admin1"]) or loc.get("unresolved_reason"), loc

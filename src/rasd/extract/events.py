@@ -541,6 +541,10 @@ def _location(m: _Mention, view: TextView) -> dict | None:
         rec["inherited"] = True
     if rec["place_id"] is None:
         rec["unresolved_reason"] = v.get("unresolved_reason") or "not_in_gazetteer"
+    elif rec["lat"] is None or not rec["admin1"]:
+        # every exported place has coordinates and a governorate, or says why not
+        rec["unresolved_reason"] = v.get("unresolved_reason") or (
+            "country_level" if rec["precision"] == "country" else "no_governorate_in_gazetteer")
     return rec
 
 
