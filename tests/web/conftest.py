@@ -12,6 +12,7 @@ pytest.importorskip("fastapi", reason="the web tests need the web extra: pip ins
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fill import fill_store  # noqa: E402
+from live import launch_chromium  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +58,14 @@ def seeds_db(tmp_path_factory) -> str:
     from tests.conftest import shared_path
 
     return build_real_store(tmp_path_factory.mktemp("seeds"), shared_path("seeds"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium for one test module (the browser tests skip first where it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()

@@ -6,29 +6,18 @@ script error; the map draws its markers. Screenshots go to $RASD_SCREENSHOTS or 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from live import live_server, skip_reason
 from tests.conftest import SHARED
 
-CHROMIUM = os.environ.get("RASD_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
-try:
-    import playwright.sync_api  # noqa: F401
-    _missing = None if (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)) else f"chromium not found at {CHROMIUM}"
-except ImportError:
-    _missing = "playwright is not installed (pip install playwright; no browser download needed)"
-if _missing:
-    pytest.skip(_missing, allow_module_level=True)
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
 
 SOURCES = {"examples": ROOT / "examples", "seeds": SHARED / "seeds"}
 
@@ -36,36 +25,14 @@ SOURCES = {"examples": ROOT / "examples", "seeds": SHARED / "seeds"}
 @pytest.fixture(scope="module", params=sorted(SOURCES))
 def served(request, tmp_path_factory):
     """(name, base URL) of a uvicorn server over a store the real pipeline built from one source."""
-    import uvicorn
-
     from rasd.web.app import create_app
 
     src = SOURCES[request.param]
     if not src.exists():
         pytest.skip(f"{src} absent (../shared not on this machine)")
     db = request.getfixturevalue(f"{request.param}_db")  # built and linked by `rasd run` (conftest)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield request.param, f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+    with live_server(create_app(db)) as url:
+        yield request.param, url
 
 
 def test_every_page_type_in_chromium(served, browser, tmp_path_factory):

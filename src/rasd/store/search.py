@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +45,9 @@ SNIPPET_CONTEXT = 90
 #: Rows indexed per transaction: one commit per batch keeps an update of 10,000 documents at a
 #: few seconds without holding the write lock for the whole run.
 INDEX_BATCH = 500
+
+#: The FTS5 table; a store holding it has a search index.
+SEARCH_TABLE = "search_fts"
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS search_docs (
@@ -170,10 +174,11 @@ def make_snippet(text: str, keys: Iterable[str], context: int = SNIPPET_CONTEXT)
     hits = highlight_terms(text, keys)
     if not hits:
         return None
-    # the window that holds the most hits, starting at a hit
+    # the window that holds the most hits, starting at a hit (hits are in text order)
+    starts = [s for s, _e in hits]
     best_i, best_n = 0, 0
-    for i, (s, _e) in enumerate(hits):
-        n = sum(1 for s2, _ in hits[i:] if s2 - s <= 2 * context)
+    for i, s in enumerate(starts):
+        n = bisect_right(starts, s + 2 * context, i) - i
         if n > best_n:
             best_i, best_n = i, n
     first = hits[best_i][0]
@@ -219,12 +224,6 @@ def ensure_search_tables(conn: sqlite3.Connection) -> None:
     """Create the search tables when missing (idempotent)."""
     for stmt in _SCHEMA:
         conn.execute(stmt)
-
-
-def has_search_index(conn: sqlite3.Connection) -> bool:
-    """True when the database holds the search tables."""
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'").fetchone()
-    return row is not None
 
 
 def update_search_index(engine_or_store: Any) -> dict:

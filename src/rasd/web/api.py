@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from rasd.web.queries import MAX_LIMIT, EventFilter, StoreReader
-
-
 
 try:  # optional: orjson encodes our pages 5-10x faster than the json module
     import orjson
@@ -34,6 +32,8 @@ class FastJSON(JSONResponse):
 
 
 router = APIRouter(prefix="/api", default_response_class=FastJSON)
+
+T = TypeVar("T")
 
 #: Largest file POST /api/ingest accepts (bytes); a news page is rarely over 1 MB.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -59,8 +59,11 @@ def event_filter(type: Optional[str] = None, actor: Optional[str] = None, place:
                        disputed=disputed)
 
 
-def _not_found(what: str, key: str) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"no {what} {key!r}")
+def found(value: T | None, what: str, key: str) -> T:
+    """`value`, or a 404 ("no WHAT 'KEY'") when the store has nothing under `key`."""
+    if value is None:
+        raise HTTPException(status_code=404, detail=f"no {what} {key!r}")
+    return value
 
 
 # The filter parameters are declared on each endpoint so they show in the OpenAPI docs.
@@ -89,10 +92,7 @@ def list_documents(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
 @router.get("/documents/{doc_id}", summary="One document with removed pieces, social posts, spans and events")
 def get_document(request: Request, doc_id: str) -> dict:
     """The OUTPUT.md document record plus removed pieces' detectors, spans, events and meta."""
-    doc = _reader(request).get_document(doc_id)
-    if doc is None:
-        raise _not_found("document", doc_id)
-    return FastJSON(doc)
+    return FastJSON(found(_reader(request).get_document(doc_id), "document", doc_id))
 
 
 @router.get("/events", summary="Events, filterable")
@@ -126,10 +126,7 @@ def get_event(request: Request, event_id: str) -> dict:
     modality, date, quantities) and its evidence in its document, side by side; dispute sides
     carry the `documents` they name.
     """
-    ev = _reader(request).get_event(event_id)
-    if ev is None:
-        raise _not_found("event", event_id)
-    return FastJSON(ev)
+    return FastJSON(found(_reader(request).get_event(event_id), "event", event_id))
 
 
 @router.get("/timeline", summary="Event counts per date and type")
@@ -153,10 +150,7 @@ def list_actors(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
 @router.get("/actors/{actor_id}", summary="One actor and its events")
 def get_actor(request: Request, actor_id: str) -> dict:
     """The actor with its events and counts per month."""
-    ent = _reader(request).get_entity("actors", actor_id)
-    if ent is None:
-        raise _not_found("actor", actor_id)
-    return FastJSON(ent)
+    return FastJSON(found(_reader(request).get_entity("actors", actor_id), "actor", actor_id))
 
 
 @router.get("/places", summary="Places of events, most events first")
@@ -169,10 +163,7 @@ def list_places(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
 @router.get("/places/{place_id}", summary="One place and its events")
 def get_place(request: Request, place_id: str) -> dict:
     """The place with its events and counts per month."""
-    ent = _reader(request).get_entity("places", place_id)
-    if ent is None:
-        raise _not_found("place", place_id)
-    return FastJSON(ent)
+    return FastJSON(found(_reader(request).get_entity("places", place_id), "place", place_id))
 
 
 @router.get("/stories", summary="Story clusters with their documents (empty until `rasd link` builds them)")
@@ -186,10 +177,7 @@ def stories(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
 @router.get("/stories/{story_id}", summary="One story: its documents and its events")
 def get_story(request: Request, story_id: str) -> dict:
     """The story with its documents and its events (one record per fused event), by date."""
-    story = _reader(request).get_story(story_id)
-    if story is None:
-        raise _not_found("story", story_id)
-    return FastJSON(story)
+    return FastJSON(found(_reader(request).get_story(story_id), "story", story_id))
 
 
 @router.get("/search", summary="Arabic-aware full-text search")

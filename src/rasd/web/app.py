@@ -16,7 +16,6 @@ import os
 import sqlite3
 from collections import OrderedDict
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Collection
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +74,12 @@ def read_index_ddl(tables: set[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+def detect_source(conn: sqlite3.Connection, tables: Collection[str]) -> EventSource:
+    """FUSED_SOURCE when every event belongs to a fused event, MIXED_SOURCE when some do, else EVENTS_SOURCE.
 
-
-def detect_source(conn: sqlite3.Connection) -> EventSource:
-    """FUSED_SOURCE when every event belongs to a fused event, MIXED_SOURCE when some do, else EVENTS_SOURCE."""
-    if not (_has_table(conn, "fused_events") and _has_table(conn, "fused_members")):
+    `tables`: the names of the tables in the database.
+    """
+    if not {"fused_events", "fused_members"} <= set(tables):
         return EVENTS_SOURCE
     if conn.execute("SELECT 1 FROM fused_events LIMIT 1").fetchone() is None:
         return EVENTS_SOURCE
@@ -124,6 +123,11 @@ def _story_documents(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str
     return out
 
 
+def _outlets(documents: list[dict]) -> list[str]:
+    """The distinct outlets of a story's documents, sorted."""
+    return sorted({d["outlet"] for d in documents if d["outlet"]})
+
+
 _STORY_COLUMNS = ("id", "title", "first_published", "last_published", "n_documents", "n_events")
 
 
@@ -143,7 +147,7 @@ def list_stories(conn: sqlite3.Connection, *, limit: int, offset: int, min_docum
     for s in items:
         s["n_fused_events"] = fused.get(s["id"], 0)
         s["documents"] = docs[s["id"]]
-        s["outlets"] = sorted({d["outlet"] for d in s["documents"] if d["outlet"]})
+        s["outlets"] = _outlets(s["documents"])
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
@@ -154,8 +158,7 @@ def get_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
         return None
     story: dict[str, Any] = dict(zip(_STORY_COLUMNS, tuple(row)))
     story["documents"] = _story_documents(conn, [story_id])[story_id]
-    story["outlets"] = sorted({d["outlet"] for d in story["documents"] if d["outlet"]})
+    story["outlets"] = _outlets(story["documents"])
     story["event_records"] = [r[0] for r in conn.execute(
-        "SELECT record FROM fused_events WHERE story_id = ? ORDER BY date_value IS NULL, date_value, id",
-        (story_id,))]
+        f"SELECT e.record FROM fused_events e WHERE e.story_id = ? ORDER BY {FUSED_SOURCE.order}", (story_id,))]
     return story

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from rasd.web.api import event_filter
+from rasd.web.api import event_filter, found
 from rasd.web.app import TEMPLATE_DIR, ui_strings
 from rasd.web.queries import EventFilter, StoreReader, span_segments
 
@@ -20,6 +20,9 @@ router = APIRouter(include_in_schema=False)
 
 #: Events listed per timeline page; the chart always covers every matching event.
 TIMELINE_PAGE = 200
+
+#: Actors or places listed on their page, most events first; the rest are reached through ?q=.
+ENTITIES_PAGE = 500
 
 #: Width of one day's bar in the timeline chart (SVG user units); the chart scales to the page.
 BAR_WIDTH = 14
@@ -202,9 +205,7 @@ def map_page(request: Request) -> HTMLResponse:
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str) -> HTMLResponse:
     """An event: what, where (small map), when (with basis), who, how many, and each source's evidence."""
-    ev = _reader(request).get_event(event_id)
-    if ev is None:
-        raise HTTPException(404, f"no event {event_id!r}")
+    ev = found(_reader(request).get_event(event_id), "event", event_id)
     return render(request, "event.html", ev=ev)
 
 
@@ -219,9 +220,7 @@ def documents_page(request: Request) -> HTMLResponse:
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(request: Request, doc_id: str) -> HTMLResponse:
     """The cleaned text with extracted spans highlighted, what the cleaner removed, the social posts."""
-    doc = _reader(request).get_document(doc_id)
-    if doc is None:
-        raise HTTPException(404, f"no document {doc_id!r}")
+    doc = found(_reader(request).get_document(doc_id), "document", doc_id)
     paragraphs = []
     pos = 0
     text = doc["text"]
@@ -237,38 +236,41 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
     return render(request, "document.html", doc=doc, paragraphs=paragraphs, labels=labels)
 
 
+def _entities_page(request: Request, kind: str) -> HTMLResponse:
+    """Actors or places (`kind`), most events first, optionally those whose name contains ?q=."""
+    q = request.query_params.get("q") or None
+    return render(request, "entities.html", kind=kind, q=q or "",
+                  rows=_reader(request).list_entities(kind, q=q, limit=ENTITIES_PAGE))
+
+
+def _entity_page(request: Request, kind: str, what: str, key: str) -> HTMLResponse:
+    """One actor or place (`kind`; `what` names it in the 404): its events over time."""
+    ent = found(_reader(request).get_entity(kind, key), what, key)
+    return render(request, "entity.html", kind=kind, ent=ent, chart=_month_chart(ent["by_month"]))
+
+
 @router.get("/actors", response_class=HTMLResponse)
 def actors_page(request: Request) -> HTMLResponse:
     """Actors, most events first."""
-    q = request.query_params.get("q") or None
-    return render(request, "entities.html", kind="actors", q=q or "",
-                  rows=_reader(request).list_entities("actors", q=q, limit=500))
+    return _entities_page(request, "actors")
 
 
 @router.get("/actors/{key}", response_class=HTMLResponse)
 def actor_page(request: Request, key: str) -> HTMLResponse:
     """One actor: its events over time."""
-    ent = _reader(request).get_entity("actors", key)
-    if ent is None:
-        raise HTTPException(404, f"no actor {key!r}")
-    return render(request, "entity.html", kind="actors", ent=ent, chart=_month_chart(ent["by_month"]))
+    return _entity_page(request, "actors", "actor", key)
 
 
 @router.get("/places", response_class=HTMLResponse)
 def places_page(request: Request) -> HTMLResponse:
     """Places, most events first."""
-    q = request.query_params.get("q") or None
-    return render(request, "entities.html", kind="places", q=q or "",
-                  rows=_reader(request).list_entities("places", q=q, limit=500))
+    return _entities_page(request, "places")
 
 
 @router.get("/places/{key}", response_class=HTMLResponse)
 def place_page(request: Request, key: str) -> HTMLResponse:
     """One place: its events over time (and where it is)."""
-    ent = _reader(request).get_entity("places", key)
-    if ent is None:
-        raise HTTPException(404, f"no place {key!r}")
-    return render(request, "entity.html", kind="places", ent=ent, chart=_month_chart(ent["by_month"]))
+    return _entity_page(request, "places", "place", key)
 
 
 def _month_chart(by_month: dict[str, int]) -> list[dict]:
@@ -294,9 +296,7 @@ def stories_page(request: Request) -> HTMLResponse:
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> HTMLResponse:
     """One story: its documents (title, outlet, date) and its events."""
-    story = _reader(request).get_story(story_id)
-    if story is None:
-        raise HTTPException(404, f"no story {story_id!r}")
+    story = found(_reader(request).get_story(story_id), "story", story_id)
     return render(request, "story.html", story=story)
 
 

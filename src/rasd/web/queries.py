@@ -17,12 +17,12 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
 from rasd.store import codec
 from rasd.store.export import EVENT_EXTRA_FIELDS, document_record
-from rasd.store.search import has_search_index, make_snippet, search_documents
+from rasd.store.search import SEARCH_TABLE, make_snippet, search_documents
 from rasd.web import fused
 from rasd.web.fused import EVENTS_SOURCE, EventSource
 
@@ -66,7 +66,6 @@ class EventFilter:
     date_to: str | None = None
     modality: str | None = None
     disputed: bool | None = None
-    doc_id: str | None = None
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters."""
@@ -101,11 +100,6 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
     if f.modality:
         clauses.append("json_extract(e.record, '$.modality') = ?")
         params.append(f.modality)
-    if f.doc_id:
-        own = "e.doc_id = ? OR " if src is EVENTS_SOURCE else "json_extract(e.record, '$.doc_id') = ? OR "
-        clauses.append(f"({own}EXISTS (SELECT 1 FROM json_each(e.record, '$.mentions') m "
-                       "WHERE json_extract(m.value, '$.doc_id') = ?))")
-        params += [f.doc_id, f.doc_id]
     if f.actor:
         clauses.append("EXISTS (SELECT 1 FROM json_each(e.record, '$.actors') a WHERE "
                        "json_extract(a.value, '$.actor_id') = ? OR json_extract(a.value, '$.name') = ? "
@@ -252,14 +246,23 @@ class StoreReader:
                 self._counts[key] = n
         return n
 
+    def _page(self, table: str, key: str, where: str, params: list, order: str, limit: int,
+              offset: int) -> tuple[int, list]:
+        """(count of every match, the keys of one page of them): the keys read from the order index,
+        so the caller then fetches only the page's rows."""
+        total = self._count(f"SELECT count(*) FROM {table}{where}", params)
+        keys = [r[0] for r in self.conn().execute(
+            f"SELECT {key} FROM {table}{where} ORDER BY {order} LIMIT ? OFFSET ?", params + [limit, offset])]
+        return total, keys
+
     def source(self) -> EventSource:
         """Where events are read from for this data version: fused events once the store is linked."""
-        return self._cached("source", lambda: fused.detect_source(self.conn()))
+        return self._cached("source", lambda: fused.detect_source(self.conn(), self.tables()))
 
-    def has_table(self, name: str) -> bool:
-        """True when the database holds a table (or view) of that name."""
-        return self.conn().execute(
-            "SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", (name,)).fetchone() is not None
+    def tables(self) -> frozenset[str]:
+        """The names of the tables (and views) in the database, read once per data version."""
+        return self._cached("tables", lambda: frozenset(r[0] for r in self.conn().execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")))
 
     # -- documents --------------------------------------------------------------------------
 
@@ -283,13 +286,8 @@ class StoreReader:
             clauses.append("duplicate_of IS NULL")
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         order = DATED_DOCUMENT_ORDER if (date_from or date_to) else DOCUMENT_ORDER
-        c = self.conn()
-        total = self._count(f"SELECT count(*) FROM documents{where}", params)
-        # the page's keys from the order index, then only the page's rows
-        page = [r[0] for r in c.execute(
-            f"SELECT rowid FROM documents{where} ORDER BY {order} LIMIT ? OFFSET ?",
-            params + [limit, offset])]
-        rows = c.execute(
+        total, page = self._page("documents", "rowid", where, params, order, limit, offset)
+        rows = self.conn().execute(
             f"SELECT id, title, published, published_source, outlet, path, url, part, duplicate_of, language, "
             f"length(text) AS n_chars, (SELECT count(*) FROM events ev WHERE ev.doc_id = documents.id) AS n_events "
             f"FROM documents WHERE rowid IN ({','.join('?' * len(page))}) "
@@ -325,11 +323,13 @@ class StoreReader:
         out["meta"] = dict(doc.meta)
         return out
 
-    def document_brief(self, doc_id: str) -> dict | None:
-        """Title, outlet, date and text of a document (for evidence panes)."""
-        r = self.conn().execute("SELECT id, title, outlet, published, url, path, text FROM documents WHERE id = ?",
-                                (doc_id,)).fetchone()
-        return dict(r) if r is not None else None
+    def _documents(self, ids: Iterable[str], columns: str) -> dict[str, sqlite3.Row]:
+        """Document id -> its row (`columns`, which must include `id`), in one query."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        return {r["id"]: r for r in self.conn().execute(
+            f"SELECT {columns} FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
 
     # -- events -----------------------------------------------------------------------------
 
@@ -338,13 +338,8 @@ class StoreReader:
         document order (fused events: id)."""
         src = self.source()
         where, params = _event_where(f, self._gov_aliases, src)
-        c = self.conn()
-        total = self._count(f"SELECT count(*) FROM {src.table}{where}", params)
-        # the page's keys from an order index, then only the page's records
-        page = [r[0] for r in c.execute(
-            f"SELECT {src.key} FROM {src.table}{where} ORDER BY {_event_order(f, src)} LIMIT ? OFFSET ?",
-            params + [limit, offset])]
-        rows = c.execute(
+        total, page = self._page(src.table, src.key, where, params, _event_order(f, src), limit, offset)
+        rows = self.conn().execute(
             f"SELECT e.record, {src.doc_col} AS doc_id FROM {src.table} WHERE {src.key} IN "
             f"({','.join('?' * len(page))}) ORDER BY {src.order}", page).fetchall() if page else []
         return {"total": total, "limit": limit, "offset": offset,
@@ -369,16 +364,11 @@ class StoreReader:
         if r is None:
             return None
         ev = _event_out(r["record"], r["doc_id"])
-        sources = []
-        for m in ev["mentions"]:
-            doc = self.document_brief(m.get("doc_id") or ev["doc_id"])
-            if doc is None:
-                sources.append({"mention": m, "document": None, "context": None})
-                continue
-            sources.append({"mention": m, "document": {k: doc[k] for k in ("id", "title", "outlet", "published",
-                                                                            "url", "path")},
-                            "context": evidence_context(doc["text"], m.get("start"), m.get("end"))})
-        ev["sources"] = sources if "sources" not in ev else ev["sources"]
+        doc_ids = [m.get("doc_id") or ev["doc_id"] for m in ev["mentions"]]
+        docs = self._documents(doc_ids, "id, title, outlet, published, url, path, text")
+        sources = [_evidence(m, _brief(docs[i]), docs[i]["text"]) if i in docs else _evidence(m, None, None)
+                   for m, i in zip(ev["mentions"], doc_ids)]
+        ev.setdefault("sources", sources)
         ev["evidence"] = sources
         return ev
 
@@ -392,12 +382,8 @@ class StoreReader:
             rec = _event_out(row["record"], row["doc_id"])
             doc = None
             if row["d_id"] is not None:
-                doc = {"id": row["d_id"], "title": row["d_title"], "outlet": row["d_outlet"],
-                       "published": row["d_published"], "url": row["d_url"], "path": row["d_path"]}
-                docs[row["doc_id"]] = doc
-            evidence = [{"mention": m, "document": doc,
-                         "context": evidence_context(row["d_text"], m.get("start"), m.get("end"))
-                         if row["d_text"] is not None else None} for m in rec["mentions"]]
+                doc = docs[row["doc_id"]] = _brief(row, "d_")
+            evidence = [_evidence(m, doc, row["d_text"]) for m in rec["mentions"]]
             out.append({"event_id": row["event_id"], "doc_id": row["doc_id"], "document": doc,
                         "outlet": row["outlet"] or (doc or {}).get("outlet"),
                         "published": row["published"] or (doc or {}).get("published"),
@@ -429,12 +415,9 @@ class StoreReader:
         return {"filters": f.as_query(), "items": items, "undated": dict(undated),
                 "total": sum(i["total"] for i in items) + sum(undated.values())}
 
-    def geojson(self, f: EventFilter, *, limit: int = MAX_LIMIT) -> dict:
-        """A GeoJSON FeatureCollection of the matching events that have coordinates."""
-        return json.loads(self.geojson_bytes(f, limit=limit))
-
     def geojson_bytes(self, f: EventFilter, *, limit: int = MAX_LIMIT) -> bytes:
-        """`geojson` already encoded as UTF-8 JSON: joined from features encoded once per data version."""
+        """A GeoJSON FeatureCollection of the matching events that have coordinates, encoded as UTF-8
+        JSON: joined from features encoded once per data version."""
         src = self.source()
         features = self._features()
         where, params = _event_where(f, self._gov_aliases, src)
@@ -554,14 +537,14 @@ class StoreReader:
     def stories(self, *, limit: int = 50, offset: int = 0, min_documents: int = 1) -> dict:
         """Stories (most documents first) with their documents, once `rasd link` has built them;
         else an empty list and a note."""
-        if not (self.has_table("stories") and self.has_table("story_documents")):
+        if not {"stories", "story_documents"} <= self.tables():
             return {"total": 0, "limit": limit, "offset": offset, "items": [],
                     "note": "no story clusters in this store yet (run `rasd link`)"}
         return fused.list_stories(self.conn(), limit=limit, offset=offset, min_documents=min_documents)
 
     def get_story(self, story_id: str) -> dict | None:
         """One story: its documents and its events (one per fused event), by date."""
-        if not (self.has_table("stories") and self.has_table("story_documents") and self.has_table("fused_events")):
+        if not {"stories", "story_documents", "fused_events"} <= self.tables():
             return None
         story = fused.get_story(self.conn(), story_id)
         if story is not None:
@@ -570,15 +553,14 @@ class StoreReader:
 
     def search(self, q: str, *, limit: int = 20, offset: int = 0) -> dict:
         """Documents matching every word of `q` (normalised and stemmed), with highlighted snippets."""
-        c = self.conn()
-        if not has_search_index(c):
+        if SEARCH_TABLE not in self.tables():
             return {"q": q, "total": 0, "limit": limit, "offset": offset, "items": [],
                     "note": "no search index in this store (start the server once with write access)"}
-        res = search_documents(c, q, limit=limit, offset=offset)
+        res = search_documents(self.conn(), q, limit=limit, offset=offset)
+        docs = self._documents([hit["doc_id"] for hit in res["items"]], "id, title, outlet, published, text")
         items = []
         for hit in res["items"]:
-            doc = c.execute("SELECT id, title, outlet, published, text FROM documents WHERE id = ?",
-                            (hit["doc_id"],)).fetchone()
+            doc = docs.get(hit["doc_id"])
             if doc is None:
                 continue
             body = make_snippet(doc["text"], res["keys"])
@@ -605,6 +587,21 @@ def _count(ent: dict, text: str | None, role: str | None, date: str | None) -> N
     if date:
         ent["first"] = date if ent["first"] is None or date < ent["first"] else ent["first"]
         ent["last"] = date if ent["last"] is None or date > ent["last"] else ent["last"]
+
+
+#: The columns of a document shown beside a piece of evidence.
+_BRIEF = ("id", "title", "outlet", "published", "url", "path")
+
+
+def _brief(row: Mapping[str, Any], prefix: str = "") -> dict:
+    """A document as evidence panes show it (`_BRIEF`), from a row whose columns carry `prefix`."""
+    return {k: row[prefix + k] for k in _BRIEF}
+
+
+def _evidence(mention: dict, doc: dict | None, text: str | None) -> dict:
+    """One mention of an event with its document and the text around it (None where the document is gone)."""
+    context = evidence_context(text, mention.get("start"), mention.get("end")) if text is not None else None
+    return {"mention": mention, "document": doc, "context": context}
 
 
 def evidence_context(text: str, start: int | None, end: int | None, width: int = EVIDENCE_CONTEXT) -> dict | None:
