@@ -149,9 +149,8 @@ CAPTION_CREDIT_MAX_WORDS = 5
 
 
 def is_caption(line: Line, lex: Lexicon) -> bool:
-    """A short line ending in a parenthesised photo credit, or opening with a caption label."""
-    if lex.match("caption_prefixes", line.key):
-        return True
+    """A short line ending in a parenthesised photo credit (a line opening with a caption label is
+    `classify_line`'s `caption_prefix`)."""
     if len(line.key) > CAPTION_MAX_CHARS:
         return False
     m = _PAREN_TAIL.search(line.key)

@@ -23,7 +23,7 @@ from rasd.clean.outlet import (
     RANK_AUTHOR, RANK_PROSE, RANK_READER, RANK_SIGNATURE, RANK_URL, Evidence, byline_name, choose_outlet, dateline_agency, outlet_from_field, prose_mentions, quoted_names,
     signature_evidence, spells_domain, split_dateline, url_host,
 )
-from rasd.clean.pubdate import find_date_mentions, find_publication_date, parse_date_line, valid_date
+from rasd.clean.pubdate import find_date_mentions, parse_date_line, publication_date_in_keys, valid_date
 from rasd.clean.social import FoundPost, find_social_posts
 from rasd.clean.split import MIN_APPENDED_PARAGRAPHS, find_appended
 from rasd.document import Document, Quarantined, Removed, Segment, make_doc_id, sha256_hex
@@ -147,9 +147,11 @@ def _mark_byline(lines: list[Line], lex: Lexicon) -> Evidence | None:
     return None
 
 
-def _outlet_evidence(doc: Document, lines: list[Line], lex: Lexicon, url: str | None,
+def _outlet_evidence(doc: Document, lines: list[Line], lex: Lexicon, domain: str | None,
                      byline: Evidence | None) -> tuple[list[Evidence], list[str]]:
-    """Ranked outlet evidence (see `rasd.clean.outlet`) and the names that count if they spell the URL."""
+    """Ranked outlet evidence (see `rasd.clean.outlet`) and the names that count if they spell the URL.
+
+    `domain`: the outlet whose domain the page's URL belongs to (`outlet_from_url`)."""
     meta = doc.meta
     ev: list[Evidence] = []
     author = meta.get("author") if isinstance(meta.get("author"), str) else None
@@ -159,7 +161,6 @@ def _outlet_evidence(doc: Document, lines: list[Line], lex: Lexicon, url: str | 
         if named:
             # a reader that fell back to the author field gives no more than the author does
             ev.append(Evidence(named, RANK_AUTHOR if reader == author else RANK_READER, "reader"))
-    domain = outlet_from_url(url, lex)
     if domain:
         ev.append(Evidence(domain, RANK_URL, "url_domain"))
     for ln in reversed(lines):
@@ -207,9 +208,10 @@ def _dateline_date(lines: list[Line], lex: Lexicon) -> str | None:
 
 
 def _text_date(lines: list[Line], lex: Lexicon) -> str | None:
-    body = [ln.text for ln in lines if ln.label in (None, "title", "kicker")]
-    page = [ln.text for ln in lines]
-    found = find_publication_date(body, page, lex)
+    # the lines' keys are already normalised: `date_key` is the key lower-cased
+    body = (ln.key.lower() for ln in lines if ln.label in (None, "title", "kicker"))
+    page = (ln.key.lower() for ln in lines)
+    found = publication_date_in_keys(body, page, lex)
     return found[0] if found else None
 
 
@@ -227,7 +229,8 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     meta = doc.meta
     begin, header_removed, header_date = _header(raw, doc)
     url = doc.origin.url or meta.get("url")
-    site_outlet = doc.outlet or meta.get("outlet") or outlet_from_url(url, lex)
+    domain = outlet_from_url(url, lex)
+    site_outlet = doc.outlet or meta.get("outlet") or domain
 
     posts: list[FoundPost] = find_social_posts(raw, lex, begin) if options.extract_social else []
     lines = split_lines(raw, begin, holes=[(p.start, p.end) for p in posts])
@@ -260,7 +263,7 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     if published is None and options.find_date:
         published = _dateline_date(main, lex) or _text_date(main, lex)
         source = "text" if published else None
-    evidence, candidates = _outlet_evidence(doc, main, lex, url, byline)
+    evidence, candidates = _outlet_evidence(doc, main, lex, domain, byline)
     outlet = choose_outlet(evidence, url_host(url), candidates, site_outlets)
 
     text, segs = _body(main)

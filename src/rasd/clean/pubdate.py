@@ -78,12 +78,20 @@ def valid_date(y: int, m: int, d: int) -> bool:
     return MIN_YEAR <= y <= MAX_YEAR
 
 
+def date_key(text: str) -> str:
+    """The form dates are matched in: `normalize_key`, lower-cased (a `Line.key` lower-cased)."""
+    return normalize_key(text).lower()
 
-def find_date_mentions(text: str, lexicon: Lexicon) -> list[DateMention]:
-    """Day-month(-year) mentions in `text` (any spelling the month table knows)."""
-    key = normalize_key(text).lower()
+
+#: Every day-month mention has a day number: a line without a digit is skipped before the search.
+_DIGIT = re.compile(r"\d")
+
+
+def _mentions(key: str, pats: _Patterns, lexicon: Lexicon) -> list[DateMention]:
     out: list[DateMention] = []
-    for m in _pats(lexicon).dmy.finditer(key):
+    if not _DIGIT.search(key):
+        return out
+    for m in pats.dmy.finditer(key):
         month = lexicon.months[m.group("m")]
         day = int(m.group("d"))
         year = int(m.group("y")) if m.group("y") else None
@@ -94,13 +102,16 @@ def find_date_mentions(text: str, lexicon: Lexicon) -> list[DateMention]:
     return out
 
 
-def find_years_by_month(texts: Iterable[str], lexicon: Lexicon) -> tuple[dict[int, list[int]], list[int]]:
-    """Years named with a month ("كانون الأول 2024") per month, and every plausible 4-digit year."""
-    pats = _pats(lexicon)
+def find_date_mentions(text: str, lexicon: Lexicon) -> list[DateMention]:
+    """Day-month(-year) mentions in `text` (any spelling the month table knows)."""
+    return _mentions(date_key(text), _pats(lexicon), lexicon)
+
+
+def _years_by_month(keys: Iterable[str], pats: _Patterns,
+                    lexicon: Lexicon) -> tuple[dict[int, list[int]], list[int]]:
     by_month: dict[int, list[int]] = {}
     years: list[int] = []
-    for t in texts:
-        key = normalize_key(t).lower()
+    for key in keys:
         for m in pats.month_year.finditer(key):
             y = int(m.group("y"))
             if MIN_YEAR <= y <= MAX_YEAR:
@@ -109,9 +120,14 @@ def find_years_by_month(texts: Iterable[str], lexicon: Lexicon) -> tuple[dict[in
     return by_month, years
 
 
+def find_years_by_month(texts: Iterable[str], lexicon: Lexicon) -> tuple[dict[int, list[int]], list[int]]:
+    """Years named with a month ("كانون الأول 2024") per month, and every plausible 4-digit year."""
+    return _years_by_month((date_key(t) for t in texts), _pats(lexicon), lexicon)
+
+
 def parse_date_line(text: str, lexicon: Lexicon) -> str | None:
     """`YYYY-MM-DD` when the whole line is a date (optionally with weekday/time), else None."""
-    key = normalize_key(text).lower()
+    key = date_key(text)
     if len(key) > 60:
         return None
     pats = _pats(lexicon)
@@ -132,7 +148,7 @@ def parse_date_line(text: str, lexicon: Lexicon) -> str | None:
 
 def parse_english_date(text: str, lexicon: Lexicon) -> str | None:
     """`YYYY-MM-DD` for an embed date like "December 4, 2024" (or "4 ديسمبر 2024"), else None."""
-    key = normalize_key(text).lower()
+    key = date_key(text)
     pats = _pats(lexicon)
     m = pats.english.search(key)
     if m:
@@ -151,16 +167,21 @@ def find_publication_date(body: Iterable[str], page: Iterable[str], lexicon: Lex
     `page` is every line of the page (captions included) for the year of a date that leaves it
     out; such a year must agree with the weekday when the text names one.
     """
-    page = list(page)
+    return publication_date_in_keys((date_key(t) for t in body), (date_key(t) for t in page), lexicon)
+
+
+def publication_date_in_keys(body: Iterable[str], page: Iterable[str], lexicon: Lexicon) -> tuple[str, str] | None:
+    """`find_publication_date` over lines already in `date_key` form (the cleaner's line keys)."""
+    pats = _pats(lexicon)
     hints: tuple[dict[int, list[int]], list[int]] | None = None
     latest: int | None = None
     for line in body:
-        for dm in find_date_mentions(line, lexicon):
+        for dm in _mentions(line, pats, lexicon):
             if not dm.anchored:
                 continue
             years: list[int]
             if hints is None:
-                hints = find_years_by_month(page, lexicon)
+                hints = _years_by_month(page, pats, lexicon)
                 latest = max((y for ys in hints[0].values() for y in ys), default=None)
             if dm.year is not None:
                 # an anchored date years before the page's latest year is a look back, not the

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from rasd.ingest.base import load_data
 
@@ -33,15 +36,22 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
+def _calendar_names() -> dict:
+    """The month and weekday names of the cleaner's table (`rasd/data/clean/months.yaml`)."""
+    return yaml.safe_load(resources.files("rasd.data").joinpath("clean", "months.yaml").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict[str, int], list[tuple[re.Pattern[str], tuple[str, str, str]]]]:
-    data = load_data("dates.yaml")
+    names = _calendar_names()
     month_of: dict[str, int] = {}
-    for number, names in data["months"].items():
-        for name in names:
+    for number, spellings in names["months"].items():
+        for name in spellings:
             month_of[re.sub(r"\s+", " ", str(name).lower())] = int(number)
     months = _alternation(list(month_of))
-    weekday = rf"(?:(?:{_alternation([str(w) for w in data['weekdays']])})[,،]?\s+)?"
+    weekdays = [str(w) for ws in names["weekdays"].values() for w in ws]
+    weekdays += [str(w) for w in load_data("dates.yaml")["weekday_abbreviations"]]
+    weekday = rf"(?:(?:{_alternation(weekdays)})[,،]?\s+)?"
     # A number ends where the digits end: scraped headers glue the body straight onto a date.
     w = r"(?!\d)"
     month = rf"(?P<mn>{months})(?![^\W\d_])"  # a month name is a whole word

@@ -36,10 +36,14 @@ def _get(obj: dict, name: str) -> Any:
     return value
 
 
-def _field(obj: dict, slot: str, options: ReadOptions) -> tuple[str | None, Any]:
+def _names(slot: str, options: ReadOptions) -> list[str]:
+    """The field names a slot is looked up under: the ReadOptions override, else the known names."""
     override = getattr(options, _OVERRIDES[slot]) if slot in _OVERRIDES else None
-    names = [override] if override else load_data("jsonl_fields.yaml")[slot]
-    for name in names:
+    return [override] if override else list(load_data("jsonl_fields.yaml")[slot])
+
+
+def _field(obj: dict, slot: str, options: ReadOptions) -> tuple[str | None, Any]:
+    for name in _names(slot, options):
         value = _get(obj, name)
         if value not in (None, "", [], {}):
             return name, value
@@ -53,7 +57,7 @@ def record_item(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
         return quarantine(raw, "parse_error", f"{where} is a JSON {type(obj).__name__}, not an object")
     text_name, text = _field(obj, "text", options)
     if text_name is None:
-        names = [options.text_field] if options.text_field else list(load_data("jsonl_fields.yaml")["text"])
+        names = _names("text", options)
         empty = [name for name in names if _get(obj, name) in ("", [])]
         if empty:
             return quarantine(raw, "empty", f"{where}: text field {empty[0]!r} is empty")

@@ -45,14 +45,6 @@ def content_hash(text: str) -> str:
     return sha256_hex(dedup_key(text))
 
 
-def shingles(text: str, n: int = 5, max_chars: int = 30_000) -> set[bytes]:
-    """The set of character n-grams of the dedup key (UTF-8 encoded, ready for hashing)."""
-    key = dedup_key(text)[:max_chars]
-    if len(key) < n:
-        return {key.encode("utf-8")} if key else set()
-    return {key[i:i + n].encode("utf-8") for i in range(len(key) - n + 1)}
-
-
 _SCHEME = MinHash(num_perm=1).scheme  # datasketch's scheme tag, carried by LeanMinHash (only compared, never recomputed)
 
 #: FNV-1a 64-bit prime: the base of the rolling code-point hash of a shingle.
@@ -148,11 +140,10 @@ class NearDuplicateIndex:
                 out.append((cid, j))
         return sorted(out, key=lambda t: (-t[1], t[0]))
 
-    def check(self, doc_id: str, sig: LeanMinHash, order_key=None) -> tuple[str, float] | None:
+    def check(self, doc_id: str, sig: LeanMinHash) -> tuple[str, float] | None:
         """Return (canonical id, estimated Jaccard) of the best earlier near duplicate, then index the doc.
 
-        The canonical is the best-matching already indexed document that is not itself this one;
-        `order_key` (optional) is unused here and kept for callers that sort batches first.
+        The canonical is the best-matching already indexed document that is not itself this one.
         """
         best = next(((cid, j) for cid, j in self.candidates(sig) if cid != doc_id), None)
         self.add(doc_id, sig)

@@ -21,15 +21,13 @@ The word lists live in `rasd/data/link/disputes.yaml`.
 """
 from __future__ import annotations
 
-import re
 from datetime import date as Date
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-import yaml
-
 from rasd.clean.normalize import normalize_arabic
+from rasd.document import Event
+from rasd.link.lexicon import WORD, load_data, words
 
 if TYPE_CHECKING:  # fusion imports this module; the type is only needed for annotations
     from rasd.link.fusion import Member
@@ -46,25 +44,39 @@ NON_PARTY_KINDS = frozenset({"civilians", "protesters", "media", "ngo_monitor"})
 #: Words looked at after a person count for what happened to the counted ("7 مدنيين قتلوا").
 FATE_WINDOW_TOKENS = 2
 
-_WORD = re.compile(r"[\w%]+")
-
 #: actor id -> its affiliation closure (the actor and every group it belongs to)
 SideOf = Callable[[str], frozenset[str]]
 
 
+def stated_date(ev: Event) -> dict:
+    """The event's date as its text states it; `{}` when there is none or it only repeats the page's
+    date (basis `document` or `inferred`: two pages' dates say nothing about two events' days)."""
+    d = ev.date or {}
+    if not d.get("value") or d.get("basis") in PAGE_BASES:
+        return {}
+    return d
+
+
+def is_party(a: dict) -> bool:
+    """An event's `role: actor` entry that names a specific party: a knowledge-base actor, not a
+    generic one ("armed groups") nor civilians, protesters, media or monitors."""
+    return (a.get("role", "actor") == "actor" and bool(a.get("actor_id"))
+            and not str(a["actor_id"]).endswith("_generic") and a.get("kind") not in NON_PARTY_KINDS)
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    d = yaml.safe_load(resources.files("rasd.data").joinpath("link", "disputes.yaml").read_text("utf-8"))
+    d = load_data("disputes.yaml")
 
     def toks(w: str) -> tuple[str, ...]:
-        return tuple(_WORD.findall(normalize_arabic(w)))
+        return tuple(words(w))
 
     return {
         "units": frozenset(d["disputable_units"]),
         "person_units": frozenset(d["person_units"]),
-        "fate": [(toks(w), kind) for kind, words in d["fate_after"].items() for w in words],
+        "fate": [(toks(w), kind) for kind, entries in d["fate_after"].items() for w in entries],
         "subset": frozenset(normalize_arabic(w) for w in d["subset_before"]),
-        "nouns": {normalize_arabic(w): cls for cls, words in d["noun_classes"].items() for w in words},
+        "nouns": {normalize_arabic(w): cls for cls, entries in d["noun_classes"].items() for w in entries},
         "lower": [toks(w) for w in d["lower_bound"]],
         "upper": [toks(w) for w in d["upper_bound"]],
     }
@@ -121,7 +133,7 @@ def _context(q: dict, sentences: list[str]) -> tuple[list[str], list[str], list[
         ns = normalize_arabic(s)
         i = ns.find(text)
         if i >= 0:
-            return _WORD.findall(ns[:i]), _WORD.findall(text), _WORD.findall(ns[i + len(text):])
+            return WORD.findall(ns[:i]), WORD.findall(text), WORD.findall(ns[i + len(text):])
     return None
 
 
@@ -145,7 +157,7 @@ def quantity_kind(q: dict, sentences: list[str]) -> tuple[str, str | None, float
     a comparable count (a material count, a part of a toll, a person count of unknown fate)."""
     lex = _lexicon()
     unit = q.get("unit")
-    ctx = _context(q, sentences) or ([], _WORD.findall(normalize_arabic(q.get("text") or "")), [])
+    ctx = _context(q, sentences) or ([], words(q.get("text") or ""), [])
     before, own, after = ctx
     if unit in lex["person_units"]:
         unit = None
@@ -230,8 +242,7 @@ def _dates_conflict(a: dict, b: dict, day_slack: int) -> bool:
 
 
 def _date_disputes(members: list["Member"], day_slack: int) -> list[dict]:
-    dated = [(m.event.date, m) for m in members
-             if (m.event.date or {}).get("value") and (m.event.date or {}).get("basis") not in PAGE_BASES]
+    dated = [(m.event.date, m) for m in members if stated_date(m.event)]
     conflict = any(_source(a[1]) != _source(b[1]) and _dates_conflict(a[0], b[0], day_slack)
                    for i, a in enumerate(dated) for b in dated[i + 1:])
     return [{"field": "date", "sides": _sides((d["value"], m) for d, m in dated)}] if conflict else []
@@ -245,9 +256,7 @@ def _party_actors(m: "Member") -> list[dict]:
     out: there a named leader is nearly always the one speaking about the event ("قال الأمين العام
     ... إن من نفذ التفجير"), not the one who did it."""
     speaking = bool(m.event.attribution)
-    return [a for a in m.event.actors if a.get("role", "actor") == "actor" and a.get("actor_id")
-            and not str(a["actor_id"]).endswith("_generic") and a.get("kind") not in NON_PARTY_KINDS
-            and not (speaking and a.get("kind") == "person")]
+    return [a for a in m.event.actors if is_party(a) and not (speaking and a.get("kind") == "person")]
 
 
 def _names(a: dict) -> set[str]:

@@ -19,15 +19,13 @@ from datetime import date as Date
 from typing import Iterable, Iterator
 
 from rasd.document import Event
-from rasd.link.disputes import find_disputes, source_label
+from rasd.link.disputes import find_disputes, is_party, source_label, stated_date
 from rasd.link.signals import is_flashback
 
 #: Place precision from most to least specific: the fused record keeps the most specific place.
 PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
 #: Date precision from most to least specific.
 DATE_RANK = {"day": 0, "month": 1, "year": 2}
-#: Date bases that only repeat the page's date instead of stating the event's.
-PAGE_BASES = frozenset({"document", "inferred"})
 #: Place precisions specific enough to identify an event without a shared story.
 SPECIFIC_PLACES = frozenset({"site", "town"})
 #: The fused modality is the most cautious one any source gives (a denial is never hidden behind
@@ -36,8 +34,6 @@ MODALITY_CAUTION = ("denied", "hedged", "alleged", "claimed", "expected", "repor
 #: Places too broad to identify one event: a governorate or the whole country holds many events a
 #: day (the held-out review found "Gaza", "Damascus", "Washington" fused across opinion pieces).
 BROAD_PLACES = frozenset({"governorate", "country"})
-#: Actor kinds that never identify an event's perpetrator (generic crowds, reporters).
-UNSPECIFIC_ACTOR_KINDS = frozenset({"civilians", "protesters", "media", "ngo_monitor"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +103,12 @@ def _day(value: str | None) -> Date | None:
         return None
 
 
+def _period_end(value: str) -> Date | None:
+    """The last day of a year (`YYYY`: the 31st of December) or a month (`YYYY-MM`: the 28th, a day
+    every month has) date value."""
+    return _day(value[:4] + ("-12-31" if len(value) == 4 else value[4:7] + "-28"))
+
+
 def _km(a: dict, b: dict) -> float | None:
     if a.get("lat") is None or b.get("lat") is None or a.get("lon") is None or b.get("lon") is None:
         return None
@@ -150,7 +152,7 @@ def _is_background(m: Member, opts: FusionOptions) -> bool:
     value, pub = (m.event.date or {}).get("value"), _day(m.published)
     if not value or pub is None:
         return False
-    end = _day(value) or _day(value[:4] + ("-12-31" if len(value) == 4 else value[4:7] + "-28"))
+    end = _day(value) or _period_end(value)
     return end is not None and (pub - end).days > opts.background_days
 
 
@@ -161,15 +163,6 @@ def _date_fits_anchor(value: str, precision: str | None, anchor: Date, opts: Fus
         # a page-date-only event is the stated one only when the page is of that day (or the next)
         return abs((anchor - day).days) <= opts.day_slack
     return anchor.isoformat().startswith(value)
-
-
-def stated_date(ev: Event) -> dict:
-    """The event's date as its text states it; `{}` when there is none or it only repeats the page's
-    date (basis `document` or `inferred`: two pages' dates say nothing about two events' days)."""
-    d = ev.date or {}
-    if not d.get("value") or d.get("basis") in PAGE_BASES:
-        return {}
-    return d
 
 
 def date_relation(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> str | None:
@@ -221,9 +214,7 @@ def _specific(loc: dict | None) -> bool:
 def specific_actor_ids(ev: Event) -> frozenset[str]:
     """Knowledge-base ids of an event's `role: actor` entries that name a specific party (not a
     generic "armed groups" or "civilians" entry)."""
-    return frozenset(a["actor_id"] for a in ev.actors
-                     if a.get("role", "actor") == "actor" and a.get("actor_id")
-                     and not str(a["actor_id"]).endswith("_generic") and a.get("kind") not in UNSPECIFIC_ACTOR_KINDS)
+    return frozenset(a["actor_id"] for a in ev.actors if is_party(a))
 
 
 def is_recalled(m: Member, opts: FusionOptions = FusionOptions()) -> bool:
@@ -233,8 +224,7 @@ def is_recalled(m: Member, opts: FusionOptions = FusionOptions()) -> bool:
     pub = _day(m.published)
     if d and pub is not None:
         value = d["value"]
-        end = _day(value) if d.get("precision") == "day" else _day(
-            value[:4] + ("-12-31" if len(value) == 4 else value[4:7] + "-28"))
+        end = _day(value) if d.get("precision") == "day" else _period_end(value)
         if end is not None and (pub - end).days > opts.recall_days:
             return True
     texts = [x.get("text") or "" for x in m.event.mentions]

@@ -8,18 +8,13 @@ known only from such sentences is history the page recalls. The words live in
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from urllib.parse import unquote, urlsplit
-
-import yaml
 
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document
-
-_WORD = re.compile(r"[\w%]+")
+from rasd.link.lexicon import load_data, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +34,8 @@ class OpinionOptions:
     min_questions: int = 2
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    text = resources.files("rasd.data").joinpath("link", "signals.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
-
-
-def _phrases(words) -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted({tuple(_WORD.findall(normalize_arabic(w))) for w in words}, key=len, reverse=True))
+def _phrases(entries) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({tuple(words(w)) for w in entries}, key=len, reverse=True))
 
 
 def _by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
@@ -59,7 +48,7 @@ def _by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str,
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    d = _data()
+    d = load_data("signals.yaml")
     op = d["opinion"]
     return {
         "url": frozenset(s.lower() for s in op["url_segments"]),
@@ -78,7 +67,7 @@ def _starts_with(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> boo
 
 def is_flashback(sentence: str) -> bool:
     """True when a sentence opens with a flashback phrase ("وكان ... قد", "يذكر أن", "وقبل أيام")."""
-    return _starts_with(_WORD.findall(normalize_arabic(sentence or "")), _lexicon()["flashback"])
+    return _starts_with(words(sentence or ""), _lexicon()["flashback"])
 
 
 def _url_section(url: str | None) -> bool:
@@ -119,13 +108,13 @@ def opinion_points(doc: Document, options: OpinionOptions = OpinionOptions()) ->
     if _url_section(url or (doc.meta.get("url") if hasattr(doc.meta, "get") else None)) or _meta_section(doc.meta):
         out["section"] = 2
     for head in (doc.title, doc.kicker):
-        if head and _starts_with(_WORD.findall(normalize_arabic(head)), lex["openers"]):
+        if head and _starts_with(words(head), lex["openers"]):
             out["title"] = 2
     lead_end = lex["lead_chars"]
     if not any((m.get("start") or 0) < lead_end for ev in doc.events for m in ev.mentions
                if ev.location):
         out["no_event_in_lead"] = 1
-    tokens = _WORD.findall(normalize_arabic(doc.text or ""))
+    tokens = words(doc.text or "")
     if _modal_rate(tokens) >= options.modal_per_1000:
         out["modal"] = 1
     if len(tokens) >= options.long_words and (doc.text or "").count("؟") + (doc.text or "").count("?") >= options.min_questions:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from rasd.document import Document, Event
-from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes, signature_from_bytes
+from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes
 from rasd.link.fusion import FusionIndex, FusionOptions, Member, fuse
 from rasd.link.signals import OpinionOptions, is_opinion
 from rasd.link.stories import Embed, StoryIndex, StoryOptions, doc_features, story_text
@@ -169,4 +169,4 @@ def member_from_row(event: Event, published: str | None, outlet: str | None, sto
                   opinion=bool(opinion))
 
 
-__all__ = ["LinkOptions", "LinkResult", "Linker", "OPINION", "member_from_row", "signature_from_bytes"]
+__all__ = ["LinkOptions", "LinkResult", "Linker", "OPINION", "member_from_row"]

@@ -25,13 +25,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Callable, Iterable, Mapping, Sequence
-
-import yaml
 
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document
+from rasd.link.lexicon import load_data
 
 #: Feature kinds and their weights: a shared event says more than a shared name.
 #: `e:` type at a place, `d:` type at a specific place on a day, `p:` site/town/district,
@@ -121,21 +119,15 @@ class StoryOptions:
 
 
 @lru_cache(maxsize=1)
-def _roundup_data() -> dict:
-    text = resources.files("rasd.data").joinpath("link/roundups.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-@lru_cache(maxsize=1)
 def _roundup_rules() -> tuple[frozenset[str], tuple[str, ...], int]:
-    data = _roundup_data()
+    data = load_data("roundups.yaml")
     prefixes = frozenset(normalize_arabic(p) for p in data["title_prefixes"])
     return prefixes, tuple(data["segment_separators"]), int(data["segment_name_max_words"])
 
 
 @lru_cache(maxsize=1)
 def _cohesion_words() -> tuple[tuple[str, ...], frozenset[str]]:
-    data = _roundup_data()
+    data = load_data("roundups.yaml")
     prefixes = tuple(sorted((normalize_arabic(p) for p in data["clitic_prefixes"]), key=len, reverse=True))
     return prefixes, frozenset(normalize_arabic(w) for w in data["stopwords"])
 

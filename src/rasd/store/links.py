@@ -32,7 +32,7 @@ from typing import Any, Iterable, Iterator, Protocol
 
 from sqlalchemy import (
     Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, bindparam, delete, except_, func,
-    select, update,
+    inspect, select, update,
 )
 
 from rasd.document import Document, Event
@@ -143,8 +143,6 @@ def ensure_tables(store: Any) -> None:
 
 
 def _has_tables(store: Any) -> bool:
-    from sqlalchemy import inspect
-
     return inspect(store.engine).has_table("fused_events")
 
 
