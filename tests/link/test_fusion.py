@@ -17,9 +17,9 @@ OPP = {"text": "الفصائل", "name": "فصائل المعارضة", "actor_i
 
 
 def ev(eid, doc, type_="withdrawal", loc=HOMS, date=None, prec=None, actors=(GOV,), modality="reported",
-       quantities=(), attribution=(), text="نص"):
+       quantities=(), attribution=(), text="نص", basis="absolute", pod=None):
     return Event(id=eid, type=type_, doc_id=doc, actors=tuple(actors), location=loc,
-                 date={"value": date, "precision": prec, "basis": "absolute" if date else None},
+                 date={"value": date, "precision": prec, "basis": basis if date else None, "part_of_day": pod},
                  quantities=tuple(quantities), attribution=tuple(attribution), modality=modality,
                  mentions=({"doc_id": doc, "start": 0, "end": len(text), "text": text},))
 
@@ -43,7 +43,12 @@ def test_neighbouring_towns_and_other_governorates_are_not_the_same_place():
 def test_dates_compatible_at_their_precisions():
     a = mem(ev("a", "d1", date="2024-12-08", prec="day"))
     assert date_relation(a, mem(ev("b", "d2", date="2024-12", prec="month"))) == "compatible"
-    assert date_relation(a, mem(ev("b", "d2", date="2024-12-07", prec="day"))) == "near"
+    # a day apart: one happening only across one night ("ليل السبت" / "فجر الأحد")
+    assert date_relation(a, mem(ev("b", "d2", date="2024-12-07", prec="day", pod="ليل"))) == "near"
+    dawn = mem(ev("c", "d3", date="2024-12-09", prec="day", pod="فجر"))
+    assert date_relation(a, dawn) == "near"
+    assert date_relation(a, mem(ev("b", "d2", date="2024-12-07", prec="day"))) is None
+    assert date_relation(a, mem(ev("b", "d2", date="2024-12-07", prec="day", pod="صباح"))) is None
     assert date_relation(a, mem(ev("b", "d2", date="2024-12-03", prec="day"))) is None
     # undated: anchored to its page's date
     assert date_relation(a, mem(ev("b", "d2"), published="2024-12-09")) == "compatible"

@@ -1,4 +1,6 @@
 """Fusion and dispute precision rules, one test per rule, on events and pages we write ourselves."""
+import dataclasses
+
 from rasd.document import Document, Event, Origin
 from rasd.link.disputes import find_disputes, quantity_kind
 from rasd.link.fusion import FusionIndex, Member, fuse, is_recalled, pair_score
@@ -172,7 +174,11 @@ def test_governorate_or_country_events_need_a_stated_day_and_a_specific_actor():
 
 def test_same_town_needs_dates_within_a_day():
     a = mem(ev("a", "d1", date="2024-05-07"), published="2024-05-07")
-    assert pair_score(a, mem(ev("b", "d2", date="2024-05-08"), published="2024-05-08")) is not None
+    # the next day's dawn may be the same night's raid; the next day without a night or dawn is another
+    dawn = dataclasses.replace(ev("b", "d2", date="2024-05-08"),
+                               date={"value": "2024-05-08", "precision": "day", "basis": "absolute", "part_of_day": "فجر"})
+    assert pair_score(a, mem(dawn, published="2024-05-08")) is not None
+    assert pair_score(a, mem(ev("b", "d2", date="2024-05-08"), published="2024-05-08")) is None
     assert pair_score(a, mem(ev("b", "d2", date="2024-05-10"), published="2024-05-10")) is None
     # a page-date-only event three days after a stated one is not it
     late = mem(ev("c", "d3", date="2024-05-10", basis="document"), published="2024-05-10", story="st_d1")

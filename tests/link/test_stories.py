@@ -87,3 +87,37 @@ def test_one_specific_event_in_both_leads_joins_pages_a_day_apart():
 ])
 def test_roundup_titles(title, expected):
     assert is_roundup_title(title) is expected
+
+
+def test_a_reaction_naming_the_same_rare_town_in_its_lead_joins_the_story():
+    # the report of an incident, and the next day's page of a leader's statement about it: they share
+    # only the town (rare) and read alike (fake vectors at 0.6), nothing else
+    idx = StoryIndex()
+    _background(idx)
+    report = {"d:attack_on_civilians:sy-q-town:2024-07-27": 2.0, "p:sy-q-town": 2.0, "a:militia": 1.0}
+    reaction = {"p:sy-q-town": 2.0, "a:party_leader": 2.0, "a:other_state": 1.0}
+    idx.add("report", report, "2024-07-27", vector=[1.0, 0.0])
+    story, _, matched, _ = idx.add("reaction", reaction, "2024-07-28", vector=[0.6, 0.8])
+    assert story == "st_report" and matched == "report"
+
+
+def test_a_lead_anchor_needs_the_pages_close_in_time_and_reading_alike():
+    idx = StoryIndex()
+    _background(idx)
+    report = {"p:sy-q-town": 2.0, "a:militia": 1.0}
+    idx.add("report", report, "2024-07-27", vector=[1.0, 0.0])
+    # three days later: a new happening at the same town
+    assert idx.add("later", {"p:sy-q-town": 2.0, "a:party_leader": 2.0}, "2024-07-30",
+                   vector=[0.6, 0.8])[0] == "st_later"
+    # the next day but about something else: vectors that disagree
+    assert idx.add("other", {"p:sy-q-town": 2.0, "a:party_leader": 2.0}, "2024-07-28",
+                   vector=[0.4, -0.9165])[0] == "st_other"
+
+
+def test_a_lead_anchor_at_a_site_attacked_on_two_different_days_is_two_stories():
+    idx = StoryIndex()
+    _background(idx)
+    first = {"d:shelling:sy-base:2024-01-10": 2.0, "s:shelling:sy-base": 2.0, "p:sy-base": 2.0}
+    second = {"d:shelling:sy-base:2024-01-12": 2.0, "s:shelling:sy-base": 2.0, "p:sy-base": 2.0}
+    idx.add("first", first, "2024-01-11", vector=[1.0, 0.0])
+    assert idx.add("second", second, "2024-01-12", vector=[0.9, 0.4359])[0] == "st_second"
