@@ -249,3 +249,10 @@ def test_subset_word_governs_only_the_count_right_after_it():
     assert _is_part_of_toll(["قتل", "12", "شخصا", "بينهم", "نحو"], subset)    # بينهم نحو 5 أطفال
     assert not _is_part_of_toll(["قتلى", "بينهم", "اطفال", "ونحو"], subset)   # ...ونحو 30 جريحا: a count of its own
     assert not _is_part_of_toll(["اسفر", "القصف", "عن"], subset)
+
+
+def test_a_tally_flagged_by_extraction_never_fuses():
+    fresh = mem(ev("a", "d1", date="2024-05-10"), published="2024-05-10")
+    tally = dataclasses.replace(ev("b", "d2", date="2024-05-10"), meta={"aggregate": True})
+    assert pair_score(fresh, mem(tally, published="2024-05-10")) is None
+    assert pair_score(fresh, mem(ev("c", "d3", date="2024-05-10"), published="2024-05-10")) is not None

@@ -34,6 +34,7 @@ from rasd.extract.events_context import (
     mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
+from rasd.extract.events_scope import is_aggregate, is_outlet_place, launch_places, load_scope_lexicon
 from rasd.extract.modality import classify_modality
 from rasd.extract.sentences import Sentence, split_sentences
 from rasd.extract.textview import TextView, make_view
@@ -145,6 +146,7 @@ class EventExtractor:
                  infer_date: Callable | None = None, lexicon: EventLexicon | None = None) -> None:
         self.options = options
         self.lex = lexicon or load_event_lexicon()
+        self.scope = load_scope_lexicon()
         self.places = places if places is not None else _default("places")
         self.actors = actors if actors is not None else _default("actors")
         self.dates = dates if dates is not None else _default("dates")
@@ -234,8 +236,14 @@ class EventExtractor:
         # a title of a work ("السلسلة الوثائقية «العبور إلى دمشق»") holds no event and no place;
         # a place inside a unit's name (بقيادة قاسيون) is not where anything happened
         titles = work_title_spans(view.norm, self.lex)
+        # a name that is a media outlet and a place, used as the outlet ("مصادر للميادين")
+        media = [s for s in nspans if s.label == "SOURCE" and isinstance(s.value, dict)
+                 and s.value.get("kind") == "media"]
+        outlets = {(s.start, s.end) for s in nspans if s.label == "PLACE" and media
+                   and is_outlet_place(view.norm, s, media, self.scope)}
         places = sorted((s for s in nspans if s.label == "PLACE" and not in_spans(s.start, titles)
-                         and not is_unit_place(view.norm, s, self.lex)), key=lambda s: s.start)
+                         and not is_unit_place(view.norm, s, self.lex) and (s.start, s.end) not in outlets),
+                        key=lambda s: s.start)
         actors = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON")), key=lambda s: s.start)
         sources = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON", "SOURCE")), key=lambda s: s.start)
         dates = sorted((s for s in nspans if s.label == "DATE" and isinstance(s.value, dict)
@@ -251,7 +259,8 @@ class EventExtractor:
                              quants, triggers, sents)
         raw = builder.run()
         events = _merge(raw, doc.id)
-        out_spans = list(spans)
+        out_spans = [s for s in spans
+                     if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in outlets)]
         if self.options.emit_trigger_spans:
             for ev in events:
                 for t in ev.meta.get("triggers", ()):
@@ -276,6 +285,7 @@ class _Mention:
     lede: bool
     view: TextView
     doc_id: str
+    aggregate: bool = False    # a generic or counting statement ("تواصل هجماتها", "12 هجوماً منذ")
 
 
 class _DocEvents:
@@ -291,6 +301,8 @@ class _DocEvents:
         self.anaphors = [NSpan(m.start(), m.end(), "ANAPHOR", None) for m in self.lex.anaphora.finditer(norm)
                          if not any(0 <= p.start - m.end() <= 3 for p in places)]
         self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
+        # where fire came from ("أطلقت من X"): never the place of a strike or a clash
+        self.launch = launch_places(norm, places, self.lex.place_list_gap, ex.scope)
         self.retrospective = False
         self.para_of: dict[int, int] = {}
         si = 0
@@ -399,7 +411,9 @@ class _DocEvents:
         # only a sentence that names no place at all: one that names another place elsewhere is
         # not about the story's place
         narrated = d is not None or t.pos in ("verb", "phrase")
-        if narrated and not any(sent.start <= p.start < sent.end and not is_country(p) for p in self.places) \
+        launch = self.launch if t.type in self.ex.scope.launch_types else frozenset()
+        if narrated and not any(sent.start <= p.start < sent.end and not is_country(p) and p.start not in launch
+                                for p in self.places) \
                 and not any(sent.start <= a.start < sent.end for a in self.anaphors):
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
             if p is not None:
@@ -471,7 +485,10 @@ class _DocEvents:
             if ci == 0 or not act_rx.search(norm, lo, clause[0]):
                 return []
         # a clause that characterises a place ("كانت X من أولى البلدات التي عرفت الاحتجاجات")
-        places = select_places(norm, t, sent, clause, self.places, self.anaphors, owned, self.tracker, lex)
+        pool = self.places
+        if self.launch and t.type in self.ex.scope.launch_types:
+            pool = [p for p in pool if p.start not in self.launch]
+        places = select_places(norm, t, sent, clause, pool, self.anaphors, owned, self.tracker, lex)
         if is_background(norm, t, clause, lex):
             # no event, but the story is about that place: "المدينة" after it points there
             for p in places:
@@ -510,6 +527,9 @@ class _DocEvents:
                                if not any(x.start <= q.start < x.end for x in quants)]
         side_ids = frozenset().union(*(actor_sides(a.value) for a, r in acts if r == "actor")) if acts else frozenset()
         modality = classify_modality(norm, (sent.start, sent.end), clause, (t.start, t.end), atts, side_ids, lex)
+        if modality != "denied":
+            atts = [a for a in atts if not a.denial]   # a denial of another event says nothing of this one
+        aggregate = is_aggregate(norm, (sent.start, sent.end), sent.clause_of(t.start), self.ex.scope)
         lede = sent.para == 0
         out = []
         own = [p for p in places if not (isinstance(p.value, dict) and p.value.get("inherited"))]
@@ -520,7 +540,7 @@ class _DocEvents:
                 self.tracker.note_event(t.start, p)
                 self.last_event = (sent.para, t.start, p)
             out.append(_Mention(t.type, t, sent, p, acts, date, quants, list(atts), modality, lede,
-                                self.view, self.doc.id))
+                                self.view, self.doc.id, aggregate))
         return out
 
 
@@ -602,6 +622,8 @@ def _can_merge(a: dict, b: dict) -> bool:
         return False
     if (a["modality"] in STRONG_MODALITIES or b["modality"] in STRONG_MODALITIES) and a["modality"] != b["modality"]:
         return False
+    if a["aggregate"] != b["aggregate"]:
+        return False
     if a["place_key"] is None and a["actor_names"].isdisjoint(b["actor_names"]) and (a["actor_names"] or b["actor_names"]):
         return False
     return True
@@ -629,6 +651,8 @@ def _merge(mentions: list[_Mention], doc_id: str) -> list[Event]:
         meta = {"triggers": g["triggers"]}
         if len(set(g["modalities"])) > 1:
             meta["modalities"] = sorted(set(g["modalities"]))
+        if g["aggregate"]:
+            meta["aggregate"] = True
         out.append(Event(eid, g["type"], doc_id, _uniq(g["actors"], lambda a: (a["name"], a["role"])),
                          g["location"], date, _uniq(g["quantities"], lambda q: (q.get("value"), q.get("min"),
                                                                                    q.get("max"), q.get("unit"))),
@@ -645,6 +669,7 @@ def _mention_record(m: _Mention) -> dict:
     return {
         "type": m.type, "place_key": _place_key(loc), "location": loc, "date": dict(m.date),
         "modality": m.modality, "modalities": [m.modality], "lede": m.lede, "sent": {m.sent.index},
+        "aggregate": m.aggregate,
         "actors": actors, "actor_names": {a["name"] for a in actors},
         "attribution": atts, "att_names": {a["name"] for a in atts},
         "quantities": [quantity_record(q, view.text[view.to_orig(q.start):view.to_orig_end(q.end)])

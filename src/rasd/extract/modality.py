@@ -1,7 +1,10 @@
 """Modality of an event mention: asserted, reported, claimed, alleged, denied, expected, hedged.
 
 The cue lexicon is `modality` in data/events/cues.yaml. Scopes (normalised offsets):
-  * denied: a denial anywhere in the sentence ("... انسحبت من حمص، لكن سانا نفتها");
+  * denied: a denial whose scope holds the trigger (`rasd.extract.events_scope.denial_governs`):
+    after the cue in its clause ("نفت الوزارة أن تكون قواتها قصفت ..."), or before a cue that
+    points back ("... انسحبت من حمص، لكن سانا نفتها"); a denial elsewhere in the sentence does
+    not count, nor does its source (the denier reports nothing about this event);
   * alleged: an accusation in the sentence before the trigger (اتهموا ... بارتكاب مجزرة);
   * expected / hedged: a cue in the trigger's clause, or before the trigger in its sentence;
   * otherwise an attribution makes it `claimed` (the source speaks for the acting side) or
@@ -13,6 +16,7 @@ from typing import Sequence
 
 from rasd.extract.attribution import Attribution, source_sides
 from rasd.extract.events_lexicon import EventLexicon
+from rasd.extract.events_scope import denial_governs
 
 #: How far before a trigger a future/hedge cue still governs it within the sentence (characters);
 #: about ten words, the length of "من المنتظر أن يناقش البرلمان غدا الخميس مشروع".
@@ -32,11 +36,12 @@ def classify_modality(norm: str, sentence: tuple[int, int], clause: tuple[int, i
                       trigger: tuple[int, int], attributions: Sequence[Attribution],
                       actor_side_ids: frozenset[str], lex: EventLexicon) -> str:
     """The modality of the trigger at `trigger` given its sentence, clause and attributions."""
-    s0, s1 = sentence
-    t0, t1 = trigger
+    s0 = sentence[0]
+    t0 = trigger[0]
     cues = dict(lex.modality)
-    if _cue_in(cues["denied"], norm, s0, s1, trigger):
+    if denial_governs(norm, sentence, trigger, cues["denied"], openers=lex.clause_openers):
         return "denied"
+    attributions = [a for a in attributions if not a.denial]
     if _cue_in(cues["alleged"], norm, s0, t0, trigger):
         return "alleged"
     reach = max(s0, t0 - CUE_REACH_BEFORE)

@@ -221,6 +221,11 @@ def actor_keys(ev: Event, role: str = "actor") -> frozenset[str]:
                      if a.get("role", "actor") == role and (a.get("actor_id") or a.get("name") or a.get("text")))
 
 
+def is_aggregate(ev: Event) -> bool:
+    """True for a tally or habitual statement extraction flagged (`meta["aggregate"]`, rasd.extract.events_scope)."""
+    return bool((ev.meta or {}).get("aggregate"))
+
+
 def _specific(loc: dict | None) -> bool:
     return bool(loc) and loc.get("precision") in SPECIFIC_PLACES
 
@@ -265,6 +270,8 @@ def pair_score(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> f
         return None
     if a.opinion or b.opinion:
         return None  # an opinion page's events are talk about happenings, not reports of them
+    if is_aggregate(a.event) or is_aggregate(b.event):
+        return None  # "struck the base 12 times since October" is a tally, not one happening
     same_story = (a.story_id is not None and a.story_id == b.story_id) or a.doc_id in b.related or b.doc_id in a.related
     if not same_story and (is_recalled(a, opts) or is_recalled(b, opts)):
         return None

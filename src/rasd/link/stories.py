@@ -285,8 +285,8 @@ def doc_features(doc: Document, options: "StoryOptions | None" = None) -> dict[s
         loc = ev.location or {}
         if loc.get("precision") == "country" or not (loc.get("place_id") or loc.get("admin1")):
             continue
-        if _is_background(ev.date, doc.published, opts.background_days):
-            continue
+        if _is_background(ev.date, doc.published, opts.background_days) or (ev.meta or {}).get("aggregate"):
+            continue  # history the page recalls, or a tally ("the base was struck 12 times")
         start = min((m.get("start") or 0 for m in ev.mentions), default=0)
         put(f"e:{ev.type}:{loc.get('place_id') or loc.get('admin1')}", start)
         if loc.get("place_id") and loc.get("precision") in SITE_OR_TOWN:
