@@ -92,13 +92,13 @@ def main() -> None:
                 print(f"#{i} {ev.type} @ {loc} {ev.date.get('value')} modality={ev.modality} disputes={disputes}")
                 for m in ev.mentions:
                     t, p, _ = _doc(conn, m["doc_id"])
-                    print(f"   [{p}] {t[:70]} :: {m['text'][:160]}")
+                    print(f"   {m['doc_id']} [{p}] {t[:70]} :: {m['text'][:160]}")
             store.close()
             return
         for i, (a, b, info) in enumerate(pairs, 1):
             ta, pa, xa = _doc(conn, a)
             tb, pb, xb = _doc(conn, b)
-            print(f"#{i} {info}\n  A [{pa}] {ta}\n     {xa[:args.chars]}\n  B [{pb}] {tb}\n     {xb[:args.chars]}\n")
+            print(f"#{i} {info}\n  A {a} [{pa}] {ta}\n     {xa[:args.chars]}\n  B {b} [{pb}] {tb}\n     {xb[:args.chars]}\n")
     store.close()
 
 
