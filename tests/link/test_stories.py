@@ -121,3 +121,23 @@ def test_a_lead_anchor_at_a_site_attacked_on_two_different_days_is_two_stories()
     second = {"d:shelling:sy-base:2024-01-12": 2.0, "s:shelling:sy-base": 2.0, "p:sy-base": 2.0}
     idx.add("first", first, "2024-01-11", vector=[1.0, 0.0])
     assert idx.add("second", second, "2024-01-12", vector=[0.9, 0.4359])[0] == "st_second"
+
+
+def test_at_a_recurring_target_a_lead_anchor_needs_a_stated_day_in_common():
+    idx = StoryIndex()
+    _background(idx)
+    for i, day in enumerate(("2024-01-02", "2024-01-05", "2024-01-09", "2024-01-13")):  # attacked every few days
+        idx.add(f"old{i}", {f"d:shelling:sy-base:{day}": 2.0, "s:shelling:sy-base": 2.0, f"a:unit{i}": 1.0}, day)
+    first = {"s:shelling:sy-base": 2.0, "p:sy-base": 2.0, "a:claimant": 1.0}
+    idx.add("first", first, "2024-01-20", vector=[1.0, 0.0])
+    # the next day: another attack there, its day not stated; the pages read alike (0.6)
+    assert idx.add("next", dict(first), "2024-01-21", vector=[0.6, 0.8])[0] == "st_next"
+
+
+def test_a_story_does_not_grow_past_its_span_by_chaining_day_after_day():
+    idx = StoryIndex()
+    _background(idx, n=400)  # the town stays rare (at most 2% of the pages) however many days it is news
+    town = {"p:sy-q-town": 2.0, "a:militia": 1.0}
+    stories = [idx.add(f"day{i}", town, f"2024-07-{10 + i:02d}", vector=[1.0, 0.0])[0] for i in range(7)]
+    assert stories[:5] == ["st_day0"] * 5   # within max_story_days (4) of the first page
+    assert stories[5] != "st_day0"           # the sixth day starts a new story

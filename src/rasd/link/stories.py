@@ -120,10 +120,20 @@ class StoryOptions:
     # incident, worded unlike the first report): both leads name the same rare place or party, the
     # pages are at most `anchor_days` apart, their title-and-lead vectors agree at least
     # `anchor_embedding` (without an encoder: the feature cosine reaches `entity_cosine`), and no
-    # shared site has events on days that disagree. 0.50: USE-multilingual puts pages about one
+    # shared site has events on days that disagree (at a recurring target: that are not shown to agree). 0.50: USE-multilingual puts pages about one
     # incident at 0.5-0.8 and different attacks on different bases at 0.3-0.5 when they share no
     # rare name; a shared rare name in both leads is what carries the decision.
     anchor_days: int = 1
+    # An event type at a site or town reported on this many publication days is a recurring target
+    # (the Al Mayadeen corpus has bases shelled on dozens of days, while a one-off incident is covered
+    # for two or three): pages reporting events there share a story only with a stated day in common.
+    # 4: more than the three days a one-off incident's coverage lasts (window_days).
+    recurring_site_days: int = 4
+    # A story spans at most this many days from its first page: a page joins it only within them.
+    # Without a limit, stories chained day by day through a base attacked every day (the held-out
+    # review found one story of a week of different attacks). A happening's coverage runs for a few
+    # days (window_days); a longer one continues as a new story.
+    max_story_days: int = 4
     anchor_embedding: float = 0.50
 
 
@@ -326,9 +336,11 @@ class Match:
     shared_site: bool = False
     shared_events: int = 0      # distinct reported happenings (type at a place) both pages name
     specific_event: bool = False  # one of them at a site or town, with no conflicting stated day
+                                  # (at a recurring target: with a stated day in common)
     lead_anchor: bool = False     # both leads name the same rare place or party
     days_apart: int | None = None  # between the two pages' publication dates
-    days_conflict: bool = False   # a shared site or town has events on days that disagree
+    site_days_unsure: bool = False  # both report events at a shared site or town, on days not shown to agree
+    lead_site_unsure: bool = False  # the same, for events both leads report
 
     @property
     def score(self) -> float:
@@ -349,7 +361,9 @@ def accepts(m: Match, options: StoryOptions) -> bool:
         return False
     if m.embedding is not None and m.embedding < options.embedding_floor:
         return False
-    if (m.lead_anchor and not m.days_conflict and m.days_apart is not None and m.days_apart <= options.anchor_days
+    if m.lead_site_unsure:
+        return False  # both leads report events at one place, on days that differ or (a recurring target) may
+    if (m.lead_anchor and not m.site_days_unsure and m.days_apart is not None and m.days_apart <= options.anchor_days
             and (m.embedding >= options.anchor_embedding if m.embedding is not None
                  else m.cosine >= options.entity_cosine)):
         return True  # anchored: both leads name one rare place or party, and the pages read alike
@@ -385,6 +399,7 @@ class StoryIndex:
         self._postings: dict[str, dict[int | None, list[int]]] = {}
         self._df: dict[str, int] = {}
         self._primed: set[str] = set()
+        self._first_day: dict[str, int] = {}  # story id -> its earliest page's day
         self._n = 0
 
     def __len__(self) -> int:
@@ -443,17 +458,26 @@ class StoryIndex:
         else:
             self._count(feats)
         day = self._day[i]
+        if day is not None:
+            self._first_day[story_id] = min(day, self._first_day.get(story_id, day))
         for f in feats:
             self._postings.setdefault(f, {}).setdefault(day, []).append(i)
 
-    def _days_agree(self, site_key: str, a: Mapping[str, float], b: Mapping[str, float]) -> bool:
-        """False when both pages state days for this type at this place and none are within the slack."""
+    def _recurring(self, site_key: str) -> bool:
+        """True for an event type at a site or town reported on many days (a base attacked every week):
+        there a shared place says nothing of which attack, only a shared day does."""
+        days = self._postings.get(site_key, {})
+        return sum(1 for d in days if d is not None) >= self.options.recurring_site_days
+
+    def _days_agree(self, site_key: str, a: Mapping[str, float], b: Mapping[str, float], strict: bool = False) -> bool:
+        """False when both pages state days for this type at this place and none are within the slack
+        (`strict`: also when either page states no day for it: the agreement is then unknown)."""
         head = "d:" + site_key[2:] + ":"
         days_a = [_ordinal(f[len(head):]) for f in a if f.startswith(head)]
         days_b = [_ordinal(f[len(head):]) for f in b if f.startswith(head)]
         days_a, days_b = [d for d in days_a if d], [d for d in days_b if d]
         if not days_a or not days_b:
-            return True
+            return not strict
         return any(abs(x - y) <= self.options.day_slack for x in days_a for y in days_b)
 
     def matches(self, features: Mapping[str, float], published: str | None,
@@ -497,13 +521,17 @@ class StoryIndex:
                 emb = float(sum(x * y for x, y in zip(vector, self._vecs[j])))
             shared_site = any(f in other for f in sites)
             n_events = sum(1 for f in features if f.startswith("e:") and f in other and self._idf(f) > 0)
-            specific = any(f in other and self._idf(f) > 0 and self._days_agree(f, features, other) for f in sites)
-            conflict = any(f in other and not self._days_agree(f, features, other) for f in sites)
+            specific = any(f in other and self._idf(f) > 0
+                           and self._days_agree(f, features, other, strict=self._recurring(f)) for f in sites)
+            unsure = [f for f in sites if f in other
+                      and not self._days_agree(f, features, other, strict=self._recurring(f))]
+            lead_unsure = any(features[f] >= self.options.lead_boost and other[f] >= self.options.lead_boost
+                              for f in unsure)
             anchor = any(sal >= self.options.lead_boost and other.get(f, 0.0) >= self.options.lead_boost
                          and self._rare(f) for f, sal in features.items() if f in w)
             apart = None if day is None or self._day[j] is None else abs(day - self._day[j])
             out.append(Match(j, cos, shared_event, rare, emb, roundup or ROUNDUP in other, shared_site,
-                             n_events, specific, anchor, apart, conflict))
+                             n_events, specific, anchor, apart, bool(unsure), lead_unsure))
         return out
 
     def add(self, doc_id: str, features: Mapping[str, float], published: str | None,
@@ -514,7 +542,9 @@ class StoryIndex:
             return self._story[self._pos[doc_id]], 1.0, None, frozenset()
         feats = dict(features)
         found = self.matches(feats, published, vector)
-        ok = [m for m in found if accepts(m, self.options)]
+        day = _ordinal(published)
+        ok = [m for m in found if accepts(m, self.options) and (
+            day is None or day - self._first_day.get(self._story[m.position], day) <= self.options.max_story_days)]
         related = frozenset(self._ids[m.position] for m in found if m in ok or m.shared_site or (
             m.shared_event and m.cosine >= self.options.related_cosine))
         if ok:
