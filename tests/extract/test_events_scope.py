@@ -173,3 +173,136 @@ def test_aggregate_mentions_are_flagged_and_kept_apart(ex):
 def test_people_made_refugees_is_not_a_displacement(ex):
     assert not [e for e in events(ex, "وقال إن الحصار حول سكان حمص إلى لاجئين ونازحين.") if e.type == "displacement"]
     assert [e for e in events(ex, "وأدى القصف إلى نزوح مئات العائلات من حمص.") if e.type == "displacement"]
+
+
+# -- motives and backdrops ------------------------------------------------------------------------
+
+def _motives(text: str) -> list[str]:
+    from rasd.extract.events_scope import motive_spans
+    n = make_view(text).norm
+    trig = load_event_lexicon().combined
+    triggers = [(m.start(), m.end(), n[m.start():m.end()].startswith(("قصفت", "هاجمت"))) for m in trig.finditer(n)]
+    return [n[s.start:s.end] for s in motive_spans(n, [(0, len(n))], triggers)]
+
+
+@pytest.mark.parametrize("text,inside,outside", [
+    ("استهدفت الفصائل الحاجز ردا على المجازر في القرى", "المجازر", None),
+    ("أطلقت المجموعة الصواريخ نصرة لأهالي البلدة وتضامنا مع المحاصرين", "لاهالي", None),
+    ("قصفت الطائرات الأحياء وسط استمرار الغارات على الريف", "الغارات", None),
+    # the reply itself, written with ب after the motive's own trigger, is not the motive
+    ("جرى الرد على قصف الحواجز بقصف مواقع الجيش", "قصف الحواجز", "بقصف مواقع"),
+    # a finite verb trigger after the motive starts the main clause
+    ("ردا على الهجوم قصفت المدفعية القرى", "الهجوم", "قصفت"),
+])
+def test_motive_complements(text, inside, outside):
+    spans = _motives(text)
+    assert any(make_view(inside).norm in s for s in spans)
+    if outside:
+        assert not any(make_view(outside).norm in s for s in spans)
+
+
+def test_a_motive_is_not_an_event_and_its_place_is_not_the_event_place(ex):
+    evs = events(ex, "قصفت الفصائل مواقع قوات النظام في حمص فجر اليوم ردا على المجازر في إدلب.")
+    assert not [e for e in evs if e.type == "attack_on_civilians"]
+    assert [e.location["name"] for e in evs if e.type == "shelling"] == ["حمص"]
+    assert not [e for e in evs if e.location and e.location.get("name") == "إدلب"]
+
+
+def test_the_reply_after_the_motive_is_kept(ex):
+    evs = events(ex, "وجرى الرد على قصف الحواجز بقصف مواقع قوات النظام في حماة.")
+    assert [e for e in evs if e.type == "shelling" and e.location and e.location["name"] == "حماة"]
+
+
+# -- demands, refusals, negation ------------------------------------------------------------------
+
+def unreal(text: str, trigger: str) -> bool:
+    from rasd.extract.events_scope import is_unrealised
+    n = make_view(text).norm
+    return is_unrealised(n, (0, len(n)), _at(n, trigger), load_scope_lexicon(), load_event_lexicon().clause_openers)
+
+
+@pytest.mark.parametrize("text,trigger,want", [
+    ("طالبت الحكومة بانسحاب القوات الأجنبية من أراضيها", "بانسحاب", True),
+    ("دعا المجلس إلى وقف القصف على الأحياء", "القصف", True),
+    ("رفض النواب، خلال جلسة تصويت على مشروع قدمه أحدهم، انسحاب الجنود من البلاد", "انسحاب", True),
+    ("لم تنسحب الوحدات من التلة حتى مساء أمس", "تنسحب", True),
+    ("لم تشهد المدينة أي اشتباكات خلال الليل", "اشتباكات", True),
+    ("انتهى اليوم من دون وقوع اشتباكات", "اشتباكات", True),
+    # a known event named in a demand is referred to, not demanded
+    ("طالب الأهالي بمحاسبة مرتكبي المجزرة", "المجزرة", False),
+    # a new clause after the demand reports what happened
+    ("طالبت الحكومة بالتهدئة، لكن الفصائل هاجمت الحاجز", "هاجمت", False),
+    ("انسحبت القوات من التلة فجر اليوم", "انسحبت", False),
+])
+def test_unrealised_triggers(text, trigger, want):
+    assert unreal(text, trigger) is want
+
+
+def test_demanded_refused_and_negated_events_are_not_emitted(ex):
+    for text in ("طالبت الحكومة بانسحاب قوات النظام من حمص.",
+                 "رفضت الفصائل الانسحاب من حمص.",
+                 "لم تشهد حمص أي اشتباكات خلال الليل."):
+        assert not events(ex, text), text
+    assert [e for e in events(ex, "انسحبت قوات النظام من حمص.") if e.type == "withdrawal"]
+
+
+# -- trigger senses ---------------------------------------------------------------------------------
+
+def test_facing_consequences_is_not_a_clash(ex):
+    assert not [e for e in events(ex, "وصلت إلى طرطوس سفينة تحمل مساعدات لدعم جهود مواجهة تداعيات الفيضانات.")
+                if e.type == "armed_clash"]
+    assert [e for e in events(ex, "اندلعت مواجهات عنيفة بين قوات النظام والفصائل في درعا.") if e.type == "armed_clash"]
+
+
+@pytest.mark.parametrize("text", [
+    "أعلنت الوزارة دخول قافلة مساعدات إلى درعا.",
+    "وصلت قافلة من 30 شاحنة، دخلت إلى درعا صباح اليوم.",
+])
+def test_aid_entering_is_not_territory_control(ex, text):
+    assert not [e for e in events(ex, text) if e.type == "territory_control"]
+
+
+def test_forces_entering_a_town_is_territory_control(ex):
+    assert [e for e in events(ex, "دخلت قوات النظام إلى درعا.") if e.type == "territory_control"]
+
+
+def test_declaring_entry_into_the_battle_is_expected(ex):
+    evs = [e for e in events(ex, "أعلنت الفصائل دخولها المعركة في حمص.") if e.type == "armed_clash"]
+    assert evs and all(e.modality == "expected" for e in evs)
+
+
+# -- governments --------------------------------------------------------------------------------------
+
+def test_a_capital_that_speaks_is_not_the_event_place(ex):
+    evs = [e for e in events(ex, "أكدت دمشق تعرض مواقع قوات النظام لقصف مدفعي.") if e.type == "shelling"]
+    assert not [e for e in evs if e.location and e.location["name"] == "دمشق"]
+    evs = [e for e in events(ex, "دمشق تدين القصف على المدنيين.") if e.type == "shelling"]
+    assert not [e for e in evs if e.location and e.location["name"] == "دمشق"]
+    evs = [e for e in events(ex, "قصفت الفصائل أحياء في دمشق.") if e.type == "shelling"]
+    assert [e for e in evs if e.location and e.location["name"] == "دمشق"]
+
+
+def test_government_places():
+    from rasd.extract.events_scope import government_places
+    for text, name, want in (("أعلنت دمشق رفضها", "دمشق", True), ("موسكو ترى أن الحل سياسي", "موسكو", True),
+                             ("جاء ذلك عقب إعلان دمشق موقفها", "دمشق", True),
+                             ("سقطت قذائف على دمشق", "دمشق", False), ("أعلنت حمص الحداد", "حمص", False)):
+        n = make_view(text).norm
+        s, e = _at(n, name)
+        assert bool(government_places(n, [NSpan(s, e, "PLACE", {"name": name})])) is want, text
+
+
+# -- merging mentions of different days ---------------------------------------------------------------
+
+def test_a_recall_two_days_earlier_is_not_merged_with_the_new_attack(ex):
+    text = ("تعرضت مواقع قوات النظام في حمص لقصف صاروخي.\n\n"
+            "وكان ناشطون أفادوا، يوم الأربعاء 4 كانون الأول، بأن قصفا استهدف المواقع نفسها.")
+    shell = [e for e in events(ex, text) if e.type == "shelling"]
+    assert sorted(e.date["value"] for e in shell) == ["2024-12-04", "2024-12-06"]
+
+
+def test_a_recall_one_night_earlier_may_merge(ex):
+    text = ("تعرضت مواقع قوات النظام في حمص لقصف صاروخي.\n\n"
+            "وكان ناشطون أفادوا، ليل الخميس 5 كانون الأول، بأن قصفا استهدف المواقع نفسها.")
+    shell = [e for e in events(ex, text) if e.type == "shelling"]
+    assert len(shell) == 1 and len(shell[0].mentions) == 2

@@ -34,7 +34,9 @@ from rasd.extract.events_context import (
     mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
-from rasd.extract.events_scope import is_aggregate, is_outlet_place, launch_places, load_scope_lexicon
+from rasd.extract.events_scope import (
+    government_places, is_aggregate, is_outlet_place, is_unrealised, launch_places, load_scope_lexicon, motive_spans,
+)
 from rasd.extract.modality import classify_modality
 from rasd.extract.sentences import Sentence, split_sentences
 from rasd.extract.textview import TextView, make_view
@@ -47,6 +49,12 @@ CONTEXT_WINDOW = 30
 ACT_CLAUSES_BACK = 2
 #: Modalities that make a mention a different claim from an asserted one: never merged across.
 STRONG_MODALITIES = frozenset({"denied", "expected", "alleged"})
+#: Day dates this far apart may still be one happening told across a night ("ليل السبت" / "فجر الأحد").
+NIGHT_DAYS = 1
+#: A dated mention whose place comes from the story retells the page's undated event only when
+#: its date lies outside the page's news frame (ExtractOptions.recent_days, a week); inside it,
+#: two dates more than a night apart are two happenings of that week.
+RETELL_MIN_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +263,11 @@ class EventExtractor:
         triggers = self.find_triggers(view, blocked, actors)
         breaks = [t.start for t in triggers if t.pos == "verb" and view.norm[t.start] in "وف"]
         sents = split_sentences(view.norm, self.lex.clause_openers, breaks, need=[t.start for t in triggers])
+        # a motive or a backdrop ("رداً على المجازر في غزة") reports no event and gives no place
+        motives = motive_spans(view.norm, [c for s in sents for c in s.clauses],
+                               [(t.start, t.end, t.pos == "verb") for t in triggers], self.scope)
+        triggers = [t for t in triggers if not in_spans(t.start, motives)]
+        places = [p for p in places if not in_spans(p.start, motives)]
         builder = _DocEvents(self, doc, view, anchor, anchor_inferred, places, actors, sources, dates,
                              quants, triggers, sents)
         raw = builder.run()
@@ -303,6 +316,9 @@ class _DocEvents:
         self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
         # where fire came from ("أطلقت من X"): never the place of a strike or a clash
         self.launch = launch_places(norm, places, self.lex.place_list_gap, ex.scope)
+        # a capital or a country that speaks or decides ("أعلنت واشنطن") names a government: never
+        # the place of a violent event (a sanction or a visit is the country's own act)
+        self.governments = government_places(norm, places, ex.scope, is_country)
         self.retrospective = False
         self.para_of: dict[int, int] = {}
         si = 0
@@ -475,6 +491,9 @@ class _DocEvents:
         # a condition, a wish or a question did not happen ("إذا طلبت دمشق ذلك")
         if lex.irrealis.search(norm, sent.start, sent.end):
             return []
+        # a demanded, refused or negated event did not happen ("طالبت بانسحاب", "لم تنسحب")
+        if is_unrealised(norm, (sent.start, sent.end), (t.start, t.end), self.ex.scope, lex.clause_openers):
+            return []
         # sanctions, talks and deals named in passing are not events: an act must be in the clause
         # or in one of the ACT_CLAUSES_BACK clauses before it ("وقعت X وY في دمشق، مساء الاثنين،
         # اتفاقا ...": a date or a place set off by commas between the verb and its object)
@@ -488,6 +507,8 @@ class _DocEvents:
         pool = self.places
         if self.launch and t.type in self.ex.scope.launch_types:
             pool = [p for p in pool if p.start not in self.launch]
+        if self.governments and t.type not in COUNTRY_LEVEL_TYPES:
+            pool = [p for p in pool if p.start not in self.governments]
         places = select_places(norm, t, sent, clause, pool, self.anaphors, owned, self.tracker, lex)
         if is_background(norm, t, clause, lex):
             # no event, but the story is about that place: "المدينة" after it points there
@@ -611,13 +632,22 @@ def _soft_date(rec: dict) -> bool:
     return bool(rec["date"].get("frame"))
 
 
+def _days_apart_in_frame(a: dict, b: dict) -> bool:
+    """Two day dates more than a night apart within one news frame: two happenings of a week
+    (a new attack on a base and the page's recall of the one two days before), not a retelling."""
+    da, db = parse_day(a["date"]["value"]), parse_day(b["date"]["value"])
+    if da is None or db is None:
+        return False
+    return NIGHT_DAYS < abs((da - db).days) <= RETELL_MIN_DAYS
+
+
 def _can_merge(a: dict, b: dict) -> bool:
     if a["type"] != b["type"] or a["place_key"] != b["place_key"]:
         return False
     # a dated retelling that took its place from the story ("ووقعت المجزرة في 19 من ...") is the
     # event told before with only the page's date
-    retold = (_soft_date(a) and (b["location"] or {}).get("inherited")) or \
-        (_soft_date(b) and (a["location"] or {}).get("inherited"))
+    retold = ((_soft_date(a) and (b["location"] or {}).get("inherited")) or
+              (_soft_date(b) and (a["location"] or {}).get("inherited"))) and not _days_apart_in_frame(a, b)
     if not retold and not dates_compatible(a["date"]["value"], b["date"]["value"]):
         return False
     if (a["modality"] in STRONG_MODALITIES or b["modality"] in STRONG_MODALITIES) and a["modality"] != b["modality"]:

@@ -7,14 +7,19 @@ rules of data/events/scope.yaml:
   * `is_outlet_place`: a place name that is a media outlet's name in a source context
     ("مصادر للميادين", "مراسل الميادين", "الميادين نت");
   * `launch_places`: places named as where fire came from ("أطلقت من ...");
-  * `is_aggregate`: a trigger in a generic or counting statement ("تواصل هجماتها", "12 هجوماً منذ").
+  * `is_aggregate`: a trigger in a generic or counting statement ("تواصل هجماتها", "12 هجوماً منذ");
+  * `motive_spans`: motive and backdrop complements ("رداً على المجازر في غزة"), which hold no
+    reported event and no event place;
+  * `is_unrealised`: a trigger that is demanded, called for, refused or negated ("طالبت بانسحاب",
+    "لم تنسحب"): it did not happen;
+  * `government_places`: capitals and countries that name a government ("أعلنت واشنطن").
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 from rasd.clean.normalize import normalize_arabic
 from rasd.extract.attribution import NSpan
@@ -52,6 +57,13 @@ class ScopeLexicon:
     count: re.Pattern[str]
     period: re.Pattern[str]
     tally: re.Pattern[str]
+    motive: re.Pattern[str]
+    demand: re.Pattern[str]
+    known_before: re.Pattern[str]
+    negated_trigger: re.Pattern[str]
+    capitals: frozenset[str]
+    gov_before: re.Pattern[str]
+    gov_after: re.Pattern[str]
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -67,6 +79,8 @@ def load_scope_lexicon() -> ScopeLexicon:
     """Read and compile data/events/scope.yaml (cached per process)."""
     d = load_yaml("events", "scope.yaml")
     den, out, agg = d["denial"], d["outlet"], d["aggregate"]
+    unr, gov = d["unrealised"], d["government"]
+    verbs, nouns = normalize_arabic(gov["verbs"]), normalize_arabic(gov["nouns"])
     return ScopeLexicon(
         backref_before=_c(den["backref_before"]),
         backref_word=re.compile(rf"(?:{normalize_arabic(den['backref_word'])})$"),
@@ -88,6 +102,13 @@ def load_scope_lexicon() -> ScopeLexicon:
         count=_w(agg["count"]),
         period=_w(agg["period"]),
         tally=_w(agg["tally"]),
+        motive=_w(d["motive"]["cue"]),
+        demand=_w(unr["demand"]),
+        known_before=_c(unr["known_before"]),
+        negated_trigger=_c(unr["negated_before"]),
+        capitals=frozenset(normalize_arabic(c) for c in gov["capitals"]),
+        gov_before=re.compile(rf"(?:^|\s)[وف]?(?:{verbs}|(?:ال)?(?:{nouns}))\s+$"),
+        gov_after=re.compile(rf"\s*(?:{verbs})(?!\w)"),
     )
 
 
@@ -127,15 +148,20 @@ def denial_governs(norm: str, sentence: tuple[int, int], trigger: tuple[int, int
             continue
         if m.end() > t0:
             continue
-        if sl.scope_break.search(norm, m.end(), t0) or sl.role_words.search(norm, m.end(), t0) or (
-                openers is not None and openers.search(norm, m.end(), t0)):
-            continue
-        if sl.circumstance_before.search(norm, m.end(), t0):
-            continue
-        if sl.definite_trigger.match(norm, t0) and sl.presupposed_before.search(norm, m.end(), t0):
-            continue
-        return True
+        if _forward_scope(norm, m.end(), t0, sl, openers):
+            return True
     return False
+
+
+def _forward_scope(norm: str, cue_end: int, t0: int, sl: ScopeLexicon,
+                   openers: re.Pattern[str] | None) -> bool:
+    """A cue ending at `cue_end` governs the trigger at `t0` after it (see `denial_governs`)."""
+    if sl.scope_break.search(norm, cue_end, t0) or sl.role_words.search(norm, cue_end, t0) or (
+            openers is not None and openers.search(norm, cue_end, t0)):
+        return False
+    if sl.circumstance_before.search(norm, cue_end, t0):
+        return False
+    return not (sl.definite_trigger.match(norm, t0) and sl.presupposed_before.search(norm, cue_end, t0))
 
 
 # -- outlets ------------------------------------------------------------------------------------
@@ -211,3 +237,93 @@ def is_aggregate(norm: str, sentence: tuple[int, int], clause: tuple[int, int],
     if sl.habitual.search(norm, c0, c1) or sl.repeated.search(norm, c0, c1) or sl.tally.search(norm, c0, c1):
         return True
     return bool(sl.count.search(norm, c0, c1) and sl.period.search(norm, *sentence))
+
+
+# -- motives and backdrops ----------------------------------------------------------------------
+
+def motive_spans(norm: str, clauses: Sequence[tuple[int, int]], triggers: Sequence[tuple[int, int, bool]],
+                 sl: ScopeLexicon | None = None) -> list[NSpan]:
+    """Spans (label MOTIVE) of the motive and backdrop complements of the text (normalised offsets).
+
+    `clauses` are the clauses of the sentences that hold triggers; `triggers` are (start, end,
+    is_verb). A complement runs from its cue ("رداً على", "نصرةً لـ", "في ظل استمرار") to the end
+    of the cue's clause, and stops earlier at a verb trigger ("رداً على الهجوم قصفت المدفعية ...")
+    or at a trigger written with ب after one of its own ("الرد على القصف بقصف القاعدة").
+    """
+    sl = sl or load_scope_lexicon()
+    out: list[NSpan] = []
+    for c0, c1 in clauses:
+        for m in sl.motive.finditer(norm, c0, c1):
+            end, seen = c1, False
+            for t0, _t1, verb in triggers:
+                if t0 < m.end() or t0 >= end:
+                    continue
+                if verb or (seen and _with_ba(norm, t0)):
+                    end = t0
+                    break
+                seen = True
+            out.append(NSpan(m.start(), end, "MOTIVE", None))
+    return out
+
+
+def _with_ba(norm: str, t0: int) -> bool:
+    """The word at `t0` carries the preposition ب (بقصف، وبالصواريخ)."""
+    return norm.startswith("ب", t0) or norm.startswith(("وب", "فب"), t0)
+
+
+# -- demands, refusals, negation ----------------------------------------------------------------
+
+#: How far before a trigger a demand or refusal cue governs it (characters): "رفض أعضاء المجلس،
+#: خلال التصويت على مشروع قرار قدمه نائب، انسحاب القوات" puts about 100 between them.
+DEMAND_REACH = 120
+#: Characters read before a trigger for a negation ("لم تشهد المدينة أي اشتباكات" is 26).
+NEGATION_WINDOW = 40
+
+
+def is_unrealised(norm: str, sentence: tuple[int, int], trigger: tuple[int, int],
+                  sl: ScopeLexicon | None = None, openers: re.Pattern[str] | None = None) -> bool:
+    """True when the trigger is negated or is what a demand, call or refusal is about.
+
+    Negation: "لم تنسحب"، "لم تشهد المدينة أي اشتباكات"، "دون وقوع اشتباكات"، "عدم انسحاب".
+    Demands: a cue before the trigger in its sentence (within DEMAND_REACH) whose forward scope
+    holds it, as for a denial, unless the trigger is a known event referred to ("بمحاسبة
+    مرتكبي المجزرة", "التحقيق في الغارة").
+    """
+    sl = sl or load_scope_lexicon()
+    s0 = sentence[0]
+    t0 = trigger[0]
+    if sl.negated_trigger.search(norm, max(s0, t0 - NEGATION_WINDOW), t0):
+        return True
+    lo = max(s0, t0 - DEMAND_REACH)
+    for m in sl.demand.finditer(norm, lo, t0):
+        if m.end() > t0:
+            continue
+        if sl.known_before.search(norm, m.end(), t0):
+            continue
+        if _forward_scope(norm, m.end(), t0, sl, openers):
+            return True
+    return False
+
+
+# -- governments --------------------------------------------------------------------------------
+
+def government_places(norm: str, places: Sequence[NSpan], sl: ScopeLexicon | None = None,
+                      is_country: Callable[[NSpan], bool] | None = None) -> frozenset[int]:
+    """Starts of the capitals and countries that name a government, not a place.
+
+    The name is the subject of a speech, decision or stance verb before it ("أعلنت واشنطن") or
+    after it ("موسكو ترى"), or the agent of such a noun ("إعلان واشنطن", "ردود الفعل في واشنطن").
+    `is_country` tells a country-level place (a capital is known from scope.yaml).
+    """
+    sl = sl or load_scope_lexicon()
+    out: set[int] = set()
+    for p in places:
+        name = norm[p.start:p.end]
+        v = p.value if isinstance(p.value, dict) else {}
+        canon = normalize_arabic(str(v.get("name") or ""))
+        if not (name in sl.capitals or canon in sl.capitals or (is_country is not None and is_country(p))):
+            continue
+        ws = _word_start(norm, p.start)
+        if sl.gov_before.search(norm, max(0, ws - CONTEXT_BEFORE), ws) or sl.gov_after.match(norm, p.end):
+            out.add(p.start)
+    return frozenset(out)
