@@ -52,7 +52,7 @@ def governs(text: str, trigger: str) -> bool:
     ("قوات المجلس تدفع بتعزيزات إلى منطقة الحويقة وسط نزوح الأهالي، وقيادة الفصائل تنفي أي دور لها في مجزرة القرية",
      "نزوح", False),
     ("نفت الوزارة ما تردد عن انسحاب القوات، مؤكدة أن الجيش سيطر على التلة", "سيطر", False),
-    ("تأتي هذه التقارير التي نفتها الصحيفة في وقت تتعرض فيه القواعد لهجمات", "لهجمات", False),
+    ("وجاءت الأنباء التي نفتها الجريدة بينما تتعرض المواقع لهجمات", "لهجمات", False),
     ("نفت الوزارة انسحاب الكتيبة، حيث بدأ قصف القرى المجاورة", "قصف", False),
     # a role, a casualty or a claim about a known event is denied, not the event
     ("وقيادة الفصائل تنفي أي دور لها في مجزرة القرية", "مجزرة", False),
@@ -121,7 +121,7 @@ def test_outlet_sources_do_not_locate_events(ex):
 # -- launch points ---------------------------------------------------------------------------
 
 def test_launch_places_and_the_list_after_them():
-    text = "استهدفت صواريخ قاعدة في حمص أطلقت من البادية بين مدينتي الرستن وتلبيسة"
+    text = "استهدفت صواريخ قاعدة في حمص أطلقت من الصحراء بين بلدتي الرستن وتلبيسة"
     n = make_view(text).norm
     spans = [NSpan(*_at(n, w), "PLACE", {}) for w in ("حمص", "الرستن", "تلبيسة")]
     got = launch_places(n, spans, load_event_lexicon().place_list_gap)
@@ -134,7 +134,7 @@ def test_strike_is_located_at_its_target_not_its_launch_point(ex):
 
 
 def test_launch_point_alone_does_not_locate_a_strike(ex):
-    evs = events(ex, "وقصفت الفصائل القاعدة بصواريخ أطلقت من البادية بين مدينتي الرستن وتلبيسة.")
+    evs = events(ex, "وقصفت الفصائل القاعدة بصواريخ أطلقت من الصحراء بين بلدتي الرستن وتلبيسة.")
     assert not [e for e in evs if e.type == "shelling" and e.location
                 and e.location["name"] in ("الرستن", "تلبيسة")]
 

@@ -27,7 +27,7 @@ from rasd.extract.datafiles import load_yaml
 
 #: Characters read before a cue or a name by the context patterns (five or six words).
 CONTEXT_BEFORE = 40
-#: Characters read before a place for a launch cue: "أطلقت من البادية بين مدينتي" is 28.
+#: Characters read before a place for a launch cue: "أطلقت من الصحراء بين بلدتي" is 27.
 LAUNCH_WINDOW = 50
 #: A name written with the preposition لـ: ل + the article's ل (للميادين), with و/ف before it.
 _LAM_PREFIXES = ("لل", "ولل", "فلل")
@@ -248,7 +248,7 @@ def motive_spans(norm: str, clauses: Sequence[tuple[int, int]], triggers: Sequen
     `clauses` are the clauses of the sentences that hold triggers; `triggers` are (start, end,
     is_verb). A complement runs from its cue ("رداً على", "نصرةً لـ", "في ظل استمرار") to the end
     of the cue's clause, and stops earlier at a verb trigger ("رداً على الهجوم قصفت المدفعية ...")
-    or at a trigger written with ب after one of its own ("الرد على القصف بقصف القاعدة").
+    or at a trigger written with ب after one of its own ("الرد على القصف بقصف المطار").
     """
     sl = sl or load_scope_lexicon()
     out: list[NSpan] = []
