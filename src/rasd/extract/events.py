@@ -51,10 +51,6 @@ ACT_CLAUSES_BACK = 2
 STRONG_MODALITIES = frozenset({"denied", "expected", "alleged"})
 #: Day dates this far apart may still be one happening told across a night ("ليل السبت" / "فجر الأحد").
 NIGHT_DAYS = 1
-#: A dated mention whose place comes from the story retells the page's undated event only when
-#: its date lies outside the page's news frame (ExtractOptions.recent_days, a week); inside it,
-#: two dates more than a night apart are two happenings of that week.
-RETELL_MIN_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +267,7 @@ class EventExtractor:
         builder = _DocEvents(self, doc, view, anchor, anchor_inferred, places, actors, sources, dates,
                              quants, triggers, sents)
         raw = builder.run()
-        events = _merge(raw, doc.id)
+        events = _merge(raw, doc.id, self.options.recent_days)
         out_spans = [s for s in spans
                      if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in outlets)]
         if self.options.emit_trigger_spans:
@@ -632,22 +628,23 @@ def _soft_date(rec: dict) -> bool:
     return bool(rec["date"].get("frame"))
 
 
-def _days_apart_in_frame(a: dict, b: dict) -> bool:
-    """Two day dates more than a night apart within one news frame: two happenings of a week
-    (a new attack on a base and the page's recall of the one two days before), not a retelling."""
+def _days_apart_in_frame(a: dict, b: dict, frame_days: int) -> bool:
+    """Two day dates more than a night apart within the page's news frame (`recent_days`): two
+    happenings of that week (a new attack on a base and the page's recall of the one two days
+    before), not a retelling. A dated mention outside the frame may retell the page's undated event."""
     da, db = parse_day(a["date"]["value"]), parse_day(b["date"]["value"])
     if da is None or db is None:
         return False
-    return NIGHT_DAYS < abs((da - db).days) <= RETELL_MIN_DAYS
+    return NIGHT_DAYS < abs((da - db).days) <= frame_days
 
 
-def _can_merge(a: dict, b: dict) -> bool:
+def _can_merge(a: dict, b: dict, frame_days: int) -> bool:
     if a["type"] != b["type"] or a["place_key"] != b["place_key"]:
         return False
     # a dated retelling that took its place from the story ("ووقعت المجزرة في 19 من ...") is the
     # event told before with only the page's date
     retold = ((_soft_date(a) and (b["location"] or {}).get("inherited")) or
-              (_soft_date(b) and (a["location"] or {}).get("inherited"))) and not _days_apart_in_frame(a, b)
+              (_soft_date(b) and (a["location"] or {}).get("inherited"))) and not _days_apart_in_frame(a, b, frame_days)
     if not retold and not dates_compatible(a["date"]["value"], b["date"]["value"]):
         return False
     if (a["modality"] in STRONG_MODALITIES or b["modality"] in STRONG_MODALITIES) and a["modality"] != b["modality"]:
@@ -659,15 +656,16 @@ def _can_merge(a: dict, b: dict) -> bool:
     return True
 
 
-def _merge(mentions: list[_Mention], doc_id: str) -> list[Event]:
-    """One event per distinct happening in the document (repeated mentions merged)."""
+def _merge(mentions: list[_Mention], doc_id: str, frame_days: int) -> list[Event]:
+    """One event per distinct happening in the document (repeated mentions merged; `frame_days`:
+    the page's news frame, ExtractOptions.recent_days)."""
     if not mentions:
         return []
     groups: list[dict] = []
     for m in mentions:
         rec = _mention_record(m)
         for g in groups:
-            if _can_merge(g, rec):
+            if _can_merge(g, rec, frame_days):
                 _absorb(g, rec)
                 break
         else:

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from rasd.document import Event
 from rasd.link.disputes import find_disputes, is_party, source_label, stated_date
-from rasd.link.signals import is_flashback
+from rasd.link.signals import is_flashback, is_tally
 
 #: Place precision from most to least specific: the fused record keeps the most specific place.
 PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
@@ -171,17 +171,16 @@ def _date_fits_anchor(value: str, precision: str | None, anchor: Date, opts: Fus
     return anchor.isoformat().startswith(value)
 
 
-def _overnight(pair: tuple[dict, dict]) -> bool:
-    """True when two stated days (earlier, later) can be one night: the earlier at evening or night,
-    or the later at night or dawn ("ليل السبت" / "فجر الأحد" for one raid)."""
-    earlier, later = pair
+def _overnight(earlier: dict, later: dict) -> bool:
+    """True when two stated days can be one night: the earlier at evening or night, or the later at
+    night or dawn ("ليل السبت" / "فجر الأحد" for one raid)."""
     return earlier.get("part_of_day") in NIGHT_BEFORE or later.get("part_of_day") in NIGHT_AFTER
 
 
 def date_relation(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> str | None:
-    """`same`, `near` (stated day dates within the slack across one night), `compatible` (consistent, one less precise or
-    undated on a page of those days), `story` (nothing to compare, so only a shared story can tell)
-    or None (not the same time)."""
+    """`same`, `near` (stated day dates within the slack across one night), `compatible` (consistent,
+    one less precise or undated on a page of those days), `story` (nothing to compare, so only a
+    shared story can tell) or None (not the same time)."""
     da, db = stated_date(a.event), stated_date(b.event)
     va, vb = da.get("value"), db.get("value")
     if va and vb:
@@ -189,8 +188,8 @@ def date_relation(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -
             return "same"
         if da.get("precision") == "day" and db.get("precision") == "day":
             x, y = _day(va), _day(vb)
-            if x is not None and y is not None and abs((x - y).days) <= opts.day_slack and _overnight(
-                    (da, db) if x <= y else (db, da)):
+            if x is not None and y is not None and abs((x - y).days) <= opts.day_slack and (
+                    _overnight(da, db) if x <= y else _overnight(db, da)):
                 return "near"
             return None  # two stated days that differ are two days (two attacks on one base)
         if not (va.startswith(vb) or vb.startswith(va)):
@@ -219,11 +218,6 @@ def actor_keys(ev: Event, role: str = "actor") -> frozenset[str]:
     """Canonical keys of an event's actors in one role (knowledge-base id, else canonical name)."""
     return frozenset(a.get("actor_id") or (a.get("name") or a.get("text") or "") for a in ev.actors
                      if a.get("role", "actor") == role and (a.get("actor_id") or a.get("name") or a.get("text")))
-
-
-def is_aggregate(ev: Event) -> bool:
-    """True for a tally or habitual statement extraction flagged (`meta["aggregate"]`, rasd.extract.events_scope)."""
-    return bool((ev.meta or {}).get("aggregate"))
 
 
 def _specific(loc: dict | None) -> bool:
@@ -270,8 +264,8 @@ def pair_score(a: Member, b: Member, opts: FusionOptions = FusionOptions()) -> f
         return None
     if a.opinion or b.opinion:
         return None  # an opinion page's events are talk about happenings, not reports of them
-    if is_aggregate(a.event) or is_aggregate(b.event):
-        return None  # "struck the base 12 times since October" is a tally, not one happening
+    if is_tally(a.event) or is_tally(b.event):
+        return None  # a tally is not one happening
     same_story = (a.story_id is not None and a.story_id == b.story_id) or a.doc_id in b.related or b.doc_id in a.related
     if not same_story and (is_recalled(a, opts) or is_recalled(b, opts)):
         return None

@@ -1,4 +1,4 @@
-"""Page and sentence signals for event fusion: opinion/analysis pages and flashback sentences.
+"""Page, sentence and event signals for linking: opinion/analysis pages, flashback sentences, tallies.
 
 An opinion or analysis page talks about happenings (a capital named as a symbol, last year's
 strike recalled as an argument); its events are not reports and never fuse across documents. A
@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from rasd.clean.normalize import normalize_arabic
-from rasd.document import Document
+from rasd.document import Document, Event
 from rasd.link.lexicon import load_data, words
 
 
@@ -63,6 +63,12 @@ def _lexicon() -> dict:
 
 def _starts_with(tokens: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
     return any(p and tuple(tokens[:len(p)]) == p for p in phrases)
+
+
+def is_tally(ev: Event) -> bool:
+    """True for a tally or habitual statement that extraction flagged (`meta["aggregate"]`,
+    rasd.extract.events_scope): "struck the base 12 times since October" is not one happening."""
+    return bool((ev.meta or {}).get("aggregate"))
 
 
 def is_flashback(sentence: str) -> bool:

@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document
 from rasd.link.lexicon import load_data
+from rasd.link.signals import is_tally
 
 #: Feature kinds and their weights: a shared event says more than a shared name.
 #: `e:` type at a place, `d:` type at a specific place on a day, `p:` site/town/district,
@@ -120,10 +121,12 @@ class StoryOptions:
     # incident, worded unlike the first report): both leads name the same rare place or party, the
     # pages are at most `anchor_days` apart, their title-and-lead vectors agree at least
     # `anchor_embedding` (without an encoder: the feature cosine reaches `entity_cosine`), and no
-    # shared site has events on days that disagree (at a recurring target: that are not shown to agree). 0.50: USE-multilingual puts pages about one
-    # incident at 0.5-0.8 and different attacks on different bases at 0.3-0.5 when they share no
-    # rare name; a shared rare name in both leads is what carries the decision.
+    # shared site has events on days that disagree (at a recurring target: that are not shown to
+    # agree). 0.50: USE-multilingual puts pages about one incident at 0.5-0.8 and different attacks
+    # on different bases at 0.3-0.5 when they share no rare name; a shared rare name in both leads
+    # is what carries the decision.
     anchor_days: int = 1
+    anchor_embedding: float = 0.50
     # An event type at a site or town reported on this many publication days is a recurring target
     # (the Al Mayadeen corpus has bases shelled on dozens of days, while a one-off incident is covered
     # for two or three): pages reporting events there share a story only with a stated day in common.
@@ -134,7 +137,6 @@ class StoryOptions:
     # review found one story of a week of different attacks). A happening's coverage runs for a few
     # days (window_days); a longer one continues as a new story.
     max_story_days: int = 4
-    anchor_embedding: float = 0.50
 
 
 @lru_cache(maxsize=1)
@@ -295,7 +297,7 @@ def doc_features(doc: Document, options: "StoryOptions | None" = None) -> dict[s
         loc = ev.location or {}
         if loc.get("precision") == "country" or not (loc.get("place_id") or loc.get("admin1")):
             continue
-        if _is_background(ev.date, doc.published, opts.background_days) or (ev.meta or {}).get("aggregate"):
+        if _is_background(ev.date, doc.published, opts.background_days) or is_tally(ev):
             continue  # history the page recalls, or a tally ("the base was struck 12 times")
         start = min((m.get("start") or 0 for m in ev.mentions), default=0)
         put(f"e:{ev.type}:{loc.get('place_id') or loc.get('admin1')}", start)
@@ -519,18 +521,18 @@ class StoryIndex:
             emb = None
             if vector is not None and self._vecs[j] is not None:
                 emb = float(sum(x * y for x, y in zip(vector, self._vecs[j])))
-            shared_site = any(f in other for f in sites)
+            # per shared site or town: do the two pages' days for it agree (at a recurring target:
+            # is a common day stated)?
+            agree = {f: self._days_agree(f, features, other, strict=self._recurring(f)) for f in sites if f in other}
             n_events = sum(1 for f in features if f.startswith("e:") and f in other and self._idf(f) > 0)
-            specific = any(f in other and self._idf(f) > 0
-                           and self._days_agree(f, features, other, strict=self._recurring(f)) for f in sites)
-            unsure = [f for f in sites if f in other
-                      and not self._days_agree(f, features, other, strict=self._recurring(f))]
+            specific = any(ok and self._idf(f) > 0 for f, ok in agree.items())
+            unsure = [f for f, ok in agree.items() if not ok]
             lead_unsure = any(features[f] >= self.options.lead_boost and other[f] >= self.options.lead_boost
                               for f in unsure)
             anchor = any(sal >= self.options.lead_boost and other.get(f, 0.0) >= self.options.lead_boost
                          and self._rare(f) for f, sal in features.items() if f in w)
             apart = None if day is None or self._day[j] is None else abs(day - self._day[j])
-            out.append(Match(j, cos, shared_event, rare, emb, roundup or ROUNDUP in other, shared_site,
+            out.append(Match(j, cos, shared_event, rare, emb, roundup or ROUNDUP in other, bool(agree),
                              n_events, specific, anchor, apart, bool(unsure), lead_unsure))
         return out
 
