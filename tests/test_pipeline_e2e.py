@@ -99,9 +99,7 @@ def test_kill_9_then_resume_gives_the_same_store(tmp_path):
 @pytest.mark.shared
 def test_seeds_meet_cleaning_targets(tmp_path):
     seeds = shared_path("seeds")
-    gold = shared_path("gold")
-    scorer = shared_path("tools", "score.py")
-    r = rasd("eval", "--seeds", str(seeds), "--gold", str(gold), "--scorer", str(scorer), "--json")
+    r = rasd("eval", "--set", "seeds", "--shared", str(seeds.parent), "--json")
     c = json.loads(r.stdout)["cleaning"]
     assert c["body_kept"] >= 0.97 and c["noise_leaked"] <= 0.03
     assert c["split_off"] >= 0.9 and c["social_taken"] >= 0.8

@@ -118,7 +118,7 @@ def _print_counters(report, console: Console) -> None:
 def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
               overrides: dict, quiet: bool) -> int:
     from rasd.config import build_options, load_config, options_dict
-    from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon
+    from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon, site_of
     from rasd.engine.local import EngineOptions, LocalEngine
     from rasd.ingest import ReadOptions, iter_input_files, read_paths
 
@@ -138,7 +138,7 @@ def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, r
     if run_opts.learn_boilerplate and "-" not in paths:
         from rasd.document import Document
 
-        pages = ((it.result.outlet, it.result.text) for it in read_paths(paths, read_opts)
+        pages = ((site_of(it.result), it.result.text) for it in read_paths(paths, read_opts)
                  if isinstance(it.result, Document))
         site_bp = learn_site_boilerplate(pages)
     clean_stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=site_bp)
@@ -447,34 +447,85 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
 
 @app.command("eval")
 def eval_cmd(
-    seeds: str = typer.Option(str(Path("..") / "shared" / "seeds"), help="Folder of pages with gold labels."),
-    gold: str = typer.Option(str(Path("..") / "shared" / "gold"), help="Folder with cleaning.jsonl and events.jsonl."),
-    scorer: str = typer.Option(str(Path("..") / "shared" / "tools" / "score.py"), help="The scorer script."),
+    which: str = typer.Option("seeds", "--set", help="seeds | train | test | all (the labelled corpus in --labels)."),
+    shared: str = typer.Option(str(Path("..") / "shared"), help="The shared folder: seeds, gold, corpora, scorer."),
+    labels: str = typer.Option("", help="Folder of the labelled corpus (articles.jsonl, gold/); default: eval/ here or in the repository."),
     db: str = typer.Option("", help="Store to use (default: a temporary file)."),
-    as_json: bool = typer.Option(False, "--json", help="Scorer output as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object instead of tables."),
+    errors: int = typer.Option(0, help="Also list the first N missed and spurious events."),
 ) -> None:
-    """Run the pipeline on the gold pages and print the scorer's figures."""
-    import subprocess
+    """Run the pipeline on labelled pages (the seeds or the labelled corpus) and print recall, precision and a breakdown."""
+    import io
     import tempfile
 
-    for p in (seeds, gold, scorer):
-        if not Path(p).exists():
-            raise CliError(f"not found: {p} (eval needs ../shared)")
+    from rasd.evaluation.corpus import SETS, CorpusMissing, LabelledCorpus
+    from rasd.evaluation.report import format_report
+    from rasd.evaluation.scoring import evaluate, load_scorer
+
+    sh = Path(shared)
+    scorer = sh / "tools" / "score.py"
+    if not scorer.exists():
+        raise CliError(f"not found: {scorer} (eval needs ../shared)")
+    sc = load_scorer(scorer)
+    if which not in ("seeds", *SETS):
+        raise CliError(f"--set must be seeds, train, test or all, not {which!r}")
     with tempfile.TemporaryDirectory() as tmp:
         dbp = db or str(Path(tmp) / "eval.db")
-        _pipeline([seeds], dbp, None, extract=True, reprocess=True, overrides={}, quiet=True)
+        out: dict = {"set": which}
+        if which == "seeds":
+            seeds, gold_dir = sh / "seeds", sh / "gold"
+            for p in (seeds, gold_dir):
+                if not p.exists():
+                    raise CliError(f"not found: {p} (eval needs ../shared)")
+            gold = sc.load_jsonl(str(gold_dir / "events.jsonl"))
+            inputs, genres = [str(seeds)], {}
+        else:
+            ldir = Path(labels) if labels else _labels_dir()
+            try:
+                corpus = LabelledCorpus.load(ldir, sh)
+                arts = corpus.labelled(which)
+                if not arts:
+                    raise CliError(f"no labelled articles in set {which!r} under {ldir}")
+                keys = [a["key"] for a in arts]
+                corpus.write_input(keys, Path(tmp) / "input.jsonl")
+                gold = corpus.gold_events(keys)
+            except CorpusMissing as e:
+                raise CliError(f"cannot evaluate here: {e}")
+            inputs, genres = [str(Path(tmp) / "input.jsonl")], corpus.pages
+        _pipeline(inputs, dbp, None, extract=True, reprocess=True, overrides={}, quiet=True)
         from rasd.store.export import export_documents, export_events
 
         store = _open_store(dbp)
-        with open(Path(tmp) / "docs.jsonl", "w", encoding="utf-8") as f:
-            export_documents(store, "jsonl", f)
-        with open(Path(tmp) / "events.jsonl", "w", encoding="utf-8") as f:
-            export_events(store, "jsonl", f)
+        buf_d, buf_e = io.StringIO(), io.StringIO()
+        export_documents(store, "jsonl", buf_d)
+        export_events(store, "jsonl", buf_e)
         store.close()
-        cmd = [sys.executable, scorer, "--documents", str(Path(tmp) / "docs.jsonl"), "--events",
-               str(Path(tmp) / "events.jsonl"), "--cleaning-gold", str(Path(gold) / "cleaning.jsonl"),
-               "--events-gold", str(Path(gold) / "events.jsonl")] + (["--json"] if as_json else [])
-        raise typer.Exit(subprocess.call(cmd))
+    docs = [json.loads(l) for l in buf_d.getvalue().splitlines() if l.strip()]
+    events = [json.loads(l) for l in buf_e.getvalue().splitlines() if l.strip()]
+    if which == "seeds":
+        outlets = {k: d.get("outlet") or "?" for d in docs for k in sc.page_keys(d)}
+        out["cleaning"], _rows = sc.score_cleaning(docs, sc.load_jsonl(str(sh / "gold" / "cleaning.jsonl")))
+    else:
+        outlets = {a["key"]: a["outlet"] for a in arts}
+    rep = evaluate(sc, docs, events, gold, genres=genres, outlets=outlets)
+    rep["pages"] = len({g["doc"] for g in gold}) if which == "seeds" else len(arts)
+    out["events"] = rep
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    if "cleaning" in out:
+        c = out["cleaning"]
+        print("== cleaning on seeds: " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                   for k, v in c.items()))
+    print(format_report(which, rep, errors=errors))
+
+
+def _labels_dir() -> Path:
+    """eval/ in the working directory, else beside the source tree (an editable install)."""
+    here = Path("eval")
+    if (here / "articles.jsonl").exists():
+        return here
+    return Path(__file__).resolve().parents[2] / "eval"
 
 
 @gazetteer_app.command("import")

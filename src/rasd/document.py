@@ -60,7 +60,8 @@ def make_doc_id(source_key: str, raw_sha256: str, part: int = 0) -> str:
     The same bytes from the same source always get the same id; identical bytes from two
     sources get two ids (each keeps its own origin) and are linked by `duplicate_of`.
     """
-    return hashlib.sha256(f"{source_key}\x00{raw_sha256}\x00{part}".encode()).hexdigest()[:20]
+    # surrogatepass: a key from an undecodable file name still hashes (same bytes as before otherwise)
+    return hashlib.sha256(f"{source_key}\x00{raw_sha256}\x00{part}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,3 +82,33 @@ def test_empty_after_clean_is_quarantined(tmp_path):
     eng = LocalEngine(store, clean=CleanStage(), extract=None)
     report = eng.run([item("زر الذهاب إلى الأعلى\n\n[ad_1]\n", "ui.txt")], store.begin_run({}, "t"))
     assert report.quarantined == {"empty_after_clean": 1}
+
+
+class OddError(Exception):
+    """An exception class no stage is expected to raise (issue 12: only a listed set was caught)."""
+
+
+def test_any_exception_in_a_stage_is_quarantined(tmp_path):
+    store = SqliteStore(str(tmp_path / "t.db"))
+    eng = LocalEngine(store, clean=CleanStage(), extract=ExplodingStage("انفجار", OddError("odd")))
+    items = [item(PAGE + "\n\nانفجار في النص.\n", "b.txt"), item(PAGE, "a.txt")]
+    report = eng.run(items, store.begin_run({}, "test"))
+    assert report.quarantined == {"parse_error": 1} and report.documents_written == 1
+    assert "OddError: odd" in store.list_quarantine()[0]["detail"]
+
+
+def test_a_store_failure_on_one_record_is_quarantined(tmp_path):
+    store = SqliteStore(str(tmp_path / "t.db"))
+    real = store.put_result
+
+    def flaky(raw, docs, run_id):
+        if any("عطل" in d.text for d in docs):
+            raise OddError("disk said no")
+        return real(raw, docs, run_id)
+
+    store.put_result = flaky
+    eng = LocalEngine(store, clean=CleanStage(), extract=None)
+    report = eng.run([item(PAGE + "\n\nعطل في الكتابة.\n", "b.txt"), item(PAGE, "a.txt")], store.begin_run({}, "t"))
+    assert report.quarantined == {"parse_error": 1} and report.documents_written == 1
+    row = store.list_quarantine()[0]
+    assert row["stage"] == "store" and "disk said no" in row["detail"]

@@ -146,7 +146,7 @@ def test_withdrawal_destination_is_not_the_place(ex):
 
 
 def test_enumerated_clauses_keep_their_own_place_and_date(ex):
-    text = "وكانت قوات النظام أخرجت المقاتلين مع عائلاتهم على مرحلتين، الأولى من حمص في أيار 2014، والثانية من الرستن في آذار 2017."
+    text = "وكانت قوات النظام قد بدأت تهجير المقاتلين وعائلاتهم على مرحلتين، الأولى من حمص في أيار 2014، والثانية من الرستن في آذار 2017."
     dis = of_type(events(ex, text), "displacement")
     got = sorted((e.location["name"], e.date["value"]) for e in dis)
     assert got == [("الرستن", "2017-03"), ("حمص", "2014-05")]

@@ -7,6 +7,7 @@ line's neighbours. `learn_site_boilerplate` finds lines that recur across an out
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from typing import Iterable
@@ -315,38 +316,110 @@ def mark_duplicate_captions(lines: list[Line]) -> None:
 
 
 # --- site boilerplate -----------------------------------------------------------------------
-#: Defaults for `learn_site_boilerplate`: a template line shows up on most of an outlet's pages,
+#: Defaults for `learn_site_boilerplate`: a template line shows up on most of a site's articles,
 #: while the most repeated real sentence in the 796 Al Mayadeen articles appears in 8 (1%); a
-#: fifth of the pages, and at least 5 of them, separates the two with a wide margin.
+#: fifth of the articles, and at least 5 of them, separates the two with a wide margin. Articles,
+#: not pages: copies of one article (exact or near) count once, so a batch holding the same op-ed
+#: five times (issue 12) teaches nothing.
 SITE_MIN_DOCS = 5
 SITE_MIN_SHARE = 0.2
+#: Copies of one article: two pages whose line sets overlap at least this much (Jaccard). A
+#: template is a few lines of a page (Al Mayadeen's learnt lines are 1-3 of a page's 15-40), so
+#: distinct articles of one site stay far below it; re-issued copies with a line or two changed
+#: stay far above.
+COPY_MIN_JACCARD = 0.5
+#: Pages are compared only when they share one of their SKETCH smallest line hashes (a bottom-k
+#: sketch: two pages share their minimum with probability equal to their Jaccard), and with at
+#: most BUCKET earlier pages per hash, so a template line common to every page costs nothing.
+COPY_SKETCH = 4
+COPY_BUCKET = 16
+#: Share of a page's body characters that site boilerplate may take; above it the lines are kept
+#: and the page records why (a page is never emptied by lines learnt from other pages).
+SITE_MAX_BODY_SHARE = 0.5
 _RAW_LINE = re.compile(r"[^\n]+")
+
+
+def _stable_hash(line: str) -> int:
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def site_key(url: str | None, reader_outlet: str | None) -> str:
+    """Which site a page's template comes from: its URL host, else the outlet its reader named.
+
+    Never an author or byline: grouping by author made every op-ed writer a "site" (issue 12).
+    """
+    from rasd.clean.outlet import url_host
+
+    host = url_host(url)
+    if host:
+        return host
+    return " ".join((reader_outlet or "").split()).lower()
 
 
 def learn_site_boilerplate(pages: Iterable[tuple[str | None, str]], min_docs: int = SITE_MIN_DOCS,
                            min_share: float = SITE_MIN_SHARE) -> dict[str, frozenset[str]]:
-    """Per outlet, the normalised lines that recur in at least `min_docs` and `min_share` of its pages.
+    """Per site (`site_key`), the normalised lines that recur in at least `min_docs` and `min_share`
+    of its distinct articles; exact and near copies of one article count once.
 
-    Pages without an outlet are pooled under the key `""`.
+    Pages without a site are pooled under the key `""`.
     """
-    docs: Counter[str] = Counter()
-    counts: dict[str, Counter[str]] = {}
-    for outlet, text in pages:
-        o = outlet or ""
-        docs[o] += 1
+    page_lines: dict[str, list[frozenset[int]]] = {}
+    counts: dict[str, Counter[int]] = {}
+    raw_of: dict[int, str] = {}
+    for site, text in pages:
+        o = site or ""
         # Count stripped raw lines (a site template repeats byte for byte) and normalise only the
         # lines that pass: normalising every line of every page was most of this pre-pass's cost.
-        keys = {line for line in (m.group(0).strip() for m in _RAW_LINE.finditer(text)) if line}
-        counts.setdefault(o, Counter()).update(keys)
+        hashes = set()
+        for line in (m.group(0).strip() for m in _RAW_LINE.finditer(text)):
+            if line:
+                hk = _stable_hash(line)
+                raw_of.setdefault(hk, line)
+                hashes.add(hk)
+        counts.setdefault(o, Counter()).update(hashes)
+        page_lines.setdefault(o, []).append(frozenset(hashes))
     out: dict[str, frozenset[str]] = {}
     for o, c in counts.items():
-        need = max(min_docs, min_share * docs[o])
-        found: dict[str, int] = {}
-        for line, v in c.items():   # variants that normalise alike pool their counts
-            key = normalize_key(line) if v >= 2 else None
+        cluster = _article_clusters(page_lines[o])
+        n_articles = len(set(cluster))
+        if n_articles < min_docs:
+            continue
+        need = max(min_docs, min_share * n_articles)
+        articles_with: dict[int, set[int]] = {}
+        for i, lines in enumerate(page_lines[o]):
+            for hk in lines:
+                if c[hk] >= 2:
+                    articles_with.setdefault(hk, set()).add(cluster[i])
+        found: dict[str, set[int]] = {}
+        for hk, arts in articles_with.items():   # variants that normalise alike pool their articles
+            key = normalize_key(raw_of[hk])
             if key:
-                found[key] = found.get(key, 0) + v
-        kept = frozenset(k for k, v in found.items() if v >= need)
+                found.setdefault(key, set()).update(arts)
+        kept = frozenset(k for k, arts in found.items() if len(arts) >= need)
         if kept:
             out[o] = kept
     return out
+
+
+def _article_clusters(pages: list[frozenset[int]]) -> list[int]:
+    """Cluster id per page: exact and near copies of one article (line Jaccard) share an id."""
+    parent = list(range(len(pages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    buckets: dict[int, list[int]] = {}
+    for i, lines in enumerate(pages):
+        for hk in sorted(lines)[:COPY_SKETCH]:
+            bucket = buckets.setdefault(hk, [])
+            for j in bucket:
+                if find(i) != find(j):
+                    inter = len(lines & pages[j])
+                    if inter and inter / (len(lines) + len(pages[j]) - inter) >= COPY_MIN_JACCARD:
+                        parent[find(i)] = find(j)
+            if len(bucket) < COPY_BUCKET:
+                bucket.append(i)
+    return [find(i) for i in range(len(pages))]

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from rasd.clean.boilerplate import (
-    caption_credit_name, classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions,
+    SITE_MAX_BODY_SHARE, caption_credit_name, classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions, site_key,
     mark_lists, mark_menu_blocks,
 )
 from rasd.clean.headline import detect_title, is_titleish, mark_repeated_summary, mark_repeated_title
@@ -29,7 +29,7 @@ from rasd.clean.split import MIN_APPENDED_PARAGRAPHS, find_appended
 from rasd.document import Document, Quarantined, Removed, Segment, make_doc_id, sha256_hex
 from rasd.stage import StageCounters
 
-__all__ = ["CleanOptions", "CleanStage", "clean_document", "load_lexicon", "learn_site_boilerplate", "Lexicon"]
+__all__ = ["CleanOptions", "CleanStage", "clean_document", "load_lexicon", "learn_site_boilerplate", "Lexicon", "site_of"]
 
 #: Paragraph separator in the cleaned text (OUTPUT.md: paragraphs separated by a blank line).
 PARAGRAPH_SEP = "\n\n"
@@ -215,6 +215,35 @@ def _text_date(lines: list[Line], lex: Lexicon) -> str | None:
     return found[0] if found else None
 
 
+def site_of(doc: Document) -> str:
+    """The site a page's learnt boilerplate is keyed by: URL host, else the reader's outlet field
+    (never the author: a reader falls back to the author when a record has no outlet)."""
+    meta = doc.meta
+    reader = doc.outlet or meta.get("outlet")
+    if reader is not None and reader == meta.get("author"):
+        reader = None
+    return site_key(doc.origin.url or meta.get("url"), reader)
+
+
+def _keep_site_lines_if_most(lines: list[Line]) -> str | None:
+    """Undo learnt site-boilerplate labels that would take most of the page; say why, else None.
+
+    Lines learnt from other pages may remove a template, never an article: a page whose body
+    would lose over SITE_MAX_BODY_SHARE of its characters to them keeps them all (issue 12).
+    """
+    site = [ln for ln in lines if ln.label == "site_boilerplate" and ln.detector == "site_boilerplate"]
+    if not site:
+        return None
+    taken = sum(len(ln.text) for ln in site)
+    body = taken + sum(len(ln.text) for ln in lines if ln.label is None)
+    if body and taken / body > SITE_MAX_BODY_SHARE:
+        for ln in site:
+            ln.label, ln.detector = None, None
+        return (f"{len(site)} lines ({taken} of {body} body characters) matched learnt site boilerplate; "
+                f"kept: a template never takes over {SITE_MAX_BODY_SHARE:.0%} of a page")
+    return None
+
+
 def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexicon: Lexicon | None = None,
                    site_boilerplate: Mapping[str, frozenset[str]] | None = None,
                    site_outlets: Mapping[str, str] | None = None) -> list[Document]:
@@ -234,11 +263,12 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
 
     posts: list[FoundPost] = find_social_posts(raw, lex, begin) if options.extract_social else []
     lines = split_lines(raw, begin, holes=[(p.start, p.end) for p in posts])
-    site = (site_boilerplate or {}).get(site_outlet or "", frozenset())
+    site = (site_boilerplate or {}).get(site_of(doc), frozenset())
     for ln in lines:
         found = classify_line(ln, lex, site)
         if found:
             ln.label, ln.detector = found
+    kept_site = _keep_site_lines_if_most(lines)
     mark_appeals(lines, lex)
     mark_lists(lines, lex)
     mark_menu_blocks(lines, lex)
@@ -275,8 +305,10 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
         s, e = appended[0].start, appended[-1].end
         removed.append(Removed(raw[s:e], "appended_article", s, e, "read_also_split"))
     removed.sort(key=lambda r: (r.start if r.start is not None else -1))
+    if kept_site:
+        meta = {**meta, "site_boilerplate_kept": kept_site}
     out = [replace(
-        doc, text=text, offset_map=segs, title=title, kicker=kicker, published=published,
+        doc, text=text, offset_map=segs, title=title, kicker=kicker, published=published, meta=meta,
         published_source=source if published else None, outlet=outlet, raw_text=raw,
         removed=tuple(removed), social_posts=tuple(p.post for p in posts), cleaned=True,
     )]

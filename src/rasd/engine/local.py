@@ -108,10 +108,10 @@ class LocalEngine:
         except StageTimeout as e:
             return Quarantined(stage=stage, reason="timeout", detail=str(e), path=doc.origin.path,
                                raw_sha256=doc.origin.raw_sha256, record=doc.origin.record, doc_id=doc.id)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
-                UnicodeError, RuntimeError, ArithmeticError, LookupError) as e:
-            # A stage bug on one page must not kill the batch; the page is kept for inspection.
-            return Quarantined(stage=stage, reason="parse_error", detail=f"{type(e).__name__}: {e}",
+        except Exception as e:  # noqa: BLE001
+            # Any failure on one page (a stage bug included) must not kill the batch; the page is
+            # kept for inspection with the exception's class and message.
+            return Quarantined(stage=stage, reason="parse_error", detail=f"{type(e).__name__}: {str(e)[:500]}",
                                path=doc.origin.path, raw_sha256=doc.origin.raw_sha256,
                                record=doc.origin.record, doc_id=doc.id)
 
@@ -139,7 +139,14 @@ class LocalEngine:
                 self._quarantine(item.raw, out, run_id, report)
                 continue
             self.store_counters.seen(len(out))
-            written = self.store.put_result(item.raw, out, run_id)
+            try:
+                written = self.store.put_result(item.raw, out, run_id)
+            except Exception as e:  # noqa: BLE001 - the store rolled the record back; the batch goes on
+                q = Quarantined(stage="store", reason="parse_error", detail=f"{type(e).__name__}: {str(e)[:500]}",
+                                path=result.origin.path, raw_sha256=item.raw.sha256,
+                                record=result.origin.record, doc_id=result.id)
+                self._quarantine(item.raw, q, run_id, report)
+                continue
             report.documents_written += written
             self.store_counters.kept(written)
             if written < len(out):

@@ -97,7 +97,7 @@ def scan_name(nt: NormText, pos: int, rules: PersonRules, kb_starts: Mapping[int
     start = end = -1
     tokens = nt.tokens_from(pos)
     for tok in tokens:
-        if not tok.is_word or tok.text.isdigit() or (units and tok.newline_before):
+        if not tok.is_word or tok.text.isdecimal() or (units and tok.newline_before):
             break
         word = tok.text
         if rules.is_stop(word) or tok.start in kb_starts or len(word) < 2:

@@ -303,9 +303,9 @@ def _unresolved(kind: str, reason: str, **extra: Any) -> dict[str, Any]:
 
 def _day_of(word: str, lex: _Lexicon) -> int | None:
     w = re.sub(r"\s+", " ", word)
-    if w.startswith("ال") and w[2:].isdigit():
+    if w.startswith("ال") and w[2:].isdecimal():
         w = w[2:]
-    return int(w) if w.isdigit() else lex.ordinals.get(w)
+    return int(w) if w.isdecimal() else lex.ordinals.get(w)
 
 
 def _month_of(m: re.Match[str], p: str, lex: _Lexicon) -> int:
@@ -545,7 +545,7 @@ def _h_ago(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
     if m["ag_n"]:
         if count is not None and count != 1:
             return None
-        count = int(m["ag_n"]) if m["ag_n"].isdigit() else c.lex.small[m["ag_n"]]
+        count = int(m["ag_n"]) if m["ag_n"].isdecimal() else c.lex.small[m["ag_n"]]
     if count is None:
         return (m.start(), _unresolved("relative", "vague")) if c.opt.vague else None
     if c.anchor is None:
@@ -581,7 +581,7 @@ def _matches(norm: str, lex: _Lexicon) -> list[re.Match[str]]:
     regex = lex.regex
     for h in lex.heads.finditer(norm):
         hs = h.start()
-        if hs < last_end or (hs and norm[hs - 1].isdigit()):
+        if hs < last_end or (hs and norm[hs - 1].isdecimal()):
             continue
         lo = max(last_end, hs - PREFIX_CHARS)
         cands = [w.start() for w in _WORD.finditer(norm, lo, hs)][-MAX_PREFIX_WORDS:]
@@ -662,7 +662,7 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
         if kind in ("k_my", "k_year", "k_yrange", "k_dmy", "k_iso") or (kind == "k_dm" and m["dm_y"]):
             got = _HANDLERS[kind](m, ctx)
             value = got[1].get("value") if got else None
-            if value and value[:4].isdigit() and not ctx.future_before(m.start()):
+            if value and value[:4].isdecimal() and not ctx.future_before(m.start()):
                 years.append(int(value[:4]))
         if kind == "k_dm" and m["dm_y"] and m["dm_rd"]:
             got = _h_dm(m, ctx)

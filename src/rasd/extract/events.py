@@ -215,8 +215,10 @@ class EventExtractor:
         # a trigger inside a name (هيئة تحرير الشام, سجن حمص) is not a trigger, except the air
         # force phrases, which are actors and triggers at once (الطيران الروسي)
         keep = []
+        blocked = sorted(blocked, key=lambda b: b.start)
+        b_starts = [b.start for b in blocked]
         for t in found:
-            inside = [b for b in blocked if b.start <= t.start and t.end <= b.end + 1]
+            inside = [b for b in _spans_starting_before(blocked, b_starts, t.start) if t.end <= b.end + 1]
             if inside and not (t.type == "air_strike" and any(b in air_ok for b in inside)):
                 continue
             keep.append(t)
@@ -253,8 +255,9 @@ class EventExtractor:
         dates = sorted((s for s in nspans if s.label == "DATE" and isinstance(s.value, dict)
                         and s.value.get("value")), key=lambda s: s.start)
         # a number inside a date ("15 من نيسان") is not a count
+        date_starts = [d.start for d in dates]
         quants = sorted((s for s in nspans if s.label == "QUANTITY"
-                         and not any(d.start <= s.start < d.end for d in dates)), key=lambda s: s.start)
+                         and not _inside_any(dates, date_starts, s.start)), key=lambda s: s.start)
         blocked = places + [s for s in sources if s.label in ("ACTOR", "SOURCE")] + titles
         triggers = self.find_triggers(view, blocked, actors)
         breaks = [t.start for t in triggers if t.pos == "verb" and view.norm[t.start] in "وف"]
@@ -297,6 +300,29 @@ class _Mention:
     aggregate: bool = False    # a generic or counting statement ("تواصل هجماتها", "12 هجوماً منذ")
 
 
+#: Longest name span looked back over when asking which spans hold a position (places, actors and
+#: titles are under 120 characters in the Al Mayadeen corpus; 300 leaves a wide margin).
+MAX_SPAN_CHARS = 300
+
+
+def _any_start_in(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether some start lies in [lo, hi) (starts sorted)."""
+    i = bisect_left(starts, lo)
+    return i < len(starts) and starts[i] < hi
+
+
+def _spans_starting_before(spans: list, starts: list[int], pos: int) -> list:
+    """Spans (sorted by start) that start at or before pos and could still reach it."""
+    hi = bisect_left(starts, pos + 1)
+    lo = bisect_left(starts, pos - MAX_SPAN_CHARS)
+    return spans[lo:hi]
+
+
+def _inside_any(spans: list, starts: list[int], pos: int) -> bool:
+    """Whether pos falls inside one of the spans (sorted by start)."""
+    return any(s.start <= pos < s.end for s in _spans_starting_before(spans, starts, pos))
+
+
 class _DocEvents:
     """Walks one document's sentences and builds its event mentions."""
 
@@ -307,8 +333,10 @@ class _DocEvents:
         self.places, self.actors, self.sources = places, actors, sources
         self.dates, self.quants, self.triggers, self.sents = dates, quants, triggers, sents
         norm = view.norm
+        place_starts = [p.start for p in places]
+        # "المدينة" right before a place name is that name's head, not a back-reference
         self.anaphors = [NSpan(m.start(), m.end(), "ANAPHOR", None) for m in self.lex.anaphora.finditer(norm)
-                         if not any(0 <= p.start - m.end() <= 3 for p in places)]
+                         if not _any_start_in(place_starts, m.end(), m.end() + 4)]
         self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
         # where fire came from ("أطلقت من X"): never the place of a strike or a clash
         self.launch = launch_places(norm, places, self.lex.place_list_gap, ex.scope)
@@ -327,6 +355,21 @@ class _DocEvents:
         self.last_places: tuple[int, list[NSpan]] = (-1, [])      # (position, places) of the last event
         self.recent: list[tuple[int, int, str, _Mention]] = []  # (para, sentence, type, mention)
         self.cur_sent = 0
+        # per-sentence windows over the page's spans (bisect on starts): looking at every span of
+        # the page for every trigger made long pages quadratic (issue 12: 14-109 s at 1-3.5 MB)
+        self._windows = {name: ([x.start for x in lst], lst) for name, lst in (
+            ("places", places), ("actors", actors), ("dates", dates), ("quants", quants),
+            ("anaphors", self.anaphors))}
+        self._local_key: int | None = None
+        self._local: dict[str, list] = {}
+
+    def local(self, sent: Sentence) -> dict[str, list]:
+        """The sentence's own places, actors, dates, counts and anaphors (cached per sentence)."""
+        if self._local_key != sent.start:
+            self._local_key = sent.start
+            self._local = {name: lst[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+                           for name, (starts, lst) in self._windows.items()}
+        return self._local
 
     def _frame_date(self, rt: dict | None) -> dict | None:
         """The reference date if it is in the document's news frame (near its own date)."""
@@ -424,9 +467,9 @@ class _DocEvents:
         # not about the story's place
         narrated = d is not None or t.pos in ("verb", "phrase")
         launch = self.launch if t.type in self.ex.scope.launch_types else frozenset()
-        if narrated and not any(sent.start <= p.start < sent.end and not is_country(p) and p.start not in launch
-                                for p in self.places) \
-                and not any(sent.start <= a.start < sent.end for a in self.anaphors):
+        loc = self.local(sent)
+        if narrated and not any(not is_country(p) and p.start not in launch for p in loc["places"]) \
+                and not loc["anaphors"]:
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
             if p is not None:
                 return [p]
@@ -441,7 +484,8 @@ class _DocEvents:
         norm, lex = self.view.norm, self.lex
         if not self.recent or any(m.type in TOLL_TYPES for m in own):
             return
-        tolls = toll_quantities(norm, sent, self.quants, lex) + named_deaths(norm, sent, self.actors, lex)
+        loc = self.local(sent)
+        tolls = toll_quantities(norm, sent, loc["quants"], lex) + named_deaths(norm, sent, loc["actors"], lex)
         if not tolls:
             return
         types = back_reference_types(norm, sent, lex)
@@ -500,12 +544,13 @@ class _DocEvents:
             if ci == 0 or not act_rx.search(norm, lo, clause[0]):
                 return []
         # a clause that characterises a place ("كانت X من أولى البلدات التي عرفت الاحتجاجات")
-        pool = self.places
+        loc = self.local(sent)
+        pool = loc["places"]
         if self.launch and t.type in self.ex.scope.launch_types:
             pool = [p for p in pool if p.start not in self.launch]
         if self.governments and t.type not in COUNTRY_LEVEL_TYPES:
             pool = [p for p in pool if p.start not in self.governments]
-        places = select_places(norm, t, sent, clause, pool, self.anaphors, owned, self.tracker, lex)
+        places = select_places(norm, t, sent, clause, pool, loc["anaphors"], owned, self.tracker, lex)
         if is_background(norm, t, clause, lex):
             # no event, but the story is about that place: "المدينة" after it points there
             for p in places:
@@ -513,9 +558,9 @@ class _DocEvents:
             return []
         # an accuser or a denier is the source, not a party to the event it speaks of
         not_actors = {(a.source_start, a.source_end) for a in atts if a.denial or a.accusation}
-        actors = [a for a in self.actors if (a.start, a.end) not in not_actors]
+        actors = [a for a in loc["actors"] if (a.start, a.end) not in not_actors]
         acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
-        d = select_date(t, sent, clause, self.dates, owned, anniv,
+        d = select_date(t, sent, clause, loc["dates"], owned, anniv,
                         lambda a, b: casualty_unit(norm, a, b, lex) is not None)
         if not places:
             # a clause without a place of its own ("..., بعد انسحاب قسد منها") happens where the
@@ -538,9 +583,9 @@ class _DocEvents:
                 date["frame"] = True   # not written in the sentence (dropped when merging)
         else:
             date = {"value": None, "precision": None, "basis": None}
-        quants = select_quantities(t, sent, clause, self.quants, owned)
+        quants = select_quantities(t, sent, clause, loc["quants"], owned)
         if t.type in TOLL_TYPES:
-            quants = quants + [q for q in named_deaths(norm, sent, self.actors, lex)
+            quants = quants + [q for q in named_deaths(norm, sent, loc["actors"], lex)
                                if not any(x.start <= q.start < x.end for x in quants)]
         side_ids = frozenset().union(*(actor_sides(a.value) for a, r in acts if r == "actor")) if acts else frozenset()
         modality = classify_modality(norm, (sent.start, sent.end), clause, (t.start, t.end), atts, side_ids, lex)

@@ -108,7 +108,7 @@ def named_deaths(norm: str, sent: Sentence, persons: Sequence[NSpan], lex: Event
                 continue
             gap = norm[m.end():p.start]
             if p.start - m.end() <= NAMED_DEATH_GAP and not any(c in gap for c in "،,.:؛") \
-                    and not any(ch.isdigit() for ch in gap):
+                    and not any(ch.isdecimal() for ch in gap):
                 text = norm[m.start():p.end]
                 out.append(NSpan(m.start(), p.end, "QUANTITY",
                                  {"value": 1, "unit": "killed", "text": text, "approx": False,

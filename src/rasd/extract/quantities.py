@@ -164,7 +164,7 @@ class _Scan:
         return None
 
     def digits(self, i: int) -> float | None:
-        if i >= len(self.toks) or not self.toks[i][0].isdigit():
+        if i >= len(self.toks) or not self.toks[i][0].isdecimal():
             return None
         t = self.toks[i].replace(",", "").replace("٬", "").replace("٫", ".")
         return float(t) if "." in t else int(t)
@@ -301,7 +301,7 @@ def _is_label_or_date(s: _Scan, i: int, j: int, value: float, is_digits: bool, h
     if norm[max(0, s.start(i) - 2):s.start(i)] == "ال":
         return True              # "الـ17": an ordinal or a day
     tok = s.toks[i]
-    return not has_unit and len(tok) == 4 and tok.isdigit() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]
+    return not has_unit and len(tok) == 4 and tok.isdecimal() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]
 
 
 def _value(**kw: Any) -> dict[str, Any]:
@@ -327,7 +327,7 @@ def find_quantities(text: str, options: QuantityOptions = QuantityOptions()) -> 
     i = 0
     while i < n:
         tok = s.toks[i]
-        if not (tok[0].isdigit() or tok in starters):
+        if not (tok[0].isdecimal() or tok in starters):
             i += 1
             continue
         got = _parse_at(s, i, options, blocked)
@@ -347,9 +347,9 @@ def _parse_at(s: _Scan, i: int, opt: QuantityOptions, blocked: list[tuple[int, i
     lo = hi = None
     vague = False
     j = i
-    num = s.number(i) if tok[0].isdigit() or s.word(i, lex.numbers) else None
+    num = s.number(i) if tok[0].isdecimal() or s.word(i, lex.numbers) else None
     if num is not None:
-        if tok[0].isdigit() and any(a <= s.start(i) < b for a, b in blocked):
+        if tok[0].isdecimal() and any(a <= s.start(i) < b for a, b in blocked):
             return None
         value, j, mag, is_digits = num
         had_mult = mag > 1
@@ -382,7 +382,7 @@ def _parse_at(s: _Scan, i: int, opt: QuantityOptions, blocked: list[tuple[int, i
         if got is None:
             return None
         return i, got[0], _value(unit=got[1], approx=True, vague=True)
-    elif opt.duals and s.word(i, lex.duals) and not (i > 0 and s.toks[i - 1][0].isdigit()):
+    elif opt.duals and s.word(i, lex.duals) and not (i > 0 and s.toks[i - 1][0].isdecimal()):
         unit = lex.duals[s.word(i, lex.duals)]
         return i, i + 1, _value(value=2, unit=unit, counted=unit)
     else:

@@ -1,6 +1,7 @@
 """What every reader shares: options, the item builders, newline and language helpers, data files."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,6 +119,28 @@ def quarantine(raw: RawInput, reason: str, detail: str) -> Item:
     return Item(raw=raw, result=q)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (nested too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(scrub_surrogates(v) for v in value)
+    return value
+
+
+def display_path(path: str | None) -> str | None:
+    """A file name as storable text: bytes that are not UTF-8 (surrogate-escaped by the OS layer)
+    become backslash escapes, so the name stays readable and stable."""
+    if path is None or not _SURROGATE.search(path):
+        return path
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def document_item(raw: RawInput, text: str, *, options: ReadOptions, fmt: str, encoding: str,
                   title: str | None = None, url: str | None = None, published: str | None = None,
                   outlet: str | None = None, meta: Mapping[str, Any] | None = None) -> Item:
@@ -126,6 +149,10 @@ def document_item(raw: RawInput, text: str, *, options: ReadOptions, fmt: str, e
     Empty strings for title/url/outlet become None; `published` gets source "metadata".
     """
     url = url or None
+    # Lone surrogates (a JSON "\\ud800", an undecodable file name) cannot be stored or encoded:
+    # they become U+FFFD here, once, and the raw bytes keep the original.
+    text, title, url, outlet, published = (scrub_surrogates(v) for v in (text, title, url, outlet, published))
+    meta = scrub_surrogates(dict(meta or {}))
     origin = Origin(path=raw.path, url=url, part=0, record=raw.record, raw_sha256=raw.sha256,
                     ingested_at=options.ingested_at)
     full_meta: dict[str, Any] = {"format": fmt, "encoding": encoding}

@@ -113,7 +113,7 @@ def parse_date(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if text.isdigit() and len(text) >= 9:
+    if text.isdecimal() and len(text) >= 9:
         return parse_date(int(text))
     found = match_date(text, 0)
     return found[0] if found else None

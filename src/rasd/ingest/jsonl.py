@@ -98,6 +98,15 @@ def record_item(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
     )
 
 
+def _guarded_record(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
+    """`record_item`, with any failure on this one record quarantined instead of ending the file."""
+    try:
+        return record_item(obj, raw, options)
+    except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the others
+        where = f"record {raw.record}" if raw.record is not None else "record"
+        return quarantine(raw, "parse_error", f"{where}: {type(exc).__name__}: {str(exc)[:300]}")
+
+
 def _line_records(stream: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | tuple[int, str]]]:
     """Yield (line number, line bytes) or (line number, (size, sha256)) for a line over the limit.
 
@@ -151,7 +160,10 @@ def read_jsonl_stream(stream: BinaryIO, *, path: str | None, options: ReadOption
         except json.JSONDecodeError as exc:
             yield quarantine(raw, "parse_error", f"line {number}: malformed JSON: {exc.msg} at column {exc.colno}")
             continue
-        yield record_item(obj, raw, options)
+        except RecursionError:
+            yield quarantine(raw, "parse_error", f"line {number}: JSON nested too deeply to parse")
+            continue
+        yield _guarded_record(obj, raw, options)
 
 
 def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterator[Item]:
@@ -159,6 +171,12 @@ def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterato
     raw_file = raw_input(data, path=path, media_type=JSON_MEDIA_TYPE)
     try:
         obj = json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        if b"\n" in data.strip():  # several lines: read them one by one, the deep one alone fails
+            yield from read_jsonl_stream(io.BytesIO(data), path=path, options=options)
+        else:
+            yield quarantine(raw_file, "parse_error", "JSON nested too deeply to parse")
+        return
     except UnicodeDecodeError as exc:
         yield quarantine(raw_file, "undecodable", f"JSON file is not UTF-8: {exc.reason} at byte {exc.start}")
         return
@@ -170,7 +188,7 @@ def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterato
             yield quarantine(raw_file, "parse_error", detail)
         return
     if not isinstance(obj, list):
-        yield record_item(obj, raw_file, options)
+        yield _guarded_record(obj, raw_file, options)
         return
     if not obj:
         yield quarantine(raw_file, "empty", "JSON array has no records")
@@ -178,4 +196,4 @@ def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterato
     for index, element in enumerate(obj, start=1):
         data_i = json.dumps(element, ensure_ascii=False, sort_keys=True).encode("utf-8")
         raw = raw_input(data_i, path=path, media_type=JSON_MEDIA_TYPE, record=index)
-        yield record_item(element, raw, options)
+        yield _guarded_record(element, raw, options)

@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import sys
 from typing import BinaryIO, Iterable, Iterator
 
@@ -19,7 +20,7 @@ from rasd.document import Item, RawInput, sha256_hex
 from rasd.ingest import html as html_reader
 from rasd.ingest import jsonl as jsonl_reader
 from rasd.ingest import text as text_reader
-from rasd.ingest.base import ReadOptions, quarantine, raw_input
+from rasd.ingest.base import ReadOptions, display_path, quarantine, raw_input
 
 #: Bytes looked at to sniff a format: enough to get past a BOM, a doctype and leading comments.
 SNIFF_BYTES = 4096
@@ -138,16 +139,36 @@ def _unreadable(path: str, exc: OSError) -> Item:
 
 
 def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
-    """Read one file by path; a missing or unreadable path is one quarantined `parse_error` item."""
+    """Read one file by path; a missing, unreadable or non-regular path is one quarantined item.
+
+    Only regular files are opened: a FIFO would block forever and a device (/dev/zero) never ends.
+    """
+    shown = display_path(path)
     try:
         st = os.stat(path)
-        if os.path.isdir(path):
+        if stat.S_ISDIR(st.st_mode):
             os.listdir(path)  # raises the real reason a folder could not be walked
             raise IsADirectoryError(21, "is a directory", path)
+        if not stat.S_ISREG(st.st_mode):
+            yield _skipped(shown, f"not a regular file ({_file_kind(st.st_mode)}); not opened")
+            return
         with open(path, "rb") as stream:
-            yield from read_stream(stream, path=path, options=options, size=st.st_size)
+            yield from read_stream(stream, path=shown, options=options, size=st.st_size)
     except OSError as exc:
-        yield _unreadable(path, exc)
+        yield _unreadable(shown, exc)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _skipped(path: str | None, detail: str) -> Item:
+    raw = RawInput(sha256=sha256_hex(b""), data=None, size=0, path=path, media_type="application/octet-stream")
+    return quarantine(raw, "not_text", f"{path}: {detail}")
 
 
 def iter_input_files(paths: Iterable[str]) -> Iterator[str]:
@@ -172,23 +193,34 @@ SKIP_IN_FOLDERS = re.compile(
 )
 
 
-def _walk(folder: str, seen: set[str]) -> Iterator[str]:
-    real = os.path.realpath(folder)
-    if real in seen:  # a symlink loop
-        return
-    seen.add(real)
+def _walk(folder: str, seen: set[tuple[int, int]]) -> Iterator[str]:
+    """Files under `folder` in sorted order. Every entry is judged alone: one that cannot be
+    examined (a symlink loop, a broken link, no permission) is yielded as is so that reading it
+    reports why, and never hides its siblings; a folder reached twice (a cycle) is walked once."""
     try:
-        with os.scandir(folder) as it:
-            entries = sorted((e.name, e.is_dir()) for e in it
-                             if not e.name.startswith(".") and (e.is_dir() or not SKIP_IN_FOLDERS.search(e.name)))
+        st = os.stat(folder)
     except OSError:
         yield folder
         return
-    for name, is_dir in entries:
+    ident = (st.st_dev, st.st_ino)
+    if ident in seen:  # a symlink cycle: already walked
+        return
+    seen.add(ident)
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if not e.name.startswith("."))
+    except OSError:
+        yield folder
+        return
+    for name in names:
         child = os.path.join(folder, name)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(child).st_mode)
+        except OSError:
+            is_dir = False  # unreadable entry: read_file names the error
         if is_dir:
             yield from _walk(child, seen)
-        else:
+        elif not SKIP_IN_FOLDERS.search(name):
             yield child
 
 
@@ -202,4 +234,10 @@ def read_paths(paths: Iterable[str], options: ReadOptions = ReadOptions()) -> It
             else:
                 yield from read_stream(stdin, path=None, options=options)
         else:
-            yield from read_file(path, options)
+            try:
+                yield from read_file(path, options)
+            except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the batch
+                shown = display_path(path)
+                raw = RawInput(sha256=sha256_hex(b""), data=None, size=0, path=shown,
+                               media_type="application/octet-stream")
+                yield quarantine(raw, "parse_error", f"{shown}: reading stopped: {type(exc).__name__}: {str(exc)[:300]}")

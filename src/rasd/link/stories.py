@@ -162,7 +162,7 @@ def content_words(text: str) -> frozenset[str]:
     prefixes, stop = _cohesion_words()
     out = set()
     for w in _WORD.findall(normalize_arabic(text)):
-        if w.isdigit():
+        if w.isdecimal():
             continue
         for p in prefixes:
             if w.startswith(p) and len(w) - len(p) >= 3:

@@ -142,7 +142,7 @@ def to_acled_rows(events: Iterable[Event], docs_by_id: Mapping[str, Document]) -
         row = {
             "event_id_cnty": f"SYR{n}",
             "event_date": value or None,
-            "year": int(value[:4]) if value[:4].isdigit() else None,
+            "year": int(value[:4]) if value[:4].isdecimal() else None,
             "time_precision": TIME_PRECISION.get(date.get("precision") or "", 3),
             "disorder_type": spec.get("disorder"),
             "event_type": event_type,

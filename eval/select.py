@@ -1,0 +1,148 @@
+"""Draw the labelled evaluation corpus once, deterministically, and split it into train and test.
+
+    python eval/select.py [--shared ../shared] > eval/articles.jsonl
+
+Reads the two real corpora in ../shared and writes one manifest line per drawn article: its key
+(the URL, or the corpus id where the source has no URL), corpus, outlet, region, publication date,
+split (train/test) and whether it is labelled twice. No article text is written. The draw and the
+split depend only on the corpora and the salt below, so re-running gives the same file; the file in
+the repository is the record (a changed corpus must not silently change the split).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+SALT = "rasd-eval-2026-12"  # fixed once; changing it redraws the corpus (never do that after labelling)
+
+# Per-outlet quotas for the multi-outlet corpus (100 articles, every outlet; roughly by size, with a
+# floor so the small outlets are not a handful of pages).
+MULTI_QUOTA = {"Sky News Arabia": 24, "BBC Arabic": 20, "CNN Arabic": 20, "France 24 Arabic": 14,
+               "Al Arabiya": 14, "Jawhara FM": 8}
+OLD_SHARE = {"BBC Arabic": 7, "CNN Arabic": 7}  # 2013 items: the war at its height, no URLs
+SYRIA_SHARE = 0.55  # "mostly Syria, but also Iraq, Yemen, Palestine, Libya and Lebanon"
+# Al Mayadeen: 66 from the development pool, by section (news dominate; bulletins and opinion are
+# there so that genre and roundups are measured).
+AM_QUOTA = {"news": 42, "newscast": 8, "opinion": 10, "other": 6}
+DOUBLE = {"multi": 3, "almayadeen": 14}  # per multi outlet / for Al Mayadeen: labelled twice
+TRAIN_SHARE = 0.6
+MAX_CHARS = {"multi": 4000, "almayadeen": 6000}  # labelling effort; long analyses are still drawn
+MIN_KEYWORD_HITS = 5  # conflict-dense pages; the corpus filter itself only asked for 3
+
+REGIONS = {
+    "iraq": r"العراق|بغداد|الموصل|الأنبار|كركوك",
+    "yemen": r"اليمن|الحديدة|صنعاء|الحوثي|عدن|تعز",
+    "palestine": r"غزة|الضفة الغربية|القدس|فلسطين|رفح",
+    "libya": r"ليبيا|طرابلس|بنغازي|درنة|سرت",
+    "lebanon": r"لبنان|بيروت|حزب الله|الجنوب اللبناني",
+}
+
+
+def rank(key: str) -> str:
+    return hashlib.sha1(f"{SALT}:{key}".encode()).hexdigest()
+
+
+def region_of(rec: dict) -> str:
+    blob = (rec.get("title") or "") + "\n" + (rec.get("text") or "")
+    counts = {r: len(re.findall(p, blob)) for r, p in REGIONS.items()}
+    best = max(counts, key=counts.get)
+    if rec.get("syria_hits", 0) >= 2 and rec["syria_hits"] >= counts[best]:
+        return "syria"
+    return best if counts[best] >= 2 else "other"
+
+
+def draw_multi(path: Path) -> list[dict]:
+    rows = [json.loads(l) for l in path.open(encoding="utf-8")]
+    out = []
+    for outlet, quota in MULTI_QUOTA.items():
+        pool = [r for r in rows if r["outlet"] == outlet and 500 <= len(r["text"]) <= MAX_CHARS["multi"]
+                and r["keyword_hits"] >= (MIN_KEYWORD_HITS if outlet != "Jawhara FM" else 3)]
+        pool.sort(key=lambda r: rank(r["id"]))
+        n_old = OLD_SHARE.get(outlet, 0)
+        picked: list[dict] = []
+        old = [r for r in pool if r["date"].startswith("2013")]
+        picked += old[:n_old]
+        rest = [r for r in pool if r not in picked and not r["date"].startswith("2013")]
+        by_region = defaultdict(list)
+        for r in rest:
+            by_region[region_of(r)].append(r)
+        n_syria = round((quota - len(picked)) * SYRIA_SHARE)
+        picked += by_region["syria"][:n_syria]
+        others = [by_region[k] for k in REGIONS]
+        i = 0
+        while len(picked) < quota and any(others):
+            lst = others[i % len(others)]
+            if lst:
+                picked.append(lst.pop(0))
+            i += 1
+        for r in picked:
+            out.append({"key": r["url"] or r["id"], "corpus": "multisource", "source_id": r["id"],
+                        "url": r["url"], "outlet": outlet, "region": region_of(r),
+                        "published": r["date"][:10], "chars": len(r["text"])})
+    return out
+
+
+def am_section(url: str) -> str:
+    sec = url.split("/")[3]
+    if sec in ("news", "newscast"):
+        return sec
+    if sec in ("articles", "analysis"):
+        return "opinion"
+    return "other"
+
+
+def draw_almayadeen(path: Path, pool_path: Path) -> list[dict]:
+    pool = {l.strip() for l in pool_path.open(encoding="utf-8") if l.strip()}
+    seen, rows = set(), []
+    for l in path.open(encoding="utf-8"):
+        r = json.loads(l)
+        if r["url"] in pool and r["url"] not in seen and len(r["full_text"]) <= MAX_CHARS["almayadeen"]:
+            seen.add(r["url"])
+            rows.append(r)
+    rows.sort(key=lambda r: rank(r["url"]))
+    out = []
+    for sec, quota in AM_QUOTA.items():
+        for r in [r for r in rows if am_section(r["url"]) == sec][:quota]:
+            out.append({"key": r["url"], "corpus": "almayadeen", "source_id": r["postId"], "url": r["url"],
+                        "outlet": "Al Mayadeen", "region": "", "section": sec,
+                        "published": r["published_time"][:10], "chars": len(r["full_text"])})
+    return out
+
+
+def split(items: list[dict]) -> None:
+    """Train/test by article, stratified by outlet; the doubly labelled ones spread over both."""
+    by_outlet = defaultdict(list)
+    for it in items:
+        by_outlet[it["outlet"]].append(it)
+    for outlet, lst in by_outlet.items():
+        lst.sort(key=lambda it: rank("split:" + it["key"]))
+        n_train = round(len(lst) * TRAIN_SHARE)
+        for i, it in enumerate(lst):
+            it["split"] = "train" if i < n_train else "test"
+        n_double = DOUBLE["almayadeen"] if outlet == "Al Mayadeen" else DOUBLE["multi"]
+        for it in sorted(lst, key=lambda it: rank("double:" + it["key"]))[:n_double]:
+            it["double"] = True
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    a = ap.parse_args()
+    shared = Path(a.shared)
+    items = draw_multi(shared / "data/arabic-conflict-news-multisource/articles.jsonl")
+    items += draw_almayadeen(shared / "data/almayadeen-syria-articles/almayadeen_syria_2023-01_2024-08.jsonl",
+                             shared / "gold/almayadeen-dev-pool.txt")
+    split(items)
+    for it in items:
+        it.setdefault("double", False)
+        print(json.dumps(it, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

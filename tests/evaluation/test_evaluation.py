@@ -1,0 +1,119 @@
+"""The labelled-corpus harness: labels joined to texts in ../shared, scoring and error causes.
+
+Articles here are our own sentences in a throwaway "shared" folder; the scorer is the real
+../shared/tools/score.py (skipped where absent).
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rasd.evaluation.corpus import CorpusMissing, LabelledCorpus
+from rasd.evaluation.scoring import evaluate, load_scorer, same_sentence
+from tests.conftest import shared_path
+
+S1 = "قالت مصادر محلية إن طائرات حربية شنت غارات على بلدة كفرنبل صباح اليوم الخميس."
+S2 = "وخرج مئات المتظاهرين في مدينة السويداء للمطالبة بالإفراج عن المعتقلين."
+S3 = "وكانت المدينة قد شهدت معارك عنيفة قبل عشر سنوات."
+TEXT = "\n".join([S1, S2, S3])
+KEY = "https://news.example.org/a/1"
+
+
+def gold(i, typ, loc, s, required=True, date=None):
+    start = TEXT.index(s)
+    return {"id": f"g{i}", "doc": KEY, "type": typ, "location": {"ar": [loc], "en": None, "country": "SY"},
+            "date": date, "date_precision": "day" if date else None, "actors": [], "quantities": [],
+            "attributed_to": None, "modality": "asserted", "required": required,
+            "status": "news" if required else "background", "evidence_start": start, "evidence_end": start + len(s)}
+
+
+def make_eval(tmp_path: Path) -> tuple[Path, Path]:
+    shared = tmp_path / "shared"
+    data = shared / "data" / "arabic-conflict-news-multisource"
+    data.mkdir(parents=True)
+    rec = {"id": "x:1", "url": KEY, "title": "غارات على كفرنبل", "date": "2018-04-12", "outlet": "Example News",
+           "text": TEXT}
+    (data / "articles.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", "utf-8")
+    ev = tmp_path / "eval"
+    (ev / "gold").mkdir(parents=True)
+    (ev / "articles.jsonl").write_text(json.dumps({"key": KEY, "corpus": "multisource", "source_id": "x:1", "url": KEY,
+                                                   "outlet": "Example News", "split": "test"}) + "\n", "utf-8")
+    rows = [gold(1, "air_strike", "كفرنبل", S1, date="2018-04-12"), gold(2, "protest", "السويداء", S2),
+            gold(3, "armed_clash", "السويداء", S3, required=False)]
+    (ev / "gold" / "events.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    (ev / "gold" / "pages.jsonl").write_text(json.dumps({"doc": KEY, "genre": "news_report"}) + "\n", "utf-8")
+    return ev, shared
+
+
+def test_gold_evidence_comes_from_the_shared_text_by_offsets(tmp_path):
+    ev, shared = make_eval(tmp_path)
+    c = LabelledCorpus.load(ev, shared)
+    assert [a["key"] for a in c.labelled("test")] == [KEY] and c.labelled("train") == []
+    assert [g["evidence"] for g in c.gold_events([KEY])] == [S1, S2, S3]
+    c.write_input([KEY], tmp_path / "in.jsonl")
+    assert json.loads((tmp_path / "in.jsonl").read_text("utf-8"))["url"] == KEY
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    ev, shared = make_eval(tmp_path)
+    (shared / "data" / "arabic-conflict-news-multisource" / "articles.jsonl").unlink()
+    with pytest.raises(CorpusMissing):
+        LabelledCorpus.load(ev, shared)
+
+
+def system(typ, loc, mention, date=None):
+    return {"type": typ, "location": {"text": loc, "name": loc}, "date": {"value": date},
+            "actors": [], "attribution": [], "quantities": [], "modality": "asserted",
+            "mentions": [{"doc_id": "d1", "text": mention}]}
+
+
+def test_errors_get_their_cause_and_the_headline_is_the_shared_scorers(tmp_path):
+    sc = load_scorer(shared_path("tools", "score.py"))
+    ev, shared = make_eval(tmp_path)
+    g = LabelledCorpus.load(ev, shared).gold_events([KEY])
+    docs = [{"id": "d1", "origin": {"path": None, "url": KEY, "part": 0}}]
+    events = [system("air_strike", "كفرنبل", S1, "2018-04-12"),       # right
+              system("air_strike", "كفرنبل", S1, "2018-04-12"),       # the same event twice
+              system("shelling", "السويداء", S2),                      # the protest, as the wrong type
+              system("bombing", "درعا", "انفجرت عبوة ناسفة في سوق المدينة المزدحم")]  # nothing there
+    rep = evaluate(sc, docs, events, g, genres={KEY: "news_report"}, outlets={KEY: "Example News"})
+    assert rep["headline"] == sc.score_events(docs, events, g)
+    assert rep["headline"]["recall"] == 0.5
+    assert rep["missed_by_cause"]["wrong_type"] == 1
+    assert rep["spurious_by_cause"] == {"opinion_page": 0, "duplicate": 1, "wrong_type": 1, "wrong_place": 0,
+                                        "wrong_date": 0, "not_an_event": 1}
+    assert rep["confusion"]["protest"] == {"shelling": 1}
+    assert rep["per_outlet"]["Example News"]["recall"] == 0.5
+
+
+def test_spurious_events_on_opinion_pages_are_counted_apart(tmp_path):
+    sc = load_scorer(shared_path("tools", "score.py"))
+    ev, shared = make_eval(tmp_path)
+    g = LabelledCorpus.load(ev, shared).gold_events([KEY])
+    docs = [{"id": "d1", "origin": {"path": None, "url": KEY, "part": 0}}]
+    rep = evaluate(sc, docs, [system("bombing", "درعا", "نص آخر تماما")], g, genres={KEY: "opinion_analysis"})
+    assert rep["spurious_by_cause"]["opinion_page"] == 1
+
+
+def test_same_sentence_is_word_overlap_not_offsets():
+    sc = load_scorer(shared_path("tools", "score.py"))
+    assert same_sentence(sc, "شنت غارات على بلدة كفرنبل", S1)
+    assert not same_sentence(sc, S2, S1)
+
+
+def test_rasd_eval_runs_the_pipeline_on_a_labelled_set(tmp_path):
+    scorer = shared_path("tools", "score.py")
+    ev, shared = make_eval(tmp_path)
+    (shared / "tools").mkdir()
+    (shared / "tools" / "score.py").symlink_to(scorer)
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "eval", "--set", "test", "--shared", str(shared),
+                        "--labels", str(ev), "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)["events"]
+    assert out["headline"]["gold_required"] == 2 and out["pages"] == 1
+    assert set(out["missed_by_cause"]) == {"no_trigger", "wrong_type", "wrong_place", "wrong_date", "merged_away"}
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "eval", "--set", "train", "--shared", str(shared),
+                        "--labels", str(ev)], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "no labelled articles" in r.stderr
