@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from rasd import __version__
 
@@ -74,8 +76,18 @@ def _emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], ce
     for col in columns:
         table.add_column(col, overflow="fold")
     for r in records:
-        table.add_row(*(str(c) for c in cells(r)))
+        table.add_row(*(_plain(c) for c in cells(r)))
     Console().print(table)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(value: object) -> Text:
+    """A table cell shown as written: no rich markup (`[/b]` in a file name), and control
+    characters (ANSI escapes from a file name or a page) shown as \\xNN instead of reaching the
+    terminal (issue 12)."""
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
 
 
 def _extract_stage(cfg_extract: dict, store):

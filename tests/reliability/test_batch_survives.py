@@ -172,3 +172,17 @@ def test_symlink_cycle_does_not_drop_the_folder(tmp_path):
 def test_digit_like_symbols_are_not_numbers(text):
     for s in find_quantities(text):
         assert isinstance(s.value["value"], int) or s.value["value"] is None
+
+
+# --- terminal --------------------------------------------------------------------------------------
+
+def test_quarantine_list_shows_markup_and_escapes_as_text(tmp_path):
+    folder = tmp_path / "in" / "x["
+    folder.mkdir(parents=True)
+    (folder / "b]\x1b[31mred.txt").write_bytes(b"")   # path ".../x[/b]<ESC>[31mred.txt", empty: quarantined
+    folder = folder.parent
+    db = str(tmp_path / "s.db")
+    assert rasd("run", str(folder), "--db", db).returncode == 3
+    r = rasd("quarantine", "list", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "[/b]" in r.stdout.replace("\n", "").replace("│", "").replace(" ", "")
