@@ -148,3 +148,21 @@ def test_undated_events_are_listed_and_counted(tmp_path):
         assert actor["by_month"] == {"undated": 1}
         assert c.get("/actors/sy-general-security").status_code == 200
         assert c.get("/timeline").status_code == 200
+
+
+HUGE = 2**63
+
+
+@pytest.mark.parametrize("path", ["/api/documents", "/api/events", "/api/actors", "/api/places", "/api/stories"])
+def test_huge_offsets_are_refused_not_a_server_error(client, path):
+    r = client.get(path, params={"offset": HUGE})
+    assert r.status_code == 422
+    assert r.headers.get("content-security-policy")  # the error keeps the security headers
+
+
+def test_huge_counts_and_page_offsets_do_not_break(client):
+    assert client.get("/api/stories", params={"min_documents": HUGE}).status_code == 422
+    assert client.get("/api/search", params={"q": "حماة", "offset": HUGE}).status_code == 422
+    for page in ("/timeline", "/documents", "/search?q=%D8%AD%D9%85%D8%A7%D8%A9"):
+        sep = "&" if "?" in page else "?"
+        assert client.get(f"{page}{sep}offset={HUGE}").status_code == 200

@@ -39,7 +39,10 @@ T = TypeVar("T")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 _LIMIT = Query(50, ge=1, le=MAX_LIMIT, description="Page size")
-_OFFSET = Query(0, ge=0, description="Items to skip")
+#: Largest offset or count a route accepts: far above any store's rows, far below SQLite's 64-bit
+#: integers (an offset of 2**63 overflowed into a 500 on nine routes, issue 12).
+MAX_OFFSET = 10**9
+_OFFSET = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip")
 
 
 def _reader(request: Request) -> StoreReader:
@@ -168,7 +171,7 @@ def get_place(request: Request, place_id: str) -> dict:
 
 @router.get("/stories", summary="Story clusters with their documents (empty until `rasd link` builds them)")
 def stories(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
-            min_documents: int = Query(1, ge=1, description="Only stories told by at least this many documents")) -> dict:
+            min_documents: int = Query(1, ge=1, le=MAX_OFFSET, description="Only stories told by at least this many documents")) -> dict:
     """Stories, most documents first, each with `documents` (id, title, outlet, published, role) and
     `outlets`; an empty list with a `note` on a store never linked."""
     return FastJSON(_reader(request).stories(limit=limit, offset=offset, min_documents=min_documents))

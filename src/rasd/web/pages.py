@@ -134,7 +134,8 @@ def _filters(request: Request) -> EventFilter:
 
 def _int(request: Request, name: str, default: int = 0) -> int:
     try:
-        return max(0, int(request.query_params.get(name, default)))
+        # clamped: an offset of 2**63 overflowed SQLite's integers into a 500 (issue 12)
+        return min(max(0, int(request.query_params.get(name, default))), 10**9)
     except ValueError:
         return default
 
