@@ -259,7 +259,6 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     begin, header_removed, header_date = _header(raw, doc)
     url = doc.origin.url or meta.get("url")
     domain = outlet_from_url(url, lex)
-    site_outlet = doc.outlet or meta.get("outlet") or domain
 
     posts: list[FoundPost] = find_social_posts(raw, lex, begin) if options.extract_social else []
     lines = split_lines(raw, begin, holes=[(p.start, p.end) for p in posts])
