@@ -76,9 +76,9 @@ def test_construct_states_keep_the_actor(finder: ActorFinder, text: str, written
 
 
 def test_sub_group_carries_its_affiliation(finder: ActorFinder) -> None:
-    text = "نفذت العصائب الحمراء عملية خلف خطوط الجيش."
-    span = spans_by_text(finder, text)["العصائب الحمراء"]
-    assert span.value["actor_id"] == "red_bands"
+    text = "نفذت غرفة عمليات الفتح المبين عملية خلف خطوط الجيش."
+    span = spans_by_text(finder, text)["غرفة عمليات الفتح المبين"]
+    assert span.value["actor_id"] == "al_fath_al_mubin_room"
     assert "hts" in span.value["affiliations"]
 
 

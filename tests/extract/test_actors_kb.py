@@ -38,7 +38,7 @@ def test_get_and_lookup(kb: ActorKB) -> None:
 
 
 def test_affiliation_closure_is_transitive(kb: ActorKB) -> None:
-    assert {"red_bands", "hts", "opposition_generic"} <= kb.affiliation_closure("red_bands")
+    assert {"al_fath_al_mubin_room", "hts", "opposition_generic"} <= kb.affiliation_closure("al_fath_al_mubin_room")
 
 
 @pytest.mark.parametrize("date,valid", [
