@@ -39,9 +39,8 @@ def as_system(gold: list[dict]) -> list[dict]:
     return out
 
 
-def load(path: Path, corpus: LabelledCorpus) -> list[dict]:
-    rows = [json.loads(l) for l in path.open(encoding="utf-8") if l.strip()]
-    return [{**r, "evidence": corpus.text(r["doc"])[r["evidence_start"]:r["evidence_end"]]} for r in rows]
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(l) for l in path.open(encoding="utf-8") if l.strip()]
 
 
 def main() -> int:
@@ -51,14 +50,13 @@ def main() -> int:
     a = ap.parse_args()
     try:
         corpus = LabelledCorpus.load(ROOT / "eval", a.shared)
-        ga, gb = load(ROOT / "eval/agreement/a.jsonl", corpus), load(ROOT / "eval/agreement/b.jsonl", corpus)
+        ga, gb = (corpus.with_evidence(read_jsonl(ROOT / f"eval/agreement/{x}.jsonl")) for x in ("a", "b"))
     except (CorpusMissing, FileNotFoundError) as e:
         print(f"skip: {e}")
         return 0
     sc = load_scorer(Path(a.shared) / "tools" / "score.py")
     keys = sorted({g["doc"] for g in ga} | {g["doc"] for g in gb})
-    pa = {json.loads(l)["doc"]: json.loads(l)["genre"] for l in open(ROOT / "eval/agreement/a_pages.jsonl", encoding="utf-8")}
-    pb = {json.loads(l)["doc"]: json.loads(l)["genre"] for l in open(ROOT / "eval/agreement/b_pages.jsonl", encoding="utf-8")}
+    pa, pb = ({r["doc"]: r["genre"] for r in read_jsonl(ROOT / f"eval/agreement/{x}_pages.jsonl")} for x in ("a", "b"))
     docs = [{"id": k, "origin": {"path": None, "url": k, "part": 0}} for k in keys]
     out = {"articles": len(pa), "events_a": len(ga), "events_b": len(gb),
            "required_a": sum(g["required"] for g in ga), "required_b": sum(g["required"] for g in gb),

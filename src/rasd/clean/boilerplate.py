@@ -15,6 +15,7 @@ from typing import Iterable
 from rasd.clean.lexicon import Lexicon
 from rasd.clean.lines import Line
 from rasd.clean.normalize import normalize_key
+from rasd.clean.outlet import url_host
 
 #: Reasons a removed piece can carry (documented set; OUTPUT.md `removed[].reason`).
 REASONS = frozenset({
@@ -348,8 +349,6 @@ def site_key(url: str | None, reader_outlet: str | None) -> str:
 
     Never an author or byline: grouping by author made every op-ed writer a "site" (issue 12).
     """
-    from rasd.clean.outlet import url_host
-
     host = url_host(url)
     if host:
         return host

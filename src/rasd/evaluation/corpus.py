@@ -83,12 +83,11 @@ class LabelledCorpus:
     def gold_events(self, keys: Iterable[str]) -> list[dict]:
         """Gold events of these articles in the shared scorer's schema, evidence text filled in."""
         keys = set(keys)
-        out = []
-        for ev in self.events:
-            if ev["doc"] in keys:
-                text = self.text(ev["doc"])
-                out.append({**ev, "evidence": text[ev["evidence_start"]:ev["evidence_end"]]})
-        return out
+        return self.with_evidence(ev for ev in self.events if ev["doc"] in keys)
+
+    def with_evidence(self, rows: Iterable[dict]) -> list[dict]:
+        """Label rows (gold or a labeller's) with their evidence text cut from the article by offsets."""
+        return [{**r, "evidence": self.text(r["doc"])[r["evidence_start"]:r["evidence_end"]]} for r in rows]
 
     def write_input(self, keys: Iterable[str], path: str | Path) -> int:
         """Write the articles as JSON Lines for `rasd run`, the URL field set to the gold key."""

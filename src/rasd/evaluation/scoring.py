@@ -120,9 +120,6 @@ def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[di
     # spurious system events (matched to no gold event), by cause
     spurious: Counter = Counter()
     spurious_list = []
-    matched_types_places = defaultdict(list)
-    for gid, (p, i) in pairs.items():
-        matched_types_places[p].append(i)
     gold_by_page = defaultdict(list)
     for g in gold:
         gold_by_page[g["doc"]].append(g)
@@ -135,8 +132,7 @@ def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[di
             same_type = [g for g in near if ev.get("type") in types_of(g)]
             if genres.get(p) == "opinion_analysis":
                 cause = "opinion_page"
-            elif any(g["id"] in pairs and sc.place_match(g, ev) for g in same_type) or \
-                    any(g["id"] in pairs and ev.get("type") in types_of(g) and sc.place_match(g, ev) for g in gs):
+            elif any(g["id"] in pairs and ev.get("type") in types_of(g) and sc.place_match(g, ev) for g in gs):
                 cause = "duplicate"  # a second output for an event already matched
             elif same_type and any(sc.place_match(g, ev) for g in same_type):
                 cause = "wrong_date"

@@ -132,10 +132,15 @@ def read_stream(stream: BinaryIO, *, path: str | None, options: ReadOptions = Re
     yield from _read_one(raw_input(data, path=path, media_type=_MEDIA_TYPES[fmt]), fmt, options)
 
 
-def _unreadable(path: str, exc: OSError) -> Item:
-    # No bytes were read: the hash is that of no bytes, `data` None; the detail carries the error.
+def _no_bytes(path: str | None, reason: str, detail: str) -> Item:
+    """A quarantined item for a path no bytes were read from: the hash is that of no bytes, `data`
+    None; the detail carries why."""
     raw = RawInput(sha256=sha256_hex(b""), data=None, size=0, path=path, media_type="application/octet-stream")
-    return quarantine(raw, "parse_error", f"cannot read {path!r}: {exc.strerror or exc}")
+    return quarantine(raw, reason, detail)
+
+
+def _unreadable(path: str, exc: OSError) -> Item:
+    return _no_bytes(path, "parse_error", f"cannot read {path!r}: {exc.strerror or exc}")
 
 
 def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
@@ -150,7 +155,7 @@ def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]
             os.listdir(path)  # raises the real reason a folder could not be walked
             raise IsADirectoryError(21, "is a directory", path)
         if not stat.S_ISREG(st.st_mode):
-            yield _skipped(shown, f"not a regular file ({_file_kind(st.st_mode)}); not opened")
+            yield _no_bytes(shown, "not_text", f"{shown}: not a regular file ({_file_kind(st.st_mode)}); not opened")
             return
         with open(path, "rb") as stream:
             yield from read_stream(stream, path=shown, options=options, size=st.st_size)
@@ -164,11 +169,6 @@ def _file_kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a file"
-
-
-def _skipped(path: str | None, detail: str) -> Item:
-    raw = RawInput(sha256=sha256_hex(b""), data=None, size=0, path=path, media_type="application/octet-stream")
-    return quarantine(raw, "not_text", f"{path}: {detail}")
 
 
 def iter_input_files(paths: Iterable[str]) -> Iterator[str]:
@@ -238,6 +238,4 @@ def read_paths(paths: Iterable[str], options: ReadOptions = ReadOptions()) -> It
                 yield from read_file(path, options)
             except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the batch
                 shown = display_path(path)
-                raw = RawInput(sha256=sha256_hex(b""), data=None, size=0, path=shown,
-                               media_type="application/octet-stream")
-                yield quarantine(raw, "parse_error", f"{shown}: reading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+                yield _no_bytes(shown, "parse_error", f"{shown}: reading stopped: {type(exc).__name__}: {str(exc)[:300]}")
