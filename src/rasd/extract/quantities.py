@@ -97,7 +97,6 @@ def _lexicon() -> _Lex:
     qb = sorted(((_toks(w), q) for q, ws in d["qualifiers_before"].items() for w in ws), key=lambda x: -len(x[0]))
     qa = sorted(((_toks(w), q) for q, ws in d["qualifiers_after"].items() for w in ws), key=lambda x: -len(x[0]))
     nouns = {_toks(w): u for u, ws in d["nouns"].items() for w in ws}
-    nouns[_toks("في عداد المفقودين")] = "missing"
     plurals = {k[0] for k in nouns if len(k) == 1}
     duals: dict[str, str] = {}
     for w in d["dual_from"]:
