@@ -33,6 +33,8 @@ quarantine_app = typer.Typer(help="Inspect inputs that were quarantined, with th
 gazetteer_app = typer.Typer(help="Manage the place gazetteer (import fuller sources).", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(gazetteer_app, name="gazetteer")
+train_app = typer.Typer(help="Retrain the shipped models from the labelled corpus (needs rasd[train]).", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 err = Console(stderr=True, soft_wrap=True)
 _state = {"debug": False}
@@ -465,6 +467,7 @@ def eval_cmd(
     db: str = typer.Option("", help="Store to use (default: a temporary file)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object instead of tables."),
     errors: int = typer.Option(0, help="Also list the first N missed and spurious events."),
+    config: Optional[str] = _CONFIG,
 ) -> None:
     """Run the pipeline on labelled pages (the seeds or the labelled corpus) and print recall, precision and a breakdown."""
     import io
@@ -504,7 +507,7 @@ def eval_cmd(
             except CorpusMissing as e:
                 raise CliError(f"cannot evaluate here: {e}")
             inputs, genres = [str(Path(tmp) / "input.jsonl")], corpus.pages
-        _pipeline(inputs, dbp, None, extract=True, reprocess=True, overrides={}, quiet=True)
+        _pipeline(inputs, dbp, config, extract=True, reprocess=True, overrides={}, quiet=True)
         from rasd.store.export import export_documents, export_events
 
         store = _open_store(dbp)
@@ -538,6 +541,30 @@ def _labels_dir() -> Path:
     if (here / "articles.jsonl").exists():
         return here
     return Path(__file__).resolve().parents[2] / "eval"
+
+
+@train_app.command("events")
+def train_events_cmd(
+    shared: str = typer.Option(str(Path("..") / "shared"), help="The shared folder holding the corpora."),
+    labels: str = typer.Option("", help="Folder of the labelled corpus (default: eval/ here or in the repository)."),
+    out: str = typer.Option("", "--out", "-o", help="Model file to write (default: the packaged model)."),
+) -> None:
+    """Train the sentence event model on the training part of the labelled corpus (deterministic)."""
+    from rasd.evaluation.corpus import CorpusMissing, LabelledCorpus
+    from rasd.extract.events_model import MODEL_PATH
+
+    try:
+        from rasd.evaluation.train_events import train
+    except ImportError as e:  # pragma: no cover - depends on the install
+        raise CliError(f"training needs scikit-learn: pip install 'rasd[train]' ({e})")
+    try:
+        corpus = LabelledCorpus.load(Path(labels) if labels else _labels_dir(), Path(shared))
+        model = train(corpus, log=lambda m: err.print(Text(m)))
+    except (CorpusMissing, FileNotFoundError) as e:
+        raise CliError(f"cannot train here: {e}")
+    path = Path(out) if out else MODEL_PATH
+    model.save(path)
+    err.print(Text(f"model written to {path} ({path.stat().st_size // 1024} KB)"))
 
 
 @gazetteer_app.command("import")

@@ -34,10 +34,12 @@ from rasd.extract.events_context import (
     mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
+from rasd.extract.events_model import EventModel, SentenceFacts, mention_features, sentence_features, stem
 from rasd.extract.events_scope import (
     government_places, is_aggregate, is_outlet_place, is_unrealised, launch_places, load_scope_lexicon, motive_spans,
 )
 from rasd.extract.modality import classify_modality
+from rasd.extract.places_unknown import unknown_place_spans
 from rasd.extract.sentences import Sentence, split_sentences
 from rasd.extract.textview import TextView, make_view
 
@@ -68,6 +70,14 @@ class ExtractOptions:
     emit_trigger_spans: bool = True
     # infer the document's date from its text when `published` is missing
     infer_document_date: bool = True
+    # let the learned model (data/models/event_types.json) add triggers to sentences and keep or
+    # drop candidate mentions; off (the default until it wins: docs/evaluation.md), or with no
+    # model file, the trigger rules decide alone
+    learned: bool = False
+    # the model file to use instead of the packaged one ("" = packaged)
+    model_path: str = ""
+    # a name right after a place cue word ("قرية X") is a place even when no gazetteer lists it
+    cue_places: bool = True
 
 
 def _default(name: str) -> Any:
@@ -147,8 +157,14 @@ class EventExtractor:
 
     def __init__(self, options: ExtractOptions = ExtractOptions(), *, places: Any = None,
                  actors: Any = None, dates: Callable | None = None, quantities: Callable | None = None,
-                 infer_date: Callable | None = None, lexicon: EventLexicon | None = None) -> None:
+                 infer_date: Callable | None = None, lexicon: EventLexicon | None = None,
+                 model: EventModel | None | bool = None) -> None:
         self.options = options
+        # the learned decisions (events_model): None loads the model file when options.learned
+        # is on, False runs the rules alone
+        if model is None:
+            model = EventModel.load(options.model_path or None) if options.learned else None
+        self.model = model or None
         self.lex = lexicon or load_event_lexicon()
         self.scope = load_scope_lexicon()
         self.places = places if places is not None else _default("places")
@@ -181,6 +197,8 @@ class EventExtractor:
         text = doc.text
         spans: list[Span] = []
         spans += _call_finder(self.places, text)
+        if self.options.cue_places:
+            spans += unknown_place_spans(make_view(text), spans)
         if self.actors is not None:
             day = anchor.isoformat() if anchor else None
             spans += (self.actors.find(text, doc_date=day) if hasattr(self.actors, "find")
@@ -232,8 +250,8 @@ class EventExtractor:
 
     # -- main ------------------------------------------------------------------------------
 
-    def extract(self, doc: Document) -> tuple[list[Span], list[Event]]:
-        """The document's spans (finders' and triggers') and its events."""
+    def analyse(self, doc: Document) -> "Analysis":
+        """Finder spans, rule triggers and sentences of a document, before any event is built."""
         anchor, anchor_inferred = self._anchor(doc)
         spans = self.find_spans(doc, anchor)
         view = make_view(doc.text)
@@ -267,18 +285,115 @@ class EventExtractor:
                                [(t.start, t.end, t.pos == "verb") for t in triggers], self.scope)
         triggers = [t for t in triggers if not in_spans(t.start, motives)]
         places = [p for p in places if not in_spans(p.start, motives)]
-        builder = _DocEvents(self, doc, view, anchor, anchor_inferred, places, actors, sources, dates,
-                             quants, triggers, sents)
-        raw = builder.run()
+        return Analysis(anchor, anchor_inferred, spans, view, places, actors, sources, dates, quants,
+                        triggers, sents, outlets)
+
+    def sentence_facts(self, a: "Analysis") -> list[SentenceFacts]:
+        """Per sentence: the rule triggers and the finders' hits the learned model reads."""
+        out, prev = [], ()
+        lists = [(name, [x.start for x in lst]) for name, lst in (
+            ("places", a.places), ("dates", a.dates), ("quants", a.quants), ("actors", a.actors))]
+        countries = [p.start for p in a.places if is_country(p)]
+        tstarts = [t.start for t in a.triggers]
+        for sent in a.sents:
+            n = {name: bisect_left(st, sent.end) - bisect_left(st, sent.start) for name, st in lists}
+            trig = a.triggers[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]
+            rule = tuple((t.type, t.pos) for t in trig)
+            out.append(SentenceFacts(rule, n["places"], bisect_left(countries, sent.end) - bisect_left(countries, sent.start),
+                                     n["dates"], n["quants"], n["actors"], sent.para, sent.index, prev))
+            prev = tuple(sorted({t for t, _ in rule}))
+        return out
+
+    def candidates(self, a: "Analysis", model: EventModel,
+                   add: float | None = None) -> tuple[list[Trigger], dict[int, tuple[dict, dict]], set]:
+        """The rule triggers plus the ones the sentence model adds (p >= `add`, default the model's).
+
+        Returns the triggers, each sentence's (features, type probabilities) by sentence index,
+        and the (start, end) of the added triggers.
+        """
+        norm = a.view.norm
+        tstarts = [t.start for t in a.triggers]
+        triggers, added = list(a.triggers), set()
+        per_sent: dict[int, tuple[dict, dict]] = {}
+        for sent, facts in zip(a.sents, self.sentence_facts(a)):
+            feats = sentence_features(norm, sent.start, sent.end, facts)
+            probs = model.probabilities(feats)
+            per_sent[sent.index] = (feats, probs)
+            have = {t.type for t in a.triggers[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]}
+            for typ, s, e, _p in model.additions(norm, sent.start, sent.end, probs, have, add):
+                triggers.append(Trigger(typ, s, e, "noun"))
+                added.add((s, e))
+        triggers.sort(key=lambda t: (t.start, -(t.end - t.start)))
+        out: list[Trigger] = []
+        for t in triggers:   # an added word inside a rule trigger gives way to it
+            if out and t.start < out[-1].end:
+                continue
+            out.append(t)
+        return out, per_sent, added
+
+    def mentions(self, doc: Document, a: "Analysis", triggers: Sequence[Trigger]) -> list["_Mention"]:
+        """Every candidate event mention the argument rules build from these triggers."""
+        return _DocEvents(self, doc, a.view, a.anchor, a.anchor_inferred, a.places, a.actors, a.sources,
+                          a.dates, a.quants, list(triggers), a.sents).run()
+
+    def extract(self, doc: Document) -> tuple[list[Span], list[Event]]:
+        """The document's spans (finders' and triggers') and its events."""
+        a = self.analyse(doc)
+        model = self.model
+        if model is None:
+            raw = self.mentions(doc, a, a.triggers)
+        else:
+            triggers, per_sent, added = self.candidates(a, model)
+            raw = []
+            for m in self.mentions(doc, a, triggers):
+                feats, probs = per_sent.get(m.sent.index, ({}, {}))
+                mf = mention_features(feats, m.type, probs.get(m.type, 0.0),
+                                      mention_facts(m, (m.trigger.start, m.trigger.end) in added))
+                if model.mention_probability(mf) >= model.keep:
+                    raw.append(m)
         events = _merge(raw, doc.id, self.options.recent_days)
-        out_spans = [s for s in spans
-                     if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in outlets)]
+        view = a.view
+        out_spans = [s for s in a.spans
+                     if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in a.outlets)]
         if self.options.emit_trigger_spans:
             for ev in events:
                 for t in ev.meta.get("triggers", ()):
                     out_spans.append(Span(t["start"], t["end"], "EVENT_TRIGGER",
                                           {"type": ev.type, "event_id": ev.id}, PRODUCED_BY, doc.id))
         return out_spans, events
+
+
+def mention_facts(m: "_Mention", added: bool) -> dict[str, Any]:
+    """What the argument rules found for a candidate mention, as the mention model reads it."""
+    v = m.place.value if m.place is not None and isinstance(m.place.value, dict) else {}
+    place = "none" if m.place is None else (v.get("precision") or v.get("kind") or "other")
+    d = m.date or {}
+    date = "none" if not d.get("value") else ("frame" if d.get("frame") else (d.get("basis") or "written"))
+    trig = m.view.norm[m.trigger.start:m.trigger.end]
+    return {"place": place, "place_inherited": bool(v.get("inherited")),
+            "place_unresolved": m.place is not None and not v.get("place_id"),
+            "place_anaphora": v.get("resolved_by") == "anaphora", "date": date, "modality": m.modality,
+            "aggregate": m.aggregate, "lede": m.lede, "pos": m.trigger.pos, "added": added,
+            "trig": stem(trig.split()[0]) if trig.split() else "", "actors": min(len(m.actors), 2),
+            "quantities": bool(m.quantities), "attributed": bool(m.attributions)}
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A document as the finders and trigger rules see it (normalised offsets)."""
+
+    anchor: dt.date | None
+    anchor_inferred: bool
+    spans: list[Span]
+    view: TextView
+    places: list[NSpan]
+    actors: list[NSpan]
+    sources: list[NSpan]
+    dates: list[NSpan]
+    quants: list[NSpan]
+    triggers: list[Trigger]
+    sents: list[Sentence]
+    outlets: set[tuple[int, int]]
 
 
 @dataclass

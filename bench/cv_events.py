@@ -1,0 +1,99 @@
+"""Cross-validated pipeline scores on the training part: rules only against the learned model.
+
+The honest development figure: the training articles are split into 5 folds by article; for each
+fold the sentence model is trained on the other four (thresholds from their own inner folds), the
+whole pipeline (`rasd run`) runs on the held-out fold with that model, and the exported events of
+all folds are scored together with ../shared/tools/score.py. The test part is never read.
+
+    python bench/cv_events.py [--shared ../shared] [--labels eval]
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from rasd.evaluation.corpus import LabelledCorpus  # noqa: E402
+from rasd.evaluation.scoring import evaluate, load_scorer  # noqa: E402
+from rasd.evaluation.train_events import FOLDS, _fold, train  # noqa: E402
+
+
+def run_fold(corpus: LabelledCorpus, keys: list[str], tmp: Path, model_path: str | None) -> tuple[list, list]:
+    """Docs and events exported after `rasd run` on these articles (rules only when model_path is None)."""
+    from rasd.cli import _open_store, _pipeline
+    from rasd.store.export import export_documents, export_events
+
+    inp, db, cfg = tmp / "input.jsonl", tmp / "run.db", tmp / "config.toml"
+    for p in (db,):
+        if p.exists():
+            p.unlink()
+    corpus.write_input(keys, inp)
+    cfg.write_text("[extract]\n" + (f'model_path = "{model_path}"\n' if model_path else "learned = false\n"),
+                   encoding="utf-8")
+    _pipeline([str(inp)], str(db), str(cfg), extract=True, reprocess=True, overrides={}, quiet=True)
+    store = _open_store(str(db))
+    bd, be = io.StringIO(), io.StringIO()
+    export_documents(store, "jsonl", bd)
+    export_events(store, "jsonl", be)
+    store.close()
+    return ([json.loads(x) for x in bd.getvalue().splitlines() if x.strip()],
+            [json.loads(x) for x in be.getvalue().splitlines() if x.strip()])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--labels", default=str(ROOT / "eval"))
+    ap.add_argument("--variants", default="rules,learned",
+                    help="comma-separated: rules, learned, keep_only (never adds), add_only (never drops or retypes)")
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    if not (shared / "tools" / "score.py").exists():
+        print(f"skip: no scorer under {shared}")
+        return 0
+    sc = load_scorer(shared / "tools" / "score.py")
+    corpus = LabelledCorpus.load(args.labels, shared)
+    keys = sorted(a["key"] for a in corpus.labelled("train"))
+    gold = corpus.gold_events(keys)
+    outlets = {a["key"]: a["outlet"] for a in corpus.labelled("train")}
+    results = {}
+    models: dict = {}
+    thresholds: dict = {}
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        for name in args.variants.split(","):
+            docs, events = [], []
+            for k in range(FOLDS):
+                held = [key for key in keys if _fold(key) == k]
+                model_path = None
+                if name != "rules":
+                    if k not in models:
+                        models[k] = train(corpus, log=lambda m: None, keys=[x for x in keys if _fold(x) != k])
+                        thresholds[k] = (models[k].add, models[k].keep)
+                    model = models[k]
+                    model.add, model.keep = thresholds[k]
+                    if name == "keep_only":
+                        model.add = 1.0
+                    elif name == "add_only":
+                        model.keep = 0.0
+                    model_path = str(tmp / f"model{k}.json")
+                    model.save(model_path)
+                d, e = run_fold(corpus, held, tmp, model_path)
+                docs += d
+                events += e
+            rep = evaluate(sc, docs, events, gold, genres=corpus.pages, outlets=outlets)
+            results[name] = rep
+            h = rep["headline"] if "headline" in rep else rep
+            print(f"{name:8s} recall {h['recall']:.3f}  precision {h['precision']:.3f}  F1 {h['f1']:.3f}  "
+                  f"system {h['system_events']}  place {h.get('place_accuracy')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

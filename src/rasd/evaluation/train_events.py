@@ -1,0 +1,298 @@
+"""Train the event model (`rasd.extract.events_model`) on the training part, deterministically.
+
+1. The training articles are read and cleaned exactly as `rasd run` does (boilerplate pre-pass,
+   cleaner), then analysed by the rule extractor (finders, trigger rules, sentences).
+2. Sentence model: a sentence is labelled with type T when a required gold event of type T (a
+   specific event reported as news) has its evidence there (word overlap); one L2 logistic
+   regression per type over the sentence features.
+3. Mention model: the candidates are the mentions the argument rules build from the rule triggers
+   plus the triggers the sentence model adds (for each article, a sentence model trained without
+   that article's fold, so the candidates look like those of unseen pages). A candidate is
+   positive when it would match a required gold event of its page by the shared scorer's rules
+   (type, place, date); one L2 logistic regression over all candidates.
+4. The two thresholds (add a trigger, keep a mention) are chosen on out-of-fold probabilities
+   (5 folds by article) for the best page-level F1 of the kept candidates; the final weights are
+   trained on the whole training part.
+
+Only the training part is read; the test part stays unseen. Same gold, same code: same file.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from rasd.clean.normalize import normalize_arabic
+from rasd.document import Document
+from rasd.evaluation.corpus import LabelledCorpus
+
+#: Word overlap (share of the smaller side) for a sentence to hold a gold event's evidence.
+ALIGN_MIN = 0.5
+#: A type needs this many positive sentences to be learned; rarer types stay with the rules.
+MIN_POSITIVES = 5
+#: Inverse regularisation strength of the regressions.
+C = 0.5
+#: A feature must occur in this many training articles to be used.
+MIN_ARTICLES = 2
+#: Weights smaller than this are left out of the shipped file (they change no decision).
+MIN_WEIGHT = 0.01
+FOLDS = 5
+#: The lowest sentence probability at which a trigger is added as a candidate while training.
+ADD_FLOOR = 0.1
+ADD_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+KEEP_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+
+
+@dataclass
+class SentenceRow:
+    key: str                       # article key (the fold unit)
+    feats: dict[str, float]
+    labels: frozenset[str]
+    rule: tuple[str, ...]          # rule trigger types in the sentence
+
+
+def cleaned_documents(corpus: LabelledCorpus, keys: Sequence[str]) -> dict[str, Document]:
+    """The articles as `rasd run` cleans them (part 0 of each page), by corpus key."""
+    from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon, site_of
+    from rasd.ingest import ReadOptions, read_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "input.jsonl")
+        corpus.write_input(keys, path)
+        opts = ReadOptions()
+        pages = ((site_of(it.result), it.result.text) for it in read_paths([path], opts)
+                 if isinstance(it.result, Document))
+        site_bp = learn_site_boilerplate(pages)
+        clean_opts = CleanOptions()
+        stage = CleanStage(clean_opts, lexicon=load_lexicon(clean_opts.lexicon_dirs), site_boilerplate=site_bp)
+        docs = [it.result for it in read_paths([path], opts) if isinstance(it.result, Document)]
+        out: dict[str, Document] = {}
+        for d in stage.run(docs):
+            if isinstance(d, Document) and d.origin.part == 0:
+                out.setdefault(d.origin.url or "", d)
+        return out
+
+
+def _wordset(text: str) -> set[str]:
+    return set(normalize_arabic(text).split())
+
+
+def aligned(sentence: str, evidence: str) -> bool:
+    a, b = _wordset(sentence), _wordset(evidence)
+    if len(a) < 2 or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= ALIGN_MIN
+
+
+def sentence_rows(corpus: LabelledCorpus, keys: Sequence[str]) -> list[SentenceRow]:
+    """One row per sentence of the cleaned training articles, with its gold types."""
+    from rasd.extract.events import EventExtractor, ExtractOptions
+    from rasd.extract.events_model import sentence_features
+
+    ex = EventExtractor(ExtractOptions(learned=False), model=False)
+    docs = cleaned_documents(corpus, keys)
+    gold = corpus.gold_events(keys)
+    rows: list[SentenceRow] = []
+    for key in keys:
+        doc = docs.get(key)
+        if doc is None:
+            continue
+        a = ex.analyse(doc)
+        norm = a.view.norm
+        evs = [g for g in gold if g["doc"] == key and g["required"]]
+        for sent, facts in zip(a.sents, ex.sentence_facts(a)):
+            text = norm[sent.start:sent.end]
+            labels = frozenset(t for g in evs if aligned(text, g["evidence"])
+                               for t in (g["type"], *g.get("type_also", [])))
+            rows.append(SentenceRow(key, sentence_features(norm, sent.start, sent.end, facts), labels,
+                                    tuple(t for t, _ in facts.rule_types)))
+    return rows
+
+
+def _fold(key: str) -> int:
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % FOLDS
+
+
+def _matrix(rows: Sequence[dict[str, float]], keys: Sequence[str]):
+    """Sparse design matrix of the features seen in at least MIN_ARTICLES articles."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+
+    seen: dict[str, set[str]] = {}
+    for r, k in zip(rows, keys):
+        for f in r:
+            seen.setdefault(f, set()).add(k)
+    keep = {f for f, ks in seen.items() if len(ks) >= MIN_ARTICLES}
+    vec = DictVectorizer(sort=True)
+    X = vec.fit_transform([{f: v for f, v in r.items() if f in keep} for r in rows]).tocsr()
+    X.indices = X.indices.astype(np.int32)   # liblinear takes 32-bit indices only
+    X.indptr = X.indptr.astype(np.int32)
+    return X, vec.get_feature_names_out()
+
+
+def _regression(X, names, y) -> tuple[dict[str, float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=0, class_weight="balanced")
+    clf.fit(X, y)
+    coef = clf.coef_[0]
+    return ({str(names[i]): float(coef[i]) for i in coef.nonzero()[0] if abs(coef[i]) >= MIN_WEIGHT},
+            float(clf.intercept_[0]))
+
+
+def fit_sentences(rows: Sequence[SentenceRow]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Per-type weights and biases of the sentence model (types with too few positives left out)."""
+    from rasd.extract.events_lexicon import EVENT_TYPES
+
+    X, names = _matrix([r.feats for r in rows], [r.key for r in rows])
+    weights, bias = {}, {}
+    for t in EVENT_TYPES:
+        y = [t in r.labels for r in rows]
+        if sum(y) >= MIN_POSITIVES:
+            weights[t], bias[t] = _regression(X, names, y)
+    return weights, bias
+
+
+@dataclass
+class MentionRow:
+    key: str
+    feats: dict[str, float]
+    p_add: float               # sentence probability of an added trigger (1.0 for a rule trigger)
+    group: tuple               # (type, place key, date): mentions of one event merge
+    gold: frozenset[str]       # required gold ids it would match
+    any_gold: bool             # matches a gold event of any status
+
+
+class _Page:
+    """One training article, cleaned and analysed once."""
+
+    def __init__(self, key: str, doc: Document, analysis: Any, rows: list[SentenceRow]) -> None:
+        self.key, self.doc, self.analysis, self.rows = key, doc, analysis, rows
+
+
+def _pages(corpus: LabelledCorpus, keys: Sequence[str]) -> tuple[Any, list[_Page]]:
+    from rasd.extract.events import EventExtractor, ExtractOptions
+    from rasd.extract.events_model import sentence_features
+
+    ex = EventExtractor(ExtractOptions(learned=False), model=False)
+    docs = cleaned_documents(corpus, keys)
+    gold = corpus.gold_events(keys)
+    pages = []
+    for key in keys:
+        doc = docs.get(key)
+        if doc is None:
+            continue
+        a = ex.analyse(doc)
+        norm = a.view.norm
+        evs = [g for g in gold if g["doc"] == key and g["required"]]
+        rows = []
+        for sent, facts in zip(a.sents, ex.sentence_facts(a)):
+            text = norm[sent.start:sent.end]
+            labels = frozenset(t for g in evs if aligned(text, g["evidence"]) for t in (g["type"], *g.get("type_also", [])))
+            rows.append(SentenceRow(key, sentence_features(norm, sent.start, sent.end, facts), labels,
+                                    tuple(t for t, _ in facts.rule_types)))
+        pages.append(_Page(key, doc, a, rows))
+    return ex, pages
+
+
+def sentence_rows(corpus: LabelledCorpus, keys: Sequence[str]) -> list[SentenceRow]:
+    """One row per sentence of the cleaned training articles, with its gold types."""
+    return [r for p in _pages(corpus, keys)[1] for r in p.rows]
+
+
+def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -> list[MentionRow]:
+    """The page's candidate mentions under this sentence model, labelled by the scorer's rules."""
+    from rasd.extract.events import _mention_record, _place_key, mention_facts
+    from rasd.extract.events_model import mention_features
+
+    triggers, per_sent, added = ex.candidates(page.analysis, model, ADD_FLOOR)
+    out = []
+    for m in ex.mentions(page.doc, page.analysis, triggers):
+        feats, probs = per_sent.get(m.sent.index, ({}, {}))
+        is_added = (m.trigger.start, m.trigger.end) in added
+        mf = mention_features(feats, m.type, probs.get(m.type, 0.0), mention_facts(m, is_added))
+        rec = _mention_record(m)
+        ev = {"type": m.type, "location": rec["location"], "date": rec["date"]}
+        hits = [g for g in gold if m.type in {g["type"], *g.get("type_also", [])} and sc.place_match(g, ev)
+                and sc.date_match(g["date"], g["date_precision"], sc.date_value(ev)) is not False]
+        out.append(MentionRow(page.key, mf, probs.get(m.type, 0.0) if is_added else 1.0,
+                              (m.type, _place_key(rec["location"]), rec["date"].get("value")),
+                              frozenset(g["id"] for g in hits if g["required"]), bool(hits)))
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _page_f1(rows: Sequence[MentionRow], probs: Sequence[float], required: int, add: float,
+             keep: float) -> tuple[float, float, float]:
+    """Recall of required gold and precision of the merged kept candidates (one per type, place, date)."""
+    found: set[str] = set()
+    groups: dict[tuple, bool] = {}
+    for r, p in zip(rows, probs):
+        if r.p_add < add or p < keep:
+            continue
+        found |= r.gold
+        g = (r.key, *r.group)
+        groups[g] = groups.get(g, False) or r.any_gold
+    rec = len(found) / required if required else 0.0
+    prec = sum(groups.values()) / len(groups) if groups else 0.0
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
+def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None = None) -> Any:
+    """Train on the labelled training part (or these keys of it); returns the EventModel (not saved)."""
+    from rasd.evaluation.scoring import load_scorer
+    from rasd.extract.events_model import EventModel, _logistic
+
+    sc = load_scorer(corpus.shared / "tools" / "score.py")
+    keys = sorted(keys if keys is not None else (a["key"] for a in corpus.labelled("train")))
+    ex, pages = _pages(corpus, keys)
+    rows = [r for p in pages for r in p.rows]
+    gold = corpus.gold_events(keys)
+    required = sum(g["required"] for g in gold)
+    log(f"{len(pages)} training articles, {len(rows)} sentences, "
+        f"{sum(bool(r.labels) for r in rows)} holding a required event ({required} required gold events)")
+    # candidates of each fold come from a sentence model that did not see that fold
+    mrows: list[MentionRow] = []
+    for k in range(FOLDS):
+        w, b = fit_sentences([r for r in rows if _fold(r.key) != k])
+        fold_model = EventModel(types=tuple(w), weights=w, bias=b)
+        for page in pages:
+            if _fold(page.key) == k:
+                mrows += _mention_rows(ex, page, fold_model, [g for g in gold if g["doc"] == page.key], sc)
+    y = [bool(r.gold) for r in mrows]
+    log(f"{len(mrows)} candidate mentions, {sum(y)} matching a required gold event")
+    # out-of-fold mention probabilities for the thresholds
+    oof = [0.0] * len(mrows)
+    for k in range(FOLDS):
+        tr = [i for i, r in enumerate(mrows) if _fold(r.key) != k]
+        X, names = _matrix([mrows[i].feats for i in tr], [mrows[i].key for i in tr])
+        mw, mb = _regression(X, names, [y[i] for i in tr])
+        for i, r in enumerate(mrows):
+            if _fold(r.key) == k:
+                oof[i] = _logistic(mw, mb, r.feats)
+    rules_only = _page_f1(mrows, oof, required, 1.0, 0.0)
+    best = None
+    for add in ADD_GRID:
+        for keep in KEEP_GRID:
+            prf = _page_f1(mrows, oof, required, add, keep)
+            if best is None or prf[2] > best[0][2] + 1e-9:
+                best = (prf, add, keep)
+    assert best is not None
+    (p, r, f), add, keep = best
+    log(f"page-level candidates, out of fold: rules only P {rules_only[0]:.3f} R {rules_only[1]:.3f} "
+        f"F1 {rules_only[2]:.3f}; learned P {p:.3f} R {r:.3f} F1 {f:.3f} (add {add}, keep {keep})")
+    weights, bias = fit_sentences(rows)
+    X, names = _matrix([r.feats for r in mrows], [r.key for r in mrows])
+    mw, mb = _regression(X, names, y)
+    meta = {"trained_on": "eval train part", "articles": len(pages), "sentences": len(rows),
+            "candidates": len(mrows), "C": C, "folds": FOLDS, "min_articles": MIN_ARTICLES,
+            "oof_page_prf": {"rules": [round(x, 4) for x in rules_only], "learned": [round(p, 4), round(r, 4), round(f, 4)]}}
+    log(f"learned types: {', '.join(weights)}")
+    return EventModel(types=tuple(weights), weights=weights, bias=bias, add=add, mention_weights=mw,
+                      mention_bias=mb, keep=keep, meta=meta)

@@ -1,0 +1,102 @@
+"""Places no gazetteer lists, found by the cue word before them ("قرية X", "بلدتي X وY").
+
+Real pages name villages, neighbourhoods and camps that no packaged gazetteer holds; the word
+before them says they are places. A name here is one word, two when the first is a common head of
+Arabic place names (تل، كفر، عين …); after a plural cue, a list joined by و or commas. The span's
+value says the place is unresolved (`not_in_gazetteer`); a span the gazetteer already found wins.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd.clean.normalize import normalize_arabic
+from rasd.document import Span
+from rasd.extract.datafiles import load_yaml
+from rasd.extract.textview import TextView
+
+PRODUCED_BY = "places_unknown"
+_TOKEN = re.compile(r"[\u0621-\u064A]+")
+_CLITIC = "وبلف"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    cues: dict[str, tuple[str, bool]]
+    heads: frozenset[str]
+    not_names: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = load_yaml("places", "named_after_cue.yaml")
+    n = normalize_arabic
+    return _Rules({n(k): (v[0], bool(v[1])) for k, v in data["cues"].items()},
+                  frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]))
+
+
+def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
+    if word in rules.cues:
+        return rules.cues[word]
+    if len(word) >= 3 and word[0] in _CLITIC and word[1:] in rules.cues:
+        return rules.cues[word[1:]]
+    return None
+
+
+def _name_ok(word: str, rules: _Rules) -> bool:
+    return len(word) >= 2 and word not in rules.not_names and _cue(word, rules) is None
+
+
+def find_unknown_places(view: TextView) -> list[tuple[int, int, str]]:
+    """(start, end, precision) in normalised offsets of each place named after a cue word."""
+    rules = _rules()
+    norm = view.norm
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm)]
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(toks):
+        cue = _cue(toks[i][2], rules)
+        if cue is None or i + 1 >= len(toks) or norm[toks[i][1]:toks[i + 1][0]].strip():
+            i += 1
+            continue
+        precision, plural = cue
+        j = i + 1
+        s, w = toks[j][0], toks[j][2]
+        while _name_ok(w, rules):
+            e = toks[j][1]
+            if w in rules.heads and j + 1 < len(toks) and not norm[e:toks[j + 1][0]].strip() \
+                    and _name_ok(toks[j + 1][2], rules):
+                j += 1
+                e = toks[j][1]
+            out.append((s, e, precision))
+            j += 1
+            if not plural or j >= len(toks):
+                break
+            # a list goes on after "و" glued to the next name or after a comma
+            gap, nxt = norm[e:toks[j][0]].strip(), toks[j][2]
+            if gap in ("", "،", ",") and nxt[0] == "و" and len(nxt) > 2 and nxt not in rules.heads:
+                s, w = toks[j][0] + 1, nxt[1:]
+                toks[j] = (s, toks[j][1], w)
+            elif gap in ("،", ","):
+                s, w = toks[j][0], nxt
+            else:
+                break
+        i = max(j, i + 1)
+    return out
+
+
+def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
+    """PLACE spans (original offsets) for names after cues that no known place span overlaps."""
+    taken = sorted((s.start, s.end) for s in known if s.label == "PLACE")
+    out = []
+    for ns, ne, precision in find_unknown_places(view):
+        s, e = view.to_orig(ns), view.to_orig_end(ne)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        name = view.text[s:e]
+        out.append(Span(s, e, "PLACE", {
+            "place_id": None, "name": name, "name_en": None, "kind": precision, "lat": None, "lon": None,
+            "admin1": None, "admin2": None, "country": None, "precision": precision, "text": name,
+            "resolved_by": "cue_only", "unresolved_reason": "not_in_gazetteer"}, PRODUCED_BY))
+    return out
