@@ -183,9 +183,18 @@ def test_foreign_selection_keeps_arabic_named_towns_above_the_floor(tmp_path):
          "population": 900000, "alternatenames": ["شمالية"]},
         {"geonameid": 4, "name": "Latin only", "latitude": 33.0, "longitude": 44.0, "countrycode": "IQ",
          "population": 90000, "alternatenames": ["Latin"]},
+        # a generic noun ("the city") and a country's name are no names of a town
+        {"geonameid": 5, "name": "Al Madinah", "latitude": 31.0, "longitude": 47.0, "countrycode": "IQ",
+         "population": 90000, "alternatenames": ["المدينة", "العراق"]},
+        # elsewhere only the capitals count
+        {"geonameid": 6, "name": "Capital", "latitude": 10.0, "longitude": 10.0, "countrycode": "XX",
+         "population": 90000, "alternatenames": ["عاصمة تجريبية"]},
+        {"geonameid": 7, "name": "Big", "latitude": 10.0, "longitude": 11.0, "countrycode": "XX",
+         "population": 5000000, "alternatenames": ["كبيرة تجريبية"]},
     ]
-    places = foreign_places(records)
-    assert [(p.id, p.name, p.kind, p.country) for p in places] == [("gn-1", "التجربة", "town", "IQ")]
+    places = foreign_places(records, capitals=frozenset({6}))
+    assert [(p.id, p.name, p.kind, p.country) for p in places] == [
+        ("gn-1", "التجربة", "town", "IQ"), ("gn-6", "عاصمة تجريبية", "city", "XX")]
     path = tmp_path / "f.tsv"
     write_tsv(places, path)
     assert read_tsv(path.read_text("utf-8")) == places

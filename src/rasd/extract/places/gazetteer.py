@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rasd.extract.datafiles import load_yaml
-from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, match_key, slug
+from rasd.extract.places.arabic import (
+    best_arabic_name, is_arabic_name, is_generic_place_noun, match_key, slug,
+)
 from rasd.extract.places.build_foreign import read_tsv
 from rasd.extract.places.model import BULK_SOURCES, SOURCE_RANK, Place, place_from_record
 
@@ -136,7 +138,8 @@ def _distance(a: Place, b: Place) -> float:
 
 
 def _geonames_place(rec: Mapping[str, Any], source: str) -> Place | None:
-    arabic = [n.strip() for n in rec.get("alternatenames") or () if is_arabic_name(n.strip())]
+    arabic = [n.strip() for n in rec.get("alternatenames") or ()
+              if is_arabic_name(n.strip()) and not is_generic_place_noun(n)]
     if not arabic:
         return None
     code = admin_tables()["geonames_admin1"].get(str(rec.get("admin1code") or "").zfill(2))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, match_key
+from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, is_generic_place_noun, match_key
 from rasd.extract.places.gazetteer import CITY_MIN_POPULATION, admin_tables, governorate_names
 from rasd.extract.places.model import Place
 
@@ -79,7 +79,8 @@ def import_geonames(path: str | Path, country: str = "SY") -> list[Place]:
         feature = GEONAMES_FEATURES.get(rec.get("feature_code") or "")
         if feature is None:
             continue
-        arabic = [n.strip() for n in rec["alternatenames"] if is_arabic_name(n.strip())]
+        arabic = [n.strip() for n in rec["alternatenames"]
+                  if is_arabic_name(n.strip()) and not is_generic_place_noun(n)]
         if not arabic:
             continue
         kind, site_kind = feature
@@ -260,7 +261,7 @@ def import_ocha(path: str | Path) -> list[Place]:
             continue
         # OCHA writes alternatives with "_" or "/" (الصياح_صياح ظاهرية): each is a name
         names = [n.strip() for n in name.replace("/", "_").split("_") if n.strip()]
-        names = [n for n in names if match_key(n) and is_arabic_name(n)]
+        names = [n for n in names if match_key(n) and is_arabic_name(n) and not is_generic_place_noun(n)]
         if not names:
             continue
         seen.add(pcode)
