@@ -1,6 +1,6 @@
 """Print a random sample of PLACE spans from the Al Mayadeen corpus for hand-checking precision.
 
-Usage: python bench/places_sample.py [--n 50] [--seed 7] [--syria-only] [--bulk-top N]
+Usage: python bench/places_sample.py [--n 50] [--seed 7] [--syria-only | --abroad] [--bulk-top N]
 Each line: context [[span]] context -> name kind admin1 precision resolved_by. Judge by eye.
 --bulk-top N instead lists the N most frequent cue-less spans of places known only from bulk
 sources (GeoNames, OCHA), with one context each: where common words hide (stoplist.yaml).
@@ -24,6 +24,8 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--syria-only", action="store_true", help="skip countries and places abroad")
+    ap.add_argument("--abroad", action="store_true",
+                    help="only towns and regions abroad from the packaged GeoNames towns (no countries)")
     ap.add_argument("--bulk-top", type=int, default=0, help="list the most frequent cue-less bulk-source spans")
     args = ap.parse_args()
     if not args.corpus.exists():
@@ -38,12 +40,15 @@ def main() -> int:
         for s in finder.find(text):
             if args.syria_only and (s.value["country"] != "SY" or s.value["kind"] == "country"):
                 continue
+            if args.abroad and (s.value["country"] == "SY" or s.value["kind"] == "country"
+                                or finder.gazetteer.get(s.value["place_id"]).source == "curated"):
+                continue
             spans.append((text, s))
     print(f"{len(spans)} spans", file=sys.stderr)
     for i, (text, s) in enumerate(random.Random(args.seed).sample(spans, min(args.n, len(spans)))):
         v = s.value
         print(i, repr(text[max(0, s.start - 35):s.start]), "[[", text[s.start:s.end], "]]",
-              repr(text[s.end:s.end + 25]), "->", v["name"], v["kind"], v["admin1"],
+              repr(text[s.end:s.end + 25]), "->", v["name"], v["kind"], v["admin1"], v["country"],
               v["precision"], v["resolved_by"])
     return 0
 
