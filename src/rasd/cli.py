@@ -542,9 +542,9 @@ def _labels_dir() -> Path:
 
 @gazetteer_app.command("import")
 def gazetteer_import(
-    source: str = typer.Argument(..., help="A GeoNames dump (SY.txt), an OpenSyria folder or an OCHA populated-places CSV."),
+    source: str = typer.Argument(..., help="A GeoNames dump (SY.txt), an OpenSyria folder or an OCHA populated-places table (CSV or HDX .xlsx)."),
     fmt: str = typer.Option("auto", "--format",
-                            help="geonames | opensyria | ocha | auto (a folder is opensyria, a CSV with a P-code column ocha, else geonames)"),
+                            help="geonames | opensyria | ocha | auto (a folder is opensyria, an .xlsx or a CSV with a P-code column ocha, else geonames)"),
     db: str = _DB,
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Also write the places to this JSON file."),
 ) -> None:
@@ -561,7 +561,7 @@ def gazetteer_import(
     importer = {"opensyria": import_opensyria, "ocha": import_ocha, "geonames": import_geonames}[kind]
     try:
         places = importer(str(p))
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
+    except (ValueError, UnicodeDecodeError, OSError, ImportError) as exc:
         raise CliError(f"{source}: {exc}") from exc
     if not places:
         raise CliError(f"{source}: no places with an Arabic name and coordinates found (format {kind})")

@@ -200,3 +200,19 @@ def test_foreign_selection_keeps_arabic_named_towns_above_the_floor(tmp_path):
     assert read_tsv(path.read_text("utf-8")) == places
     with pytest.raises(ValueError, match="foreign-places TSV"):
         read_tsv("id\tname\n")
+
+
+def test_ocha_importer_reads_the_hdx_workbook_location_sheet(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl", reason="the .xlsx reader is optional: pip install rasd[xlsx]")
+    book = openpyxl.Workbook()
+    book.active.title = "admin1"
+    sheet = book.create_sheet("Location")
+    sheet.append(["admin1Pcode", "LocationName_en", "LocationName_ar", "Location_Pcode", "Latitude_y",
+                  "Longitude_x", "location_type"])
+    sheet.append(["#adm1+code", "#loc+name", "#loc+name+i_ar", "#loc+code", "#geo+lat", "#geo+lon", "#loc+type"])
+    sheet.append(["SY13", "Tall Tajriba", "تل تجريبة", "C99201", 32.71, 36.57, "Community"])
+    path = tmp_path / "syr_humanitarian_locations.xlsx"
+    book.save(path)
+    assert looks_like_ocha(path)
+    [p] = import_ocha(path)
+    assert (p.id, p.name, p.kind, p.admin1, p.lat, p.lon) == ("ocha-C99201", "تل تجريبة", "village", "السويداء", 32.71, 36.57)

@@ -175,11 +175,12 @@ def import_opensyria(folder: str | Path) -> list[Place]:
 #: and the common P-code gazetteers), lowercased, best first. Several releases spell them
 #: differently (admin4Name_ar in the COD tables, ADM4_AR in shapefile exports).
 OCHA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "name_ar": ("admin4name_ar", "adm4_ar", "location_name_ar", "name_ar", "namear"),
-    "name_en": ("admin4name_en", "adm4_en", "location_name_en", "name_en", "nameen", "admin4refname"),
+    "name_ar": ("admin4name_ar", "adm4_ar", "location_name_ar", "locationname_ar", "name_ar", "namear"),
+    "name_en": ("admin4name_en", "adm4_en", "location_name_en", "locationname_en", "name_en", "nameen",
+                "admin4refname"),
     "pcode": ("admin4pcode", "adm4_pcode", "location_pcode", "pcode"),
-    "lat": ("latitude", "lat", "y", "point_y"),
-    "lon": ("longitude", "lon", "long", "x", "point_x"),
+    "lat": ("latitude", "lat", "latitude_y", "y", "point_y"),
+    "lon": ("longitude", "lon", "long", "longitude_x", "x", "point_x"),
     "admin0": ("admin0pcode", "adm0_pcode"),
     "admin1": ("admin1pcode", "adm1_pcode"),
     "admin1_ar": ("admin1name_ar", "adm1_ar"),
@@ -214,8 +215,30 @@ def _ocha_coordinate(raw: str, low: float, high: float) -> float | None:
     return value if low <= value <= high else None
 
 
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The rows of an OCHA workbook's `Location` sheet (else its first sheet), as strings."""
+    try:
+        import openpyxl
+    except ImportError as exc:  # optional: only OCHA's workbook needs it (STYLE.md §5)
+        raise ImportError("reading an .xlsx gazetteer needs openpyxl: pip install rasd[xlsx] "
+                          "(or save the sheet as CSV)") from exc
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = {n.lower(): n for n in book.sheetnames}
+        sheet = book[names.get("location", book.sheetnames[0])]
+        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
 def read_ocha_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows of an OCHA CSV (comma, semicolon or tab; an HXL row skipped)."""
+    """The header and the data rows of an OCHA table: CSV (comma, semicolon or tab) or the HDX
+    workbook (.xlsx, its `Location` sheet); an HXL hashtag row is skipped."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        rows = [r for r in _xlsx_rows(Path(path)) if any(c.strip() for c in r)]
+        if not rows:
+            raise ValueError(f"{path}: empty workbook")
+        return rows[0], [r for r in rows[1:] if not r[0].lstrip().startswith("#")]
     with Path(path).open(encoding="utf-8-sig", newline="") as fh:
         sample = fh.read(8192)
         fh.seek(0)
@@ -233,7 +256,7 @@ def read_ocha_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
 
 
 def import_ocha(path: str | Path) -> list[Place]:
-    """Villages and quarters from an OCHA populated-places CSV (admin4Name_ar, admin4Pcode, …).
+    """Villages and quarters from an OCHA populated-places table (CSV or the HDX .xlsx).
 
     Each row with an Arabic name and coordinates becomes a `village` (a `neighbourhood` where
     `location_type` says so) with id `ocha-<P-code>`, source `ocha`, its governorate from the
@@ -284,8 +307,10 @@ def import_ocha(path: str | Path) -> list[Place]:
 
 
 def looks_like_ocha(path: str | Path) -> bool:
-    """True for a CSV whose header has an OCHA P-code column (what `--format auto` checks)."""
+    """True for an .xlsx, or a CSV whose header has an OCHA P-code column (what `--format auto` checks)."""
     p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
+        return True
     if p.is_dir() or p.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return False
     with p.open(encoding="utf-8-sig", errors="replace") as fh:
