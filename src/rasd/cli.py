@@ -569,19 +569,29 @@ def train_events_cmd(
 
 @gazetteer_app.command("import")
 def gazetteer_import(
-    source: str = typer.Argument(..., help="A GeoNames dump (SY.txt) or an OpenSyria folder."),
-    fmt: str = typer.Option("auto", "--format", help="geonames | opensyria | auto"),
+    source: str = typer.Argument(..., help="A GeoNames dump (SY.txt), an OpenSyria folder or an OCHA populated-places table (CSV or HDX .xlsx)."),
+    fmt: str = typer.Option("auto", "--format",
+                            help="geonames | opensyria | ocha | auto (a folder is opensyria, an .xlsx or a CSV with a P-code column ocha, else geonames)"),
     db: str = _DB,
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Also write the places to this JSON file."),
 ) -> None:
-    """Import places from a GeoNames dump or OpenSyria JSON into the store; later runs layer them on the gazetteer."""
-    from rasd.extract.gazetteer import import_geonames, import_opensyria, save_places
+    """Import places from a GeoNames dump, OpenSyria JSON or OCHA's populated places (villages, quarters) into the store; later runs layer them on the gazetteer."""
+    from rasd.extract.gazetteer import import_geonames, import_ocha, import_opensyria, save_places
+    from rasd.extract.places.importers import looks_like_ocha
 
     p = Path(source)
     if not p.exists():
         raise CliError(f"not found: {source}")
-    kind = fmt if fmt != "auto" else ("opensyria" if p.is_dir() else "geonames")
-    places = import_opensyria(str(p)) if kind == "opensyria" else import_geonames(str(p))
+    if fmt not in ("auto", "geonames", "opensyria", "ocha"):
+        raise CliError(f"unknown --format {fmt!r}: geonames, opensyria, ocha or auto")
+    kind = fmt if fmt != "auto" else ("opensyria" if p.is_dir() else "ocha" if looks_like_ocha(p) else "geonames")
+    importer = {"opensyria": import_opensyria, "ocha": import_ocha, "geonames": import_geonames}[kind]
+    try:
+        places = importer(str(p))
+    except (ValueError, UnicodeDecodeError, OSError, ImportError) as exc:
+        raise CliError(f"{source}: {exc}") from exc
+    if not places:
+        raise CliError(f"{source}: no places with an Arabic name and coordinates found (format {kind})")
     store = _open_store(db)
     n = store.put_places((pl.to_record() for pl in places), source=f"{kind}:{p.name}")
     store.close()

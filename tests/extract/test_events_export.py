@@ -41,3 +41,19 @@ def test_fatalities_take_the_lowest_killed_figure():
 
 def test_interaction_smaller_code_first():
     assert interaction(2, 1) == 12 and interaction(1, None) == 10 and interaction(None, None) is None
+
+
+def test_acled_row_writes_the_country_of_a_foreign_place():
+    docs = {"d1": Document(id="d1", text="نص", origin=Origin(), outlet="x")}
+    basra = {"text": "البصرة", "name": "البصرة", "name_en": "Basrah", "place_id": "gn-1", "lat": 30.5,
+             "lon": 47.8, "admin1": None, "country": "IQ", "precision": "town"}
+    iraq, syria, unknown, unlocated = to_acled_rows(
+        [ev(location=basra), ev(id="e2"), ev(id="e3", location={**basra, "country": "XQ"}),
+         ev(id="e4", location=None)], docs)
+    assert (iraq["country"], iraq["iso"], iraq["region"]) == ("Iraq", 368, "Middle East")
+    assert iraq["event_id_cnty"].startswith("IRQ") and iraq["location"] == "Basrah"
+    # a place with no country field (older stores) and an unlocated event stay Syria's
+    assert (syria["country"], syria["iso"]) == ("Syria", 760)
+    assert (unlocated["country"], unlocated["iso"]) == ("Syria", 760)
+    # a code the table lacks keeps the code and no number rather than a wrong one
+    assert (unknown["country"], unknown["iso"]) == ("XQ", None)

@@ -729,7 +729,7 @@ def _location(m: _Mention, view: TextView) -> dict | None:
     text = view.text[view.to_orig(p.start):view.to_orig_end(p.end)]
     rec = {"text": text, "name": v.get("name") or text, "name_en": v.get("name_en"),
            "place_id": v.get("place_id"), "lat": v.get("lat"), "lon": v.get("lon"),
-           "admin1": v.get("admin1"), "precision": v.get("precision")}
+           "admin1": v.get("admin1"), "country": v.get("country"), "precision": v.get("precision")}
     if v.get("admin2") is not None:
         rec["admin2"] = v.get("admin2")
     if v.get("resolved_by") == "anaphora":

@@ -21,7 +21,8 @@ ACLED_COLUMNS = (
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 )
-#: ACLED's country fields for Syria (ISO 3166-1 numeric 760).
+#: ACLED's country fields for Syria (ISO 3166-1 numeric 760): events with no place (or a place
+#: with no country) are rasd's Syrian events.
 SYRIA = {"iso": 760, "region": "Middle East", "country": "Syria"}
 #: ACLED codes a vague count at the lowest figure it implies: "dozens" = 12, "hundreds" = 100.
 VAGUE_FATALITIES = {"dozens": 12, "hundreds": 100, "thousands": 1000, "tens": 10}
@@ -33,6 +34,32 @@ GEO_PRECISION = {"site": 1, "town": 1, "district": 2, "governorate": 3, "country
 KILLED_UNITS = frozenset({"killed", "dead", "deaths", "fatalities"})
 #: ACLED `inter` code for civilians (the target of violence against civilians).
 CIVILIANS_INTER = 7
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, list]:
+    """ISO2 -> [ISO3, numeric, English, ACLED region, ...] (data/places/countries.yaml)."""
+    with resources.files("rasd.data.places").joinpath("countries.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)["countries"]
+
+
+def acled_country(code: str | None) -> dict[str, Any]:
+    """ACLED's `iso` (ISO 3166-1 numeric), `region` and `country` for an ISO alpha-2 code.
+
+    No code (an unlocated event) is Syria; a code countries.yaml lacks keeps the code as the
+    country name with no number, rather than a wrong one.
+    """
+    if not code:
+        return dict(SYRIA)
+    row = _countries().get(code.upper())
+    if row is None:
+        return {"iso": None, "region": None, "country": code}
+    return {"iso": row[1], "region": row[3], "country": row[2]}
+
+
+def _iso3(code: str | None) -> str:
+    row = _countries().get((code or "SY").upper())
+    return row[0] if row else "SYR"
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +167,7 @@ def to_acled_rows(events: Iterable[Event], docs_by_id: Mapping[str, Document]) -
         doc = docs_by_id.get(ev.doc_id)
         event_type = (spec.get("acled") or [None, None])[0]
         row = {
-            "event_id_cnty": f"SYR{n}",
+            "event_id_cnty": f"{_iso3(loc.get('country'))}{n}",
             "event_date": value or None,
             "year": int(value[:4]) if value[:4].isdecimal() else None,
             "time_precision": TIME_PRECISION.get(date.get("precision") or "", 3),
@@ -155,7 +182,7 @@ def to_acled_rows(events: Iterable[Event], docs_by_id: Mapping[str, Document]) -
             "inter2": i2,
             "interaction": interaction(i1, i2),
             "civilian_targeting": "Civilian targeting" if i2 == CIVILIANS_INTER else None,
-            **SYRIA,
+            **acled_country(loc.get("country")),
             "admin1": loc.get("admin1"),
             "admin2": loc.get("admin2"),
             "admin3": None,

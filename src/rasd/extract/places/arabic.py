@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from rasd.clean.normalize import normalize_key
+from rasd.extract.datafiles import load_yaml
 
 #: Letters of the Arabic alphabet proper (hamza to yeh) after normalisation. Names carrying
 #: Kurdish/Persian/Urdu letters (ە ێ ۆ ڕ ہ چ گ پ) are other languages' spellings, not Arabic.
@@ -31,6 +32,16 @@ def match_key(name: str) -> str:
 def is_arabic_name(name: str) -> bool:
     """True for a name written in the Arabic alphabet proper (not Kurdish, Persian or mixed)."""
     return bool(_ARABIC_ONLY.match(name.strip()))
+
+
+@lru_cache(maxsize=1)
+def _generic_place_nouns() -> frozenset[str]:
+    return frozenset(match_key(w) for w in load_yaml("places", "stoplist.yaml")["generic_place_nouns"])
+
+
+def is_generic_place_noun(name: str) -> bool:
+    """True for a word that names a kind of place (المدينة، الحي), never one place (stoplist.yaml)."""
+    return match_key(name) in _generic_place_nouns()
 
 
 def strip_article(key: str) -> str:

