@@ -178,7 +178,10 @@ def _lexicon() -> _Lexicon:
     regex = _build_regex(data, ordinals, ops)
     head_words = [w for k in ("months", "weekdays", "hijri_months", "relative_days") for ws in data[k].values() for w in ws]
     head_words += [w for f in data["duration_units"].values() for ws in f.values() for w in ws]
-    head_words += [w for se in data["seasons"].values() for w in se["words"]] + data["nights"]
+    # a season without the article needs a year ("صيف 2019"), whose digits are a head already; a
+    # bare "صيف"/"ليل" head would be tried inside رصيف، قليل
+    head_words += [w for se in data["seasons"].values() for w in se["words"] if w.startswith("ال")]
+    head_words += data["nights"]
     head_words += ["الأمس", "غد", "الشهر", "الأسبوع", "العام", "السنة", "الأسابيع", "الأشهر", "الشهور",
                    "الأيام", "الأعوام", "السنوات"]
     heads = re.compile(r"\d|" + _alt(head_words))
