@@ -20,10 +20,21 @@ Decisions (documented here because callers rely on them):
   Gregorian month holding its 15th day.
 - ``أمس الثلاثاء`` must be the day before the anchor; when the weekday disagrees the weekday
   wins (the nearest such weekday before the anchor).
+- A bare weekday is the nearest such day on or before the anchor, unless its clause is future: a
+  future marker before it (سوف، من المقرر، غداً، a verb with the prefix سـ, not سيطرت/ستة/سنوات)
+  or, for a fronted weekday, a future verb right after ("الخميس سيلتقي"); then on or after.
+  A value resolved forward only because of such a context keeps its backward reading in
+  ``past_value`` (a past-tense event near a future word takes it); ``future`` says the value
+  looks ahead (by its own words, المقبل/غداً, or by its clause).
+- ``منذ`` right before an expression (``منذ أيلول 2023``, ``منذ 2011``, ``منذ سنوات``; ``منذ + a
+  count`` after an imperfect verb or مستمر) marks the start of a span: ``since=True``, and it dates
+  no event. A date in a clause that ``منذ`` opens is marked ``since_clause``.
+- Seasons give at most a year (``الصيف الماضي``, ``صيف 2019``; a winter counts as its January's
+  year), ``approximate``; a bare ``الشتاء`` is a season with ``value=None`` (``vague``), never a
+  day. ``الليلة الماضية`` is the day before the anchor, ``الليل قبل الماضي`` two days before.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -32,6 +43,11 @@ from typing import Any
 
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Span
+from rasd.extract.dates_calendar import (
+    hijri_to_gregorian, next_weekday as _next_weekday, recent_weekday as _recent_weekday,
+    resolve_day_month as _resolve_day_month, resolve_month as _resolve_month, season_year as _season_year,
+    shift_month as _shift_month, valid as _valid,
+)
 from rasd.extract.datafiles import load_yaml
 from rasd.extract.textview import make_view
 
@@ -41,10 +57,6 @@ PRODUCED_BY = "dates"
 #: How far back (normalised characters) a future marker (سوف، من المقرر) still colours a bare
 #: weekday or day-month. About one short clause; chosen from reading news phrasing, not tuned.
 FUTURE_WINDOW_CHARS = 40
-#: Julian day number of 1 Muharram AH 1 (16 July 622 CE, civil epoch), the arithmetic calendar.
-HIJRI_EPOCH_JDN = 1948440
-#: `date.toordinal()` of a date equals its Julian day number minus this.
-ORDINAL_TO_JDN = 1721425
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +123,9 @@ class _Lexicon:
     small: dict[str, int]
     hijri: dict[str, int]
     operations: dict[str, tuple[dt.date, str]]    # normalised name -> (start, display name)
+    seasons: dict[str, tuple[int, ...]]           # normalised season word -> its months
+    season_not_after: frozenset[str]
+    ongoing: tuple[str, ...]                      # "مستمر", "متواصل": still going on
     regex: re.Pattern[str]
     future: re.Pattern[str]
     heads: re.Pattern[str]
@@ -163,12 +178,23 @@ def _lexicon() -> _Lexicon:
     regex = _build_regex(data, ordinals, ops)
     head_words = [w for k in ("months", "weekdays", "hijri_months", "relative_days") for ws in data[k].values() for w in ws]
     head_words += [w for f in data["duration_units"].values() for ws in f.values() for w in ws]
+    # a season without the article needs a year ("صيف 2019"), whose digits are a head already; a
+    # bare "صيف"/"ليل" head would be tried inside رصيف، قليل
+    head_words += [w for se in data["seasons"].values() for w in se["words"] if w.startswith("ال")]
+    head_words += data["nights"]
     head_words += ["الأمس", "غد", "الشهر", "الأسبوع", "العام", "السنة", "الأسابيع", "الأشهر", "الشهور",
                    "الأيام", "الأعوام", "السنوات"]
     heads = re.compile(r"\d|" + _alt(head_words))
-    future = re.compile(_alt(data["future_markers"]) + r"|(?<!\w)س[يتن]\w\w")
+    # a verb with the future prefix: س + ي/ت/ن + at least two letters, unless the word is one of
+    # the common words that only look like one (سيطرت، ستة، سنوات)
+    future = re.compile(r"(?<!\w)[وف]?" + _alt(data["future_markers"]) + r"(?!\w)"
+                        + r"|(?<!\w)(?!" + _alt(data["not_future_stems"]) + "|" + _alt(data["not_future_words"])
+                        + r"(?!\w))س[يتن]\w\w")
+    seasons = {_n(w): tuple(s["months"]) for s in data["seasons"].values() for w in s["words"]}
     return _Lexicon(months, frozenset(_n(w) for w in data["ambiguous_months"]), weekdays, ordinals,
-                    pods, rel_days, direction, units, small, hijri, operations, regex, future, heads)
+                    pods, rel_days, direction, units, small, hijri, operations, seasons,
+                    frozenset(_n(w) for w in data["season_not_after"]),
+                    tuple(_n(w) for w in data["ongoing_words"]), regex, future, heads)
 
 
 def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[str, Any]]) -> re.Pattern[str]:
@@ -185,6 +211,8 @@ def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[
     units = _alt(w for f in data["duration_units"].values() for ws in f.values() for w in ws)
     small = _alt(w for ws in data["small_numbers"].values() for w in ws)
     opn = _alt(n for op in ops for n in op["names"])
+    season = _alt(w for se in data["seasons"].values() for w in se["words"])
+    night = _alt(data["nights"])
     day = rf"(?:ال)?\d{{1,2}}(?!\d)|{ords}"
     yr = r"(?:عام|العام|سنه|السنه)"
 
@@ -218,72 +246,14 @@ def _build_regex(data: dict[str, Any], ordinals: dict[str, int], ops: list[dict[
                rf"(?:\s*[-–/]\s*(?P<wd_w2>{wd}))?(?:\s+(?P<wd_rel>{dirw}))?"),
         "rper": (rf"(?:(?P<rp_edge>{edges})\s+)?(?:(?P<rp_p>الاسبوع|الشهر|العام|السنه|الاسابيع|الاشهر|الشهور|الايام|الاعوام|السنوات)\s+(?P<rp_d>{dirw})"
                  rf"|(?P<rp_this>هذا|هذه)\s+(?P<rp_p2>العام|الشهر|الاسبوع|السنه))"),
+        "season": (rf"(?:(?P<se_this>هذا|هذه)\s+)?(?:(?:فصل|موسم)\s+)?(?P<se_w>{season})(?!\w)"
+                   rf"(?:\s*[،,]?\s*(?:من\s+)?(?:{yr}\s*)?(?P<se_y>\d{{4}})(?!\d)|\s+(?P<se_rel>{dirw})(?!\w))?"),
+        "night": rf"(?P<nt_w>{night})\s+(?P<nt_b>قبل\s+)?(?P<nt_rel>{dirw})(?!\w)",
         "ago": (rf"(?P<ag_w>قبل|منذ|بعد)\s+(?:(?P<ag_n>\d{{1,3}}|{small})\s+)?(?P<ag_u>{units})(?!\w)"
                 rf"(?!\s*\d)(?P<ag_of>\s+(?:(?:فقط|فحسب|تقريبا)\s+)?(?:من|علي)\s)?"),
     }
     body = "|".join(f"(?P<k_{k}>{v})" for k, v in alts.items())
     return re.compile(body)
-
-
-# --------------------------------------------------------------------------- calendar helpers
-
-
-def hijri_to_gregorian(year: int, month: int, day: int) -> dt.date:
-    """Tabular (arithmetic, civil epoch) Islamic date to Gregorian; may differ by 1–2 days from
-    the sighted calendar."""
-    jdn = (day + -(-(295 * (month - 1)) // 10) + (year - 1) * 354 + (3 + 11 * year) // 30
-           + HIJRI_EPOCH_JDN - 1)
-    return dt.date.fromordinal(jdn - ORDINAL_TO_JDN)
-
-
-def _valid(y: int, m: int, d: int) -> dt.date | None:
-    if 1 <= y <= 9999 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]:
-        return dt.date(y, m, d)
-    return None
-
-
-def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
-    k = y * 12 + (m - 1) + delta
-    return k // 12, k % 12 + 1
-
-
-def _recent_weekday(anchor: dt.date, wd: int, strict: bool) -> dt.date:
-    back = (anchor.weekday() - wd) % 7
-    if strict and back == 0:
-        back = 7
-    return anchor - dt.timedelta(days=back)
-
-
-def _next_weekday(anchor: dt.date, wd: int) -> dt.date:
-    ahead = (wd - anchor.weekday()) % 7
-    return anchor + dt.timedelta(days=ahead or 7)
-
-
-def _resolve_day_month(d: int, m: int, anchor: dt.date, direction: str | None,
-                       future: bool) -> dt.date | None:
-    """Year for a day and month: the most recent occurrence (or the next, in a future context)."""
-    if direction == "current":
-        return _valid(anchor.year, m, d)
-    ahead = direction == "future" or (direction is None and future)
-    for k in range(5):                       # five years reach the next 29 February
-        cand = _valid(anchor.year + (k if ahead else -k), m, d)
-        if cand is None:
-            continue
-        if ahead and (cand > anchor or (cand == anchor and direction is None)):
-            return cand
-        if not ahead and (cand < anchor or (cand == anchor and direction is None)):
-            return cand
-    return None
-
-
-def _resolve_month(m: int, anchor: dt.date, direction: str | None, future: bool) -> tuple[int, int]:
-    if direction == "current":
-        return anchor.year, m
-    if direction == "future" or (future and direction is None):
-        return (anchor.year, m) if m > anchor.month or (m == anchor.month and direction is None) else (anchor.year + 1, m)
-    if m < anchor.month or (m == anchor.month and direction is None):
-        return anchor.year, m
-    return anchor.year - 1, m
 
 
 # --------------------------------------------------------------------------- the finder
@@ -292,7 +262,8 @@ def _resolve_month(m: int, anchor: dt.date, direction: str | None, future: bool)
 def _value(value: str | None, precision: str | None, basis: str, kind: str, **extra: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"value": value, "precision": precision if value else None, "basis": basis,
                            "text": "", "kind": kind, "end": None, "part_of_day": None,
-                           "unresolved_reason": None, "approximate": False}
+                           "unresolved_reason": None, "approximate": False, "future": False,
+                           "since": False, "since_clause": False, "past_value": None}
     out.update(extra)
     return out
 
@@ -331,9 +302,26 @@ class _Ctx:
         self.norm, self.anchor, self.opt, self.lex = norm, anchor, opt, lex
 
     def future_before(self, i: int) -> bool:
+        """A future marker in the clause just before offset `i` ("سيعقد المجلس جلسة الخميس")."""
         window = self.norm[max(0, i - FUTURE_WINDOW_CHARS):i]
         window = re.split(r"[.،,؛;\n]", window)[-1]
         return bool(self.lex.future.search(window))
+
+    def future_after(self, i: int, j: int) -> bool:
+        """A fronted expression at [i, j) followed at once by a future verb ("الخميس سيلتقي الوزير").
+
+        Only a fronted one: after "قال السبت إنه سيضاعف" the future verb is the reported
+        statement's, not the saying's.
+        """
+        before = self.norm[max(0, i - 4):i].rstrip()
+        if before and before[-1] not in ".،,؛;:\n" and before.split()[-1] not in ("و", "ف", "في", "وفي"):
+            return False
+        words = re.split(r"[.،,؛;:\n]", self.norm[j:j + FUTURE_WINDOW_CHARS])[0].split()[:1]
+        return bool(words) and bool(self.lex.future.match(words[0]))
+
+    def future_around(self, i: int, j: int) -> bool:
+        """The clause of the expression at [i, j) is future (a marker before it or a verb right after)."""
+        return self.future_before(i) or self.future_after(i, j)
 
 
 def _h_iso(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
@@ -388,12 +376,17 @@ def _h_dm(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
                                  end=end.isoformat() if end else None)
     if c.anchor is None:
         return m.start(), _unresolved(kind, "no anchor", part_of_day=pod)
-    date = _resolve_day_month(d1, mon, c.anchor, _direction(m["dm_rel"], c), c.future_before(m.start()))
+    direction = _direction(m["dm_rel"], c)
+    fut_ctx = direction is None and c.future_around(m.start(), m.end())
+    date = _resolve_day_month(d1, mon, c.anchor, direction, fut_ctx)
     if date is None:
         return None
+    past = _resolve_day_month(d1, mon, c.anchor, None, False) if fut_ctx else None
     end = _valid(date.year, mon, d2) if d2 else None
     return m.start(), _value(date.isoformat(), "day", "relative", kind, part_of_day=pod,
-                             end=end.isoformat() if end else None)
+                             end=end.isoformat() if end else None,
+                             future=fut_ctx or direction == "future",
+                             past_value=past.isoformat() if past and past != date else None)
 
 
 def _h_opday(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
@@ -432,9 +425,14 @@ def _h_my(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
     if m["my_yrel"]:
         delta = {"past": -1, "current": 0, "future": 1}[_direction(m["my_yrel"], c) or "current"]
         y, mm = c.anchor.year + delta, mon
-    else:
-        y, mm = _resolve_month(mon, c.anchor, _direction(m["my_rel"], c), c.future_before(m.start()))
-    return start, _value(f"{y:04d}-{mm:02d}", "month", "relative", "month")
+        return start, _value(f"{y:04d}-{mm:02d}", "month", "relative", "month", future=delta > 0)
+    direction = _direction(m["my_rel"], c)
+    fut_ctx = direction is None and c.future_around(m.start(), m.end())
+    y, mm = _resolve_month(mon, c.anchor, direction, fut_ctx)
+    past = _resolve_month(mon, c.anchor, None, False) if fut_ctx else None
+    return start, _value(f"{y:04d}-{mm:02d}", "month", "relative", "month",
+                         future=fut_ctx or direction == "future",
+                         past_value=f"{past[0]:04d}-{past[1]:02d}" if past and past != (y, mm) else None)
 
 
 def _h_mord(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
@@ -489,7 +487,7 @@ def _h_rday(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
             # the weekday is written out, the offset is implied: trust the weekday
             date = (_recent_weekday(c.anchor, wd, strict=offset < 0) if offset <= 0
                     else _next_weekday(c.anchor, wd))
-    return m.start(), _value(date.isoformat(), "day", "relative", kind, part_of_day=pod)
+    return m.start(), _value(date.isoformat(), "day", "relative", kind, part_of_day=pod, future=offset > 0)
 
 
 def _h_wd(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
@@ -508,11 +506,19 @@ def _h_wd(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
         return m.start(), _unresolved("weekday", "no anchor", part_of_day=pod)
     wd = c.lex.weekdays[w]
     direction = _direction(m["wd_rel"], c)
-    if direction == "future" or (direction is None and c.future_before(m.start())):
-        date = _next_weekday(c.anchor, wd) if direction == "future" else c.anchor + dt.timedelta(days=(wd - c.anchor.weekday()) % 7)
+    # the nearest such day on or before the page, unless the clause speaks of the future
+    fut_ctx = direction is None and c.future_around(m.start(), m.end())
+    past = None
+    if direction == "future":
+        date = _next_weekday(c.anchor, wd)
+    elif fut_ctx:
+        date = c.anchor + dt.timedelta(days=(wd - c.anchor.weekday()) % 7)
+        past = _recent_weekday(c.anchor, wd, strict=False)
     else:
         date = _recent_weekday(c.anchor, wd, strict=direction == "past")
-    return m.start(), _value(date.isoformat(), "day", "relative", "weekday", part_of_day=pod)
+    return m.start(), _value(date.isoformat(), "day", "relative", "weekday", part_of_day=pod,
+                             future=direction == "future" or fut_ctx,
+                             past_value=past.isoformat() if past and past != date else None)
 
 
 def _h_rper(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
@@ -527,15 +533,16 @@ def _h_rper(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
         return m.start(), _unresolved("relative", "no anchor")
     a = c.anchor
     if period in ("العام", "السنه"):
-        return m.start(), _value(f"{a.year + delta:04d}", "year", "relative", "relative")
+        return m.start(), _value(f"{a.year + delta:04d}", "year", "relative", "relative", future=delta > 0)
     if period == "الشهر":
         y, mm = _shift_month(a.year, a.month, delta)
-        return m.start(), _value(f"{y:04d}-{mm:02d}", "month", "relative", "relative")
+        return m.start(), _value(f"{y:04d}-{mm:02d}", "month", "relative", "relative", future=delta > 0)
     lo = a + dt.timedelta(days=-7) if delta < 0 else (a if delta == 0 else a + dt.timedelta(days=1))
     hi = lo + dt.timedelta(days=6)
     if (lo.year, lo.month) != (hi.year, hi.month):
         return m.start(), _unresolved("relative", "week_spans_months")
-    return m.start(), _value(f"{lo.year:04d}-{lo.month:02d}", "month", "relative", "relative", approximate=True)
+    return m.start(), _value(f"{lo.year:04d}-{lo.month:02d}", "month", "relative", "relative", approximate=True,
+                             future=delta > 0)
 
 
 def _h_ago(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
@@ -555,11 +562,49 @@ def _h_ago(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
     if unit in ("hour", "day", "week"):
         days = {"hour": count // 24, "day": count, "week": 7 * count}[unit]
         d = a + dt.timedelta(days=sign * days)
-        return m.start(), _value(d.isoformat(), "day", "relative", "relative", approximate=unit != "day")
+        return m.start(), _value(d.isoformat(), "day", "relative", "relative", approximate=unit != "day",
+                                 future=sign > 0)
     if unit == "month":
         y, mm = _shift_month(a.year, a.month, sign * count)
-        return m.start(), _value(f"{y:04d}-{mm:02d}", "month", "relative", "relative")
-    return m.start(), _value(f"{a.year + sign * count:04d}", "year", "relative", "relative")
+        return m.start(), _value(f"{y:04d}-{mm:02d}", "month", "relative", "relative", future=sign > 0)
+    return m.start(), _value(f"{a.year + sign * count:04d}", "year", "relative", "relative", future=sign > 0)
+
+
+def _h_season(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    """A season: at most its year ("صيف 2019"، "الصيف الماضي"), never a day."""
+    word = m["se_w"]
+    after = c.norm[m.end("se_w"):m.end("se_w") + 12].split()
+    if after and after[0] in c.lex.season_not_after:
+        return None                      # الربيع العربي، ربيع الأول: not a season of the year
+    months = c.lex.seasons[re.sub(r"\s+", " ", word)]
+    if m["se_y"]:
+        y = int(m["se_y"])
+        if not c.opt.min_bare_year <= y <= c.opt.max_year:
+            return None
+        return m.start(), _value(f"{y:04d}", "year", "absolute", "season", approximate=True)
+    if not word.startswith("ال"):
+        return None                      # a bare "صيف"/"شتاء" is a noun ("ملابس شتاء")
+    direction = "current" if m["se_this"] else _direction(m["se_rel"], c)
+    if direction is None:
+        # "مع حلول الشتاء": a season, so no day, but which one is not said
+        return m.start(), _unresolved("season", "vague")
+    if c.anchor is None:
+        return m.start(), _unresolved("season", "no anchor")
+    y = _season_year(months, c.anchor, direction)
+    return m.start(), _value(f"{y:04d}", "year", "relative", "season", approximate=True,
+                             future=direction == "future")
+
+
+def _h_night(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    """"الليلة الماضية" (the night before the page's day), "الليل قبل الماضي" (the night before that)."""
+    direction = _direction(m["nt_rel"], c)
+    if direction != "past":
+        return None
+    if c.anchor is None:
+        return m.start(), _unresolved("relative", "no anchor", part_of_day="ليل")
+    back = 2 if m["nt_b"] else 1
+    return m.start(), _value((c.anchor - dt.timedelta(days=back)).isoformat(), "day", "relative", "relative",
+                             part_of_day="ليل")
 
 
 #: Words before a head word a match may start at ("الجمعة الحادي والعشرين من شهر كانون الأول").
@@ -605,8 +650,37 @@ def _matches(norm: str, lex: _Lexicon) -> list[re.Match[str]]:
 _HANDLERS = {
     "k_iso": _h_iso, "k_dmy": _h_dmy, "k_hijri": _h_hijri, "k_dm": _h_dm, "k_opday": _h_opday,
     "k_my": _h_my, "k_mord": _h_mord, "k_yrange": _h_yrange, "k_year": _h_year, "k_rday": _h_rday,
-    "k_wd": _h_wd, "k_rper": _h_rper, "k_ago": _h_ago,
+    "k_wd": _h_wd, "k_rper": _h_rper, "k_season": _h_season, "k_night": _h_night, "k_ago": _h_ago,
 }
+
+#: "منذ" (with "عام"/"العام" between) right before an expression: it starts a span ("تسيطر منذ 2015").
+_SINCE_BEFORE = re.compile(r"(?:^|\s)[وف]?منذ\s+(?:(?:عام|العام|سنه|السنه|شهر)\s+)?$")
+#: "منذ" opening the clause that holds an expression ("ومنذ تدخلت روسيا ... في خريف 2015، استعادت"):
+#: the date is its own clause's, and only the start of the span the next clause tells.
+_SINCE_CLAUSE = re.compile(r"(?:^|[.،,؛;:\n])\s*[وف]?منذ\s[^.،,؛;:\n]*$")
+#: How far back (characters) the opening "منذ" of a clause is looked for; a long clause is rare.
+SINCE_CLAUSE_CHARS = 100
+
+
+#: Words looked at before "منذ + duration" for what is still going on ("تنفذه الطائرات منذ عشرة أيام").
+LASTING_WORDS_BACK = 2
+
+
+def _lasting_before(norm: str, i: int, lex: _Lexicon) -> bool:
+    """Whether "منذ + duration" at `i` tells how long something has lasted, not when it happened.
+
+    An imperfect verb (يـ/نـ/تـ, not a past تـ verb ending in ت) or an "ongoing" word (مستمر،
+    متواصل) among the words just before: "قصف تنفذه منذ عشرة أيام" has gone on for ten days, while
+    "قتل منذ يومين" happened two days ago.
+    """
+    words = norm[max(0, i - 40):i].split()[-LASTING_WORDS_BACK:]
+    for w in words:
+        w = w[1:] if len(w) > 4 and w[0] in "وف" else w
+        if w in lex.ongoing or any(w.startswith(o) for o in lex.ongoing):
+            return True
+        if len(w) >= 4 and (w[0] in "ين" or (w[0] == "ت" and not w.endswith("ت"))) and not lex.heads.match(w):
+            return True
+    return False
 
 
 def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = DateOptions()) -> list[Span]:
@@ -627,6 +701,12 @@ def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = 
         if got is None:
             continue
         start, value = got
+        if _SINCE_BEFORE.search(view.norm, max(0, start - 16), start) or (
+                m.lastgroup == "k_ago" and m["ag_w"] == "منذ"
+                and (value["value"] is None or _lasting_before(view.norm, start, lex))):
+            value["since"] = True       # the start of a span, not the date of what is told
+        elif _SINCE_CLAUSE.search(view.norm, max(0, start - SINCE_CLAUSE_CHARS), start):
+            value["since_clause"] = True
         end = m.end()
         while end > start and view.norm[end - 1].isspace():
             end -= 1
@@ -634,6 +714,20 @@ def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = 
         value["text"] = text[rs:re_]
         spans.append(Span(rs, re_, LABEL, value, PRODUCED_BY))
     return spans
+
+
+def has_future_marker(norm: str) -> bool:
+    """Whether normalised text holds a future marker or a verb with the future prefix سـ."""
+    return bool(_lexicon().future.search(norm))
+
+
+def later_than(value: dict[str, Any], anchor: dt.date | None) -> bool:
+    """Whether a DATE value lies after `anchor` at its own precision ("2024-12" is not after 7 Dec)."""
+    v = value.get("value") if isinstance(value, dict) else None
+    if not v or anchor is None:
+        return False
+    n = min(len(v), 10)
+    return v[:n] > anchor.isoformat()[:n]
 
 
 def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date | None, str | None, str]:

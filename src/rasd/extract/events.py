@@ -25,9 +25,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document, Event, Span
 from rasd.extract.attribution import Attribution, NSpan, actor_sides, find_attributions, is_continuation
+from rasd.extract.dates import later_than
 from rasd.extract.events_args import (
     COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, dates_compatible, is_country, is_town, owning_clauses, parse_day,
-    quantity_record, select_actors, select_date, select_places, select_quantities,
+    quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
     TOLL_TYPES, back_reference_types, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
@@ -554,8 +555,11 @@ class _DocEvents:
             self.recent += [(sent.para, sent.index, m.type, m) for m in got]
             out += got
             lo, hi = bisect_left(date_starts, sent.start), bisect_left(date_starts, sent.end)
-            if hi > lo:
-                v = dates[hi - 1].value
+            # the sentence's last date is the reference time of what follows, unless it starts a
+            # span ("منذ 2015") or lies after the page (a planned meeting "غداً")
+            told = [d for d in dates[lo:hi] if not d.value.get("since") and not later_than(d.value, self.anchor)]
+            if told:
+                v = told[-1].value
                 para_rt = {"value": v["value"], "precision": v.get("precision"), "basis": "inferred"}
         return out
 
@@ -676,7 +680,8 @@ class _DocEvents:
         actors = [a for a in loc["actors"] if (a.start, a.end) not in not_actors]
         acts = select_actors(norm, t, sent, clause, actors, opt.max_actors)
         d = select_date(t, sent, clause, loc["dates"], owned, anniv,
-                        lambda a, b: casualty_unit(norm, a, b, lex) is not None)
+                        lambda a, b: casualty_unit(norm, a, b, lex) is not None,
+                        anchor=self.anchor, tense=trigger_tense(norm, t, clause))
         if not places:
             # a clause without a place of its own ("..., بعد انسحاب قسد منها") happens where the
             # sentence's earlier event does

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from rasd.extract.attribution import NSpan
+from rasd.extract.dates import FUTURE_WINDOW_CHARS, has_future_marker, later_than
 from rasd.extract.events_lexicon import EventLexicon
 from rasd.extract.sentences import Sentence
 
@@ -184,20 +185,77 @@ def select_actors(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     return out
 
 
+def trigger_tense(norm: str, trig: Trigger, clause: tuple[int, int]) -> str | None:
+    """"past", "future" or None (a noun or a present verb with nothing to tell).
+
+    A finite verb not opened by an imperfect prefix (قصفت، اندلعت) or a participle is past; a verb
+    with the future prefix (سيعقد) or a future marker just before the trigger in its clause
+    ("من المقرر أن يعقد") is future. A past verb stays past whatever marker stands near it
+    ("ستواصل الرد بعد أن قصفت").
+    """
+    end = trig.end
+    while end < len(norm) and norm[end].isalnum():
+        end += 1
+    word = norm[trig.start:end]
+    if len(word) > 3 and word[0] in "وف":
+        word = word[1:]
+    if trig.pos == "participle":
+        return "past"
+    if trig.pos == "verb" and word:
+        if word[0] == "س" and has_future_marker(word):
+            return "future"
+        if word[0] not in "يتن" or (word[0] == "ت" and word.endswith("ت")):
+            return "past"
+    window = norm[max(clause[0], trig.start - FUTURE_WINDOW_CHARS):trig.start]
+    if has_future_marker(re.split(r"[.،,؛;\n]", window)[-1]):
+        return "future"
+    return None
+
+
+def _dated_for(d: NSpan, tense: str | None, anchor: dt.date | None) -> NSpan:
+    """The date as it applies to an event of this tense: a past event never happens after its page.
+
+    A weekday or day-month the finder sent forward because of a future word nearby has its backward
+    reading (`past_value`); with none, a later date of a past event is dropped (value None).
+    """
+    v = d.value if isinstance(d.value, dict) else {}
+    if tense != "past" or not later_than(v, anchor):
+        return d
+    new = dict(v)
+    if v.get("past_value"):
+        new["value"], new["future"], new["past_value"] = v["past_value"], False, None
+    else:
+        new["value"], new["precision"], new["unresolved_reason"] = None, None, "after_page_date"
+    return NSpan(d.start, d.end, d.label, new)
+
+
 def select_date(trig: Trigger, sent: Sentence, clause: tuple[int, int], dates: Sequence[NSpan],
                 owned: set[tuple[int, int]], anniversary_clauses: set[tuple[int, int]],
-                toll_clause: Callable[[int, int], bool] | None = None) -> NSpan | None:
+                toll_clause: Callable[[int, int], bool] | None = None, anchor: dt.date | None = None,
+                tense: str | None = None) -> NSpan | None:
     """The date in scope: nearest in the clause, else a fronted date earlier in the sentence.
 
     A trigger-free clause right after may give the date when it is little but the date, when
     the date is a span of years ("بين العامين 2012 و2014": its start year), or when
     `toll_clause` says that clause tells a casualty of the event ("..., استشهد X في 28 أيلول").
+    A "منذ" date starts a span and dates nothing; a date in a clause that "منذ" opens dates only
+    that clause ("ومنذ تدخلت روسيا في خريف 2015، استعادت": not the recapture). With `anchor` (the page's date) and the
+    trigger's `tense` (`trigger_tense`): a date of another clause later than the page dates no
+    event that is not future ("غداً" of a planned meeting), and a past event's own later date is
+    read backwards or dropped.
     """
+    def other_ok(d: NSpan) -> bool:
+        if isinstance(d.value, dict) and d.value.get("since_clause"):
+            return False
+        return tense == "future" or not later_than(d.value, anchor)
+
     usable = [d for d in dates if _in(d, sent.start, sent.end)
-              and sent.clause_of(d.start) not in anniversary_clauses]
+              and sent.clause_of(d.start) not in anniversary_clauses
+              and not (isinstance(d.value, dict) and d.value.get("since"))]
     in_clause = [d for d in usable if _in(d, *clause)]
     if in_clause:
-        return min(in_clause, key=lambda d: abs(d.start - trig.start))
+        return _dated_for(min(in_clause, key=lambda d: abs(d.start - trig.start)), tense, anchor)
+    usable = [d for d in usable if other_ok(d)]
     before = [d for d in usable if d.end <= trig.start and sent.clause_of(d.start) not in owned]
     if before:
         return before[-1]
