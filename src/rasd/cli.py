@@ -243,7 +243,7 @@ def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
     _, stage = _extract_stage(cfg["extract"], store)
     n_docs = n_events = 0
     for doc in stage.run(replace(d, events=()) for d in store.iter_documents()):  # streamed, not loaded whole
-        store.replace_events(doc.id, doc.events)
+        store.replace_events(doc.id, doc.events, meta=doc.meta)
         n_docs += 1
         n_events += len(doc.events)
     _link_store(store, quiet=True)   # fused events follow the new per-document events
@@ -257,8 +257,13 @@ def export_cmd(
     db: str = _DB,
     fmt: str = typer.Option("jsonl", "--format", "-f", help="documents: jsonl|csv|parquet; events: jsonl|csv|geojson|acled"),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+    include_background: bool = typer.Option(
+        False, "--include-background",
+        help="events, geojson/acled: keep background events (opinion pages, before 1900, recalled history); "
+             "jsonl/csv always keep them, marked `background`."),
 ) -> None:
-    """Export documents or events with exactly the fields of OUTPUT.md (JSON Lines on stdout by default)."""
+    """Export documents or events with the fields of OUTPUT.md (JSON Lines on stdout by default), plus the
+    page's `genre` and each event's `background` flag."""
     from rasd.store.export import export_documents, export_events
 
     if what not in ("documents", "events"):
@@ -267,7 +272,11 @@ def export_cmd(
     binary = fmt == "parquet"
     if binary and out is None:
         raise CliError("parquet needs --out FILE")
-    fn = export_documents if what == "documents" else export_events
+    def fn(store, fmt, stream):
+        if what == "documents":
+            return export_documents(store, fmt, stream)
+        return export_events(store, fmt, stream, include_background=include_background)
+
     if out is None:
         n = fn(store, fmt, sys.stdout)
     else:
@@ -565,6 +574,28 @@ def train_events_cmd(
     path = Path(out) if out else MODEL_PATH
     model.save(path)
     err.print(Text(f"model written to {path} ({path.stat().st_size // 1024} KB)"))
+
+
+@train_app.command("genre")
+def train_genre(
+    labels: str = typer.Option("", help="Folder of the labelled corpus (articles.jsonl, gold/); default: eval/ here or in the repository."),
+    shared: str = typer.Option(str(Path("..") / "shared"), help="The shared folder with the corpora."),
+    out: str = typer.Option("", "--out", "-o", help="Model file to write (default: the packaged rasd/data/models/genre.json)."),
+) -> None:
+    """Retrain the page-genre model on the train part of the labelled corpus (deterministic) and print its CV scores."""
+    from rasd.evaluation.corpus import CorpusMissing
+    from rasd.extract.genre_train import default_model_path, train, training_pages, write_model
+
+    try:
+        docs, genres = training_pages(Path(labels) if labels else _labels_dir(), shared, "train")
+        model, tried = train(docs, genres)
+    except CorpusMissing as e:
+        raise CliError(f"cannot train here: {e}")
+    path = out or str(default_model_path())
+    write_model(model, path)
+    for t in tried:
+        err.print(f"C={t['C']}: cv accuracy {t['accuracy']}  f1 {t['f1']}", highlight=False)
+    typer.echo(json.dumps({"out": path, **model["card"]}, ensure_ascii=False))
 
 
 @gazetteer_app.command("import")

@@ -13,6 +13,7 @@ import pytest
 from rasd.document import Document, Event, Origin, Removed, SocialPost
 from rasd.store import export
 from rasd.store.export import (
+    DOCUMENT_EXTRA_FIELDS,
     DOCUMENT_FIELDS,
     EVENT_FIELDS,
     FORMATS,
@@ -88,9 +89,9 @@ def test_event_record_has_output_md_fields_then_known_extras(sample_event) -> No
     spec = [name for name, _ in _spec_tables()["events"]]
     rec = event_record(sample_event)
     assert list(rec)[: len(spec)] == spec == list(EVENT_FIELDS)
-    assert list(rec)[len(spec):] == ["sources"]  # from meta; "internal" stays internal
+    assert list(rec)[len(spec):] == ["background", "sources"]  # from meta; "internal" stays internal
     bare = event_record(Event(id="e1", type="protest", doc_id="d0"))
-    assert list(bare) == spec
+    assert list(bare) == spec + ["background"] and bare["background"] is False
 
 
 def _store_with(store, docs, events=()) -> None:
@@ -136,14 +137,14 @@ def test_csv_export_reads_back_to_the_same_records(store, sample_doc, sample_eve
     _store_with(store, [sample_doc, plain], [sample_event])
     out = io.StringIO()
     assert export_documents(store, "csv", out) == 2
-    got = _read_csv(out.getvalue(), {"origin", "social_posts", "removed"})
-    want = [document_record(d) for d in store.iter_documents()]
+    got = _read_csv(out.getvalue(), {"origin", "social_posts", "removed", "genre"})
+    want = [{"genre": None, **document_record(d)} for d in store.iter_documents()]  # an empty cell: never classified
     assert got == want
-    assert out.getvalue().splitlines()[0].split(",") == list(DOCUMENT_FIELDS)
+    assert out.getvalue().splitlines()[0].split(",") == list(DOCUMENT_FIELDS + DOCUMENT_EXTRA_FIELDS)
     out = io.StringIO()
     assert export_events(store, "csv", out) == 1
     (ev,) = _read_csv(out.getvalue(), {"actors", "location", "date", "quantities", "attribution", "mentions",
-                                       "sources", "disputes", "first_reported", "last_reported"})
+                                       "background", "sources", "disputes", "first_reported", "last_reported"})
     assert {k: v for k, v in ev.items() if v is not None} == event_record(sample_event)
 
 
@@ -154,8 +155,8 @@ def test_parquet_export_reads_back_to_the_same_records(store, sample_doc) -> Non
     buf = io.BytesIO()
     assert export_documents(store, "parquet", buf) == 2
     table = pq.read_table(io.BytesIO(buf.getvalue()))
-    assert table.column_names == list(DOCUMENT_FIELDS)
-    assert table.to_pylist() == [document_record(d) for d in store.iter_documents()]
+    assert table.column_names == list(DOCUMENT_FIELDS + DOCUMENT_EXTRA_FIELDS)
+    assert table.to_pylist() == [{"genre": None, **document_record(d)} for d in store.iter_documents()]
 
 
 def test_parquet_without_pyarrow_names_the_fix(store, monkeypatch) -> None:

@@ -182,10 +182,11 @@ def test_store_linked_in_part_lists_fused_and_unlinked_events(examples_db, tmp_p
     con.commit()
     con.close()
     c = _client(db)
-    items = c.get("/api/events", params={"limit": 500}).json()
+    # background=1: every event, the background ones (opinion pages, recalled history) included
+    items = c.get("/api/events", params={"limit": 500, "background": 1}).json()
     assert items["total"] == n_fused and fid in {e["id"] for e in items["items"]}
     assert c.get(f"/events/{fid}").status_code == 200
-    assert c.get("/api/timeline").json()["total"] == n_fused
+    assert c.get("/api/timeline", params={"background": 1}).json()["total"] == n_fused
 
 
 def test_fused_list_queries_read_an_index_without_sorting(examples_db):

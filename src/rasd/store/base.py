@@ -63,8 +63,9 @@ class Store(Protocol):
         """Every event, in (document, position) order."""
         ...
 
-    def replace_events(self, doc_id: str, events: Sequence[Event]) -> None:
-        """Replace one document's events (re-extraction without re-cleaning)."""
+    def replace_events(self, doc_id: str, events: Sequence[Event], *, meta: Mapping | None = None) -> None:
+        """Replace one document's events (re-extraction without re-cleaning); `meta`, when given,
+        replaces the document's meta too (extraction adds the page's genre there)."""
         ...
 
     def put_places(self, records: Iterable[Mapping[str, Any]], source: str) -> int:

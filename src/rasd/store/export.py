@@ -24,8 +24,16 @@ DOCUMENT_FIELDS = (
 EVENT_FIELDS = (
     "id", "type", "actors", "location", "date", "quantities", "attribution", "modality", "mentions",
 )
-#: Fields an event may carry after OUTPUT.md's, taken from `Event.meta` when present (fusion output).
-EVENT_EXTRA_FIELDS = ("sources", "disputes", "first_reported", "last_reported")
+#: Fields an event may carry after OUTPUT.md's (and `background`), taken from `Event.meta` when
+#: present: fusion output, and why an event is background (rasd.extract.genre).
+EVENT_EXTRA_FIELDS = ("background_reasons", "sources", "disputes", "first_reported", "last_reported")
+#: A document's fields after OUTPUT.md's, present once extraction classified the page:
+#: `genre` = {label, p} (rasd.extract.genre).
+DOCUMENT_EXTRA_FIELDS = ("genre",)
+#: Event export formats that leave background events out unless asked (`include_background`):
+#: the ones read as a record of what happened (a map, ACLED rows). JSON Lines and CSV keep every
+#: event, marked, so a reader (and the scorer) sees them all.
+NEWS_ONLY_FORMATS = frozenset({"acled", "geojson"})
 
 #: Rows per parquet row group: large enough for compression, small enough to stream.
 PARQUET_BATCH = 1000
@@ -50,11 +58,26 @@ def document_record(doc: Document) -> dict:
         ],
         "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
         "duplicate_of": doc.duplicate_of,
+        **document_extras(doc),
     }
 
 
+def document_extras(doc: Document) -> dict:
+    """The fields after OUTPUT.md's: `genre` {label, p} where extraction classified the page."""
+    g = doc.meta.get("genre")
+    if isinstance(g, dict) and g.get("label"):
+        return {"genre": {"label": g["label"], "p": g.get("p")}}
+    return {}
+
+
+def is_background(ev: Event) -> bool:
+    """True for an event marked background (opinion page, before 1900, recalled history)."""
+    return bool(ev.meta.get("background"))
+
+
 def event_record(ev: Event) -> dict:
-    """The OUTPUT.md `events` record of an event, plus fusion fields from `meta` where present."""
+    """The OUTPUT.md `events` record of an event, then `background` (always) and the extra fields
+    (why it is background, fusion fields) from `meta` where present."""
     rec: dict[str, Any] = {
         "id": ev.id,
         "type": ev.type,
@@ -65,6 +88,7 @@ def event_record(ev: Event) -> dict:
         "attribution": [dict(a) for a in ev.attribution],
         "modality": ev.modality,
         "mentions": [dict(m) for m in ev.mentions],
+        "background": is_background(ev),
     }
     for key in EVENT_EXTRA_FIELDS:
         if key in ev.meta:
@@ -108,8 +132,8 @@ def write_documents_jsonl(docs: Iterable[Document], out: IO) -> int:
 
 
 def write_documents_csv(docs: Iterable[Document], out: IO) -> int:
-    """A header of OUTPUT.md's fields, then one row per document; nested fields as JSON strings."""
-    return _write_csv((document_record(d) for d in docs), out, DOCUMENT_FIELDS)
+    """A header of OUTPUT.md's fields and `genre`, then one row per document; nested fields as JSON strings."""
+    return _write_csv((document_record(d) for d in docs), out, DOCUMENT_FIELDS + DOCUMENT_EXTRA_FIELDS)
 
 
 def _require_pyarrow() -> Any:
@@ -144,6 +168,7 @@ def documents_parquet_schema() -> Any:
         ("social_posts", pa.list_(pa.struct([("text", s), ("author", s), ("handle", s), ("date", s), ("url", s)]))),
         ("removed", pa.list_(pa.struct([("text", s), ("reason", s)]))),
         ("duplicate_of", s),
+        ("genre", pa.struct([("label", s), ("p", pa.float64())])),
     ])
 
 
@@ -174,8 +199,8 @@ def write_events_jsonl(evs: Iterable[Event], out: IO) -> int:
 
 
 def write_events_csv(evs: Iterable[Event], out: IO) -> int:
-    """A header of OUTPUT.md's event fields then the fusion fields (empty when absent); nested as JSON."""
-    return _write_csv((event_record(e) for e in evs), out, EVENT_FIELDS + EVENT_EXTRA_FIELDS)
+    """A header of OUTPUT.md's event fields, `background`, then the extra fields (empty when absent); nested as JSON."""
+    return _write_csv((event_record(e) for e in evs), out, EVENT_FIELDS + ("background",) + EVENT_EXTRA_FIELDS)
 
 
 #: kind -> format -> writer. Formats from other areas are added with `register_format`.
@@ -229,9 +254,16 @@ def _events_of(store: Any) -> Iterable[Event]:
     return iter_linked_events(store) if hasattr(store, "engine") else store.iter_events()
 
 
-def export_events(store: Any, fmt: str, out: IO) -> int:
-    """Write every event to `out` in `fmt` (jsonl, csv, geojson, acled, …); fused where the store is linked."""
-    return _write("events", fmt, _events_of(store), out, store)
+def export_events(store: Any, fmt: str, out: IO, *, include_background: bool = False) -> int:
+    """Write every event to `out` in `fmt` (jsonl, csv, geojson, acled, …); fused where the store is linked.
+
+    The map and ACLED formats (`NEWS_ONLY_FORMATS`) leave background events out unless
+    `include_background`; JSON Lines and CSV always hold every event, `background` marked.
+    """
+    evs = _events_of(store)
+    if fmt in NEWS_ONLY_FORMATS and not include_background:
+        evs = (e for e in evs if not is_background(e))
+    return _write("events", fmt, evs, out, store)
 
 
 class _DocLookup(dict):

@@ -312,10 +312,15 @@ class SqliteStore:
                 "run_id": run_id, "created_at": now,
             }])
 
-    def replace_events(self, doc_id: str, events: Sequence[Event]) -> None:
-        """Replace the events owned by `doc_id`; an event id stored under another document moves here."""
+    def replace_events(self, doc_id: str, events: Sequence[Event], *, meta: Mapping | None = None) -> None:
+        """Replace the events owned by `doc_id`; an event id stored under another document moves here.
+
+        `meta`, when given, replaces the document's meta in the same transaction (the genre that
+        `rasd extract` finds again)."""
         rows = [codec.event_row(ev, doc_id=doc_id, seq=i, run_id=None) for i, ev in enumerate(events)]
         with self._write() as conn:
+            if meta is not None:
+                conn.execute(update(documents).where(documents.c.id == doc_id).values(meta=codec.dumps(dict(meta))))
             conn.execute(delete(events_table).where(events_table.c.doc_id == doc_id))
             ids = [r["id"] for r in rows]
             for start in range(0, len(ids), 500):

@@ -52,14 +52,14 @@ def _reader(request: Request) -> StoreReader:
 def event_filter(type: Optional[str] = None, actor: Optional[str] = None, place: Optional[str] = None,
                  governorate: Optional[str] = None, date_from: Optional[str] = None,
                  date_to: Optional[str] = None, modality: Optional[str] = None,
-                 disputed: Optional[bool] = None) -> EventFilter:
+                 disputed: Optional[bool] = None, background: Optional[bool] = None) -> EventFilter:
     """The event filters from query parameters (empty strings, as HTML forms send them, mean 'any')."""
     def clean(v: Optional[str]) -> Optional[str]:
         v = (v or "").strip()
         return v or None
     return EventFilter(type=clean(type), actor=clean(actor), place=clean(place), governorate=clean(governorate),
                        date_from=clean(date_from), date_to=clean(date_to), modality=clean(modality),
-                       disputed=disputed)
+                       disputed=disputed, background=background or None)
 
 
 def found(value: T | None, what: str, key: str) -> T:
@@ -79,6 +79,8 @@ _F = dict(
     date_to=Query(None, description="YYYY[-MM[-DD]], inclusive"),
     modality=Query(None, description="asserted, reported, claimed, alleged, denied, expected, hedged"),
     disputed=Query(None, description="Only events whose sources disagree (true) or agree (false)"),
+    background=Query(None, description="Also background events: opinion/analysis pages, before 1900, recalled "
+                                       "history (1/true; left out by default)"),
 )
 
 
@@ -103,9 +105,10 @@ def list_events(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
                 type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
                 place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
                 date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
-                modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
+                modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"],
+                background: Optional[bool] = _F["background"]) -> dict:
     """OUTPUT.md event records (plus `doc_id` and `disputes`), by date."""
-    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed, background)
     return FastJSON(_reader(request).list_events(f, limit=limit, offset=offset))
 
 
@@ -114,9 +117,10 @@ def events_geojson(request: Request, limit: int = Query(MAX_LIMIT, ge=1, le=MAX_
                    type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
                    place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
                    date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
-                   modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
+                   modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"],
+                background: Optional[bool] = _F["background"]) -> dict:
     """A FeatureCollection of Points (lon, lat) with the event's type, date, place and modality."""
-    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed, background)
     return FastJSON(_reader(request).geojson_bytes(f, limit=limit))
 
 
@@ -137,9 +141,10 @@ def timeline(request: Request,
              type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
              place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
              date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
-             modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"]) -> dict:
+             modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"],
+                background: Optional[bool] = _F["background"]) -> dict:
     """`items`: one per date (as stored: day, month or year) with counts by type; `undated` by type."""
-    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed)
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed, background)
     return FastJSON(_reader(request).timeline(f))
 
 

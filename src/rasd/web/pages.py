@@ -112,6 +112,7 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
         qty=lambda q: quantity_text(q, strings["units"]),
         field_label=lambda f: strings["dispute_fields"].get(f, f),
         unit_label=lambda u: strings["units"].get(u, u),
+        genre_label=lambda g: strings["genres"].get(g, g),
         side_value=lambda d, v: dispute_value(d, v, strings),
         other_lang=other, other_lang_url=_url(request, lang=other), url=lambda **kw: _url(request, **kw),
         vendors=request.app.state.vendors, tiles_url=request.app.state.tiles_url or "", **ctx)
@@ -127,9 +128,10 @@ def _reader(request: Request) -> StoreReader:
 
 def _filters(request: Request) -> EventFilter:
     q = request.query_params
-    d = q.get("disputed")
+    d, b = q.get("disputed"), q.get("background")
     return event_filter(q.get("type"), q.get("actor"), q.get("place"), q.get("governorate"), q.get("date_from"),
-                        q.get("date_to"), q.get("modality"), True if d in ("1", "true", "on") else None)
+                        q.get("date_to"), q.get("modality"), True if d in ("1", "true", "on") else None,
+                        True if b in ("1", "true", "on") else None)
 
 
 def _int(request: Request, name: str, default: int = 0) -> int:

@@ -66,15 +66,26 @@ class EventFilter:
     date_to: str | None = None
     modality: str | None = None
     disputed: bool | None = None
+    # Background events (opinion pages, before 1900, recalled history: rasd.extract.genre) are left
+    # out unless this is true (`background=1`).
+    background: bool | None = None
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters."""
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if v is not None and v != "":
+            if f.name == "background":
+                if v:
+                    out[f.name] = "1"
+            elif v is not None and v != "":
                 out[f.name] = ("true" if v else "false") if isinstance(v, bool) else str(v)
         return out
+
+
+#: 1 for an event marked background (its record's meta), else 0: per-document and fused records
+#: alike (a fused event keeps its first member's meta).
+BACKGROUND_SQL = "coalesce(json_extract(e.record, '$.meta.background'), 0)"
 
 
 def _event_where(f: EventFilter, gov_aliases: dict[str, str],
@@ -110,6 +121,8 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
                        "json_extract(e.record, '$.location.name') = ? OR "
                        "json_extract(e.record, '$.location.name_en') = ?)")
         params += [f.place] * 3
+    if not f.background:
+        clauses.append(f"{BACKGROUND_SQL} = 0")
     if f.disputed is not None:
         if src is EVENTS_SOURCE:
             clauses.append(f"({src.disputed}) {'>' if f.disputed else '='} 0")
@@ -136,6 +149,7 @@ def _event_out(record_json: str, doc_id: str | None = None) -> dict:
         "date": raw.get("date") or {"value": None, "precision": None, "basis": None},
         "quantities": raw.get("quantities") or [], "attribution": raw.get("attribution") or [],
         "modality": raw.get("modality") or "asserted", "mentions": raw.get("mentions") or [],
+        "background": bool(meta.get("background")),
     }
     for key in EVENT_EXTRA_FIELDS:  # fusion fields, as the export writes them
         if key in meta:
@@ -459,7 +473,8 @@ class StoreReader:
         return self._cached("features", build)
 
     def facets(self) -> dict:
-        """Values present in the store, for filter menus: types, governorates, modalities, date range."""
+        """Values present in the store, for filter menus: types, governorates, modalities, the date range
+        of the events shown by default (not background) and how many background events there are."""
         def build() -> dict:
             c = self.conn()
             t = self.source().table
@@ -468,10 +483,13 @@ class StoreReader:
                                             "ORDER BY e.admin1")]
             mods = [r[0] for r in c.execute(f"SELECT json_extract(e.record, '$.modality') m FROM {t} GROUP BY m "
                                             "ORDER BY m") if r[0]]
-            lo, hi = c.execute(f"SELECT min(e.date_value), max(e.date_value) FROM {t}").fetchone()
+            lo, hi = c.execute(f"SELECT min(e.date_value), max(e.date_value) FROM {t} "
+                               f"WHERE {BACKGROUND_SQL} = 0").fetchone()
+            n_background = c.execute(f"SELECT count(*) FROM {t} WHERE {BACKGROUND_SQL} != 0").fetchone()[0]
             n_disputed = c.execute(f"SELECT count(*) FROM {t} WHERE ({self.source().disputed}) > 0").fetchone()[0]
             return {"types": types, "governorates": govs, "modalities": mods, "date_min": lo, "date_max": hi,
-                    "fused": self.source() is not EVENTS_SOURCE, "n_disputed": n_disputed}
+                    "fused": self.source() is not EVENTS_SOURCE, "n_disputed": n_disputed,
+                    "n_background": n_background}
         return self._cached("facets", build)
 
     # -- actors and places -----------------------------------------------------------------
@@ -527,7 +545,9 @@ class StoreReader:
                 break
         else:
             return None
-        f = EventFilter(actor=ent["id"]) if kind == "actors" else EventFilter(place=ent["id"])
+        # every event of the entity, background included: its counts above include them too
+        f = (EventFilter(actor=ent["id"], background=True) if kind == "actors"
+             else EventFilter(place=ent["id"], background=True))
         events = self.list_events(f, limit=MAX_LIMIT)["items"]
         by_month: Counter = Counter(((e["date"] or {}).get("value") or "")[:7] or "undated" for e in events)
         return {**ent, "events": events, "by_month": dict(sorted(by_month.items()))}
