@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rasd.clean.glue import GlueSplitter, build_counts, expand_pattern, main, packaged_splitter, read_counts
+from rasd.clean.glue import GlueOptions, GlueSplitter, build_counts, expand_pattern, main, packaged_splitter, read_counts
 from rasd.clean.pipeline import CleanOptions, CleanStage, clean_document
 from rasd.document import Document, Origin
 
@@ -49,11 +49,22 @@ def test_a_token_with_no_good_split_is_left_alone() -> None:
     assert splitter.find("مدرسةالمدينة")[0].parts == ("مدرسة", "المدينة")
 
 
-def test_a_rare_split_of_frequent_short_words_needs_the_margin() -> None:
-    # two frequent words the glued token could be, but too short and uncued to be trusted
+def test_an_uncued_split_with_a_three_letter_word_is_refused() -> None:
+    # two frequent words the token could be, but no cue and a short part: not trusted
     splitter = GlueSplitter({"نصر": 4000, "كاتب": 3000})
     assert splitter.find("نصركاتب") == []
     assert splitter.find("نصر كاتب") == []
+
+
+def test_the_split_must_beat_an_unknown_word_by_the_margin() -> None:
+    counts = {"مدرسة": 800, "المدينة": 4000}
+    assert GlueSplitter(counts).find("مدرسةالمدينة")
+    assert GlueSplitter(counts, options=GlueOptions(margin=40.0)).find("مدرسةالمدينة") == []
+
+
+def test_a_curated_name_is_a_known_word() -> None:
+    counts = {"مدرسة": 800, "المدينة": 4000}
+    assert GlueSplitter(counts, names=["مدرسةالمدينة الكبرى"]).find("مدرسةالمدينة") == []
 
 
 def test_the_cleaned_text_gets_the_spaces_and_maps_back_exactly() -> None:
