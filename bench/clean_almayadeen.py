@@ -47,6 +47,21 @@ def load(data: Path) -> list[Document]:
     return docs
 
 
+def raw_paragraphs(doc: Document) -> list[str]:
+    """The cleaned paragraphs as the raw page wrote them: the offset map's pieces, without the
+    spaces the cleaner put inside glued words (rasd.clean.glue), so paragraphs compare with raw lines."""
+    paras: list[str] = []
+    prev_end = None
+    for seg in doc.offset_map:
+        piece = doc.raw_text[seg.raw_start:seg.raw_start + seg.length]
+        if prev_end is not None and seg.clean_start - prev_end == 1 and doc.text[prev_end] == " ":
+            paras[-1] += piece          # a space the glue splitter inserted: same raw paragraph
+        else:
+            paras.append(piece)
+        prev_end = seg.clean_start + seg.length
+    return paras
+
+
 SEP = "\u2029"   # paragraph separator: a summary counts only as whole paragraphs, not inside one
 
 
@@ -88,11 +103,12 @@ def main() -> int:
     for src, out in zip(docs, cleaned):
         desc = src.meta.get("description", "")
         src_key = paragraph_keys(src.text.split("\n"))
-        out_key = paragraph_keys(out.text.split("\n\n"))
+        out_paras = raw_paragraphs(out)
+        out_key = paragraph_keys(out_paras)
         if occurrences(src_key, desc) >= 2:
             with_repeat += 1
             once_after += occurrences(out_key, desc) == 1
-        paragraphs = {normalize_key(p) for p in out.text.split("\n\n")}
+        paragraphs = {normalize_key(p) for p in out_paras}
         spans = [(r.start, r.end, r.reason) for r in out.removed if r.start is not None]
         pos = 0
         for raw_line in src.text.split("\n"):

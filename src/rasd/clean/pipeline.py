@@ -15,6 +15,7 @@ from rasd.clean.boilerplate import (
     SITE_MAX_BODY_SHARE, caption_credit_name, classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions, site_key,
     mark_lists, mark_menu_blocks,
 )
+from rasd.clean.glue import GlueSplit, GlueSplitter, outlet_spellings, packaged_splitter
 from rasd.clean.headline import detect_title, is_titleish, mark_repeated_summary, mark_repeated_title
 from rasd.clean.lexicon import Lexicon, load_lexicon
 from rasd.clean.normalize import normalize_key
@@ -52,6 +53,7 @@ class CleanOptions:
     detect_title: bool = True               # take title/kicker from the first lines when meta has none
     find_date: bool = True                  # look for the publication date in the text
     min_appended_paragraphs: int = MIN_APPENDED_PARAGRAPHS
+    split_glued: bool = True                # put a space inside words glued by scraping (rasd.clean.glue)
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +99,9 @@ def _stripped_removed(raw: str, end: int, detector: str) -> Removed | None:
     return Removed(raw[s:e], "header_field", s, e, detector) if s < e else None
 
 
-def _body(lines: list[Line]) -> tuple[str, tuple[Segment, ...]]:
+def _body(lines: list[Line], glued: Mapping[int, list[GlueSplit]] | None = None) -> tuple[str, tuple[Segment, ...]]:
+    """The body text and its offset map; `glued` (line start -> splits, offsets in the line) adds
+    one space at each cut: the space maps to no raw character, the pieces around it map exactly."""
     parts: list[str] = []
     segs: list[Segment] = []
     pos = 0
@@ -106,10 +110,47 @@ def _body(lines: list[Line]) -> tuple[str, tuple[Segment, ...]]:
             continue
         if parts:
             pos += len(PARAGRAPH_SEP)
-        segs.append(Segment(pos, ln.start, len(ln.text)))
-        parts.append(ln.text)
-        pos += len(ln.text)
+        cuts = [c for g in (glued or {}).get(ln.start, ()) for c in g.cuts]
+        prev = 0
+        pieces: list[str] = []
+        for c in [*cuts, len(ln.text)]:
+            segs.append(Segment(pos, ln.start + prev, c - prev))
+            pieces.append(ln.text[prev:c])
+            pos += c - prev + 1
+            prev = c
+        pos -= 1
+        parts.append(" ".join(pieces))
     return PARAGRAPH_SEP.join(parts), tuple(segs)
+
+
+def _split_glued(lines: list[Line], splitter: GlueSplitter | None) -> dict[int, list[GlueSplit]]:
+    """Find glued words in the body lines; give each line's key the spaces (for the outlet and
+    date finders that read keys). Returns line start -> splits (offsets inside the line)."""
+    found: dict[int, list[GlueSplit]] = {}
+    if splitter is None:
+        return found
+    for ln in lines:
+        if ln.label is not None:
+            continue
+        splits = splitter.find(ln.text)
+        if splits:
+            found[ln.start] = splits
+            cuts = [c for g in splits for c in g.cuts]
+            bounds = [0, *cuts, len(ln.text)]
+            ln.key = normalize_key(" ".join(ln.text[a:b] for a, b in zip(bounds, bounds[1:])))
+    return found
+
+
+def _glued_meta(found: Mapping[int, list[GlueSplit]]) -> list[dict]:
+    """`meta.glued_splits`: each split token's raw offsets and the parts it became."""
+    return [{"raw_start": start + g.start, "raw_end": start + g.end, "parts": list(g.parts)}
+            for start in sorted(found) for g in found[start]]
+
+
+def _splitter(options: CleanOptions, lex: Lexicon) -> GlueSplitter | None:
+    if not options.split_glued:
+        return None
+    return packaged_splitter(outlet_spellings(lex.outlets))
 
 
 def _removed(lines: list[Line]) -> list[Removed]:
@@ -283,6 +324,8 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     mark_repeated_title(main, title, kicker)
     byline = _mark_byline(main, lex)
     mark_repeated_summary(main, meta.get("description"))
+    splitter = _splitter(options, lex)
+    glued = _split_glued(main, splitter)
 
     published, source = doc.published, doc.published_source
     if published is None and header_date:
@@ -295,7 +338,7 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     evidence, candidates = _outlet_evidence(doc, main, lex, domain, byline)
     outlet = choose_outlet(evidence, url_host(url), candidates, site_outlets)
 
-    text, segs = _body(main)
+    text, segs = _body(main, glued)
     removed = _removed(main)
     if header_removed:
         removed.append(header_removed)
@@ -306,6 +349,8 @@ def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexico
     removed.sort(key=lambda r: (r.start if r.start is not None else -1))
     if kept_site:
         meta = {**meta, "site_boilerplate_kept": kept_site}
+    if glued:
+        meta = {**meta, "glued_splits": _glued_meta(glued)}
     out = [replace(
         doc, text=text, offset_map=segs, title=title, kicker=kicker, published=published, meta=meta,
         published_source=source if published else None, outlet=outlet, raw_text=raw,
@@ -321,10 +366,13 @@ def _appended_document(doc: Document, raw: str, lines: list[Line], lex: Lexicon,
     """Part 1: the article glued after a "read also" marker, with its own title and date."""
     kicker, title = detect_title(lines) if options.detect_title else (None, None)
     mark_repeated_title(lines, title.text if title else None, kicker.text if kicker else None)
+    glued = _split_glued(lines, _splitter(options, lex))
     published = _text_date(lines, lex) if options.find_date else None
-    text, segs = _body(lines)
+    text, segs = _body(lines, glued)
     origin = replace(doc.origin, part=1)
     meta = {"split_from": doc.id, **({"url": url} if url else {})}
+    if glued:
+        meta["glued_splits"] = _glued_meta(glued)
     return Document(
         id=make_doc_id(doc.origin.source_key(), doc.origin.raw_sha256 or sha256_hex(raw), 1),
         text=text, origin=origin, lang=doc.lang, title=title.text if title else None,
@@ -358,6 +406,9 @@ class CleanStage:
                 self.counters.add(f"removed.{r.reason}")
             if main.social_posts:
                 self.counters.add("social_posts", len(main.social_posts))
+            for part in parts:
+                if part.meta.get("glued_splits"):
+                    self.counters.add("glued_splits", len(part.meta["glued_splits"]))
             if main.text.strip():
                 self.counters.kept()
                 yield main
