@@ -68,6 +68,13 @@ class ExtractOptions:
     emit_trigger_spans: bool = True
     # infer the document's date from its text when `published` is missing
     infer_document_date: bool = True
+    # persons the knowledge base and the patterns miss, from the CRF name tagger (rasd.extract.ner),
+    # as the actor of an event that has none (its sentence is tagged then). Off by default: on the
+    # labelled train part it changed no score, and it cost Al Mayadeen extraction ~20 % (199 -> 160
+    # docs/s CPU, under the 200 floor); see docs/ner.md. Without the model file it stays off.
+    ner_persons: bool = False
+    # organisations from the tagger as actors where the knowledge base has nothing there
+    ner_orgs: bool = False
 
 
 def _default(name: str) -> Any:
@@ -85,6 +92,9 @@ def _default(name: str) -> Any:
         if name == "quantities":
             from rasd.extract.quantities import find_quantities
             return find_quantities
+        if name == "names":
+            from rasd.extract.ner.tagger import load_default_tagger
+            return load_default_tagger()
     except ImportError as e:
         warnings.warn(f"event extraction runs without {name}: {e}", RuntimeWarning, stacklevel=3)
         return None
@@ -147,7 +157,8 @@ class EventExtractor:
 
     def __init__(self, options: ExtractOptions = ExtractOptions(), *, places: Any = None,
                  actors: Any = None, dates: Callable | None = None, quantities: Callable | None = None,
-                 infer_date: Callable | None = None, lexicon: EventLexicon | None = None) -> None:
+                 infer_date: Callable | None = None, lexicon: EventLexicon | None = None,
+                 names: Any = None) -> None:
         self.options = options
         self.lex = lexicon or load_event_lexicon()
         self.scope = load_scope_lexicon()
@@ -155,6 +166,9 @@ class EventExtractor:
         self.actors = actors if actors is not None else _default("actors")
         self.dates = dates if dates is not None else _default("dates")
         self.quantities = quantities if quantities is not None else _default("quantities")
+        wants_names = options.ner_persons or options.ner_orgs
+        self.names = names if names is not None or not wants_names else _default("names")
+        self._name_finder: Any = None
         if infer_date is None and dates is None and options.infer_document_date:
             try:
                 from rasd.extract.dates import infer_document_date as infer_date
@@ -230,6 +244,18 @@ class EventExtractor:
             out.append(t)
         return out
 
+    def find_names(self, view: TextView, sent: Sentence, blocked: Sequence[NSpan]) -> list[NSpan]:
+        """Tagger persons (and organisations) in one sentence that nothing in `blocked` covers."""
+        opt = self.options
+        if self.names is None or not (opt.ner_persons or opt.ner_orgs):
+            return []
+        if self._name_finder is None:
+            from rasd.extract.ner.spans import NameActorFinder
+
+            self._name_finder = NameActorFinder(self.names, getattr(self.places, "gazetteer", None))
+        types = ("PERS",) * opt.ner_persons + ("ORG",) * opt.ner_orgs
+        return self._name_finder.find(view, [(sent.start, sent.end)], blocked, types)
+
     # -- main ------------------------------------------------------------------------------
 
     def extract(self, doc: Document) -> tuple[list[Span], list[Event]]:
@@ -269,10 +295,22 @@ class EventExtractor:
         places = [p for p in places if not in_spans(p.start, motives)]
         builder = _DocEvents(self, doc, view, anchor, anchor_inferred, places, actors, sources, dates,
                              quants, triggers, sents)
+        named: dict[int, list[NSpan]] = {}
+        if self.names is not None:
+            # tagged only where an event is left without an actor (tagging every page costs more
+            # than the rest of extraction); a sentence is tagged once
+            blocked_names = places + sources + titles
+            def names_in(sent: Sentence) -> list[NSpan]:
+                if sent.index not in named:
+                    named[sent.index] = self.find_names(view, sent, blocked_names)
+                return named[sent.index]
+            builder.names_in = names_in
         raw = builder.run()
         events = _merge(raw, doc.id, self.options.recent_days)
         out_spans = [s for s in spans
                      if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in outlets)]
+        out_spans += [Span(view.to_orig(n.start), view.to_orig_end(n.end), n.label, n.value, "ner", doc.id)
+                      for found in named.values() for n in found]
         if self.options.emit_trigger_spans:
             for ev in events:
                 for t in ev.meta.get("triggers", ()):
@@ -331,6 +369,8 @@ class _DocEvents:
         self.ex, self.doc, self.view, self.lex = ex, doc, view, ex.lex
         self.anchor, self.anchor_inferred = anchor, anchor_inferred
         self.places, self.actors, self.sources = places, actors, sources
+        # tagger names in a sentence, the fallback actors (EventExtractor.find_names); None: no tagger
+        self.names_in: Callable[[Sentence], list[NSpan]] | None = None
         self.dates, self.quants, self.triggers, self.sents = dates, quants, triggers, sents
         norm = view.norm
         place_starts = [p.start for p in places]
@@ -571,6 +611,11 @@ class _DocEvents:
         # a concrete anchor: a place, or an actor with a date written in the sentence
         if opt.require_argument and not places and not (acts and d is not None):
             return []
+        if not acts and self.names_in is not None:
+            # a tagged name only fills an empty actor slot: on the labelled train part, letting it
+            # compete with knowledge-base actors or count as an event's argument lowered actor
+            # accuracy and precision (docs/ner.md)
+            acts = select_actors(norm, t, sent, clause, self.names_in(sent), opt.max_actors)
         if d is not None:
             date = {"value": d.value["value"], "precision": d.value.get("precision"),
                     "basis": d.value.get("basis")}
