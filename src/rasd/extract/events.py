@@ -79,6 +79,13 @@ class ExtractOptions:
     model_path: str = ""
     # a name right after a place cue word ("قرية X") is a place even when no gazetteer lists it
     cue_places: bool = True
+    # persons the knowledge base and the patterns miss, from the CRF name tagger (rasd.extract.ner),
+    # as the actor of an event that has none (its sentence is tagged then). Off by default: on the
+    # labelled train part it changed no score, and it cost Al Mayadeen extraction ~20 % (199 -> 160
+    # docs/s CPU, under the 200 floor); see docs/ner.md. Without the model file it stays off.
+    ner_persons: bool = False
+    # organisations from the tagger as actors where the knowledge base has nothing there
+    ner_orgs: bool = False
 
 
 def _default(name: str) -> Any:
@@ -96,6 +103,9 @@ def _default(name: str) -> Any:
         if name == "quantities":
             from rasd.extract.quantities import find_quantities
             return find_quantities
+        if name == "names":
+            from rasd.extract.ner.tagger import load_default_tagger
+            return load_default_tagger()
     except ImportError as e:
         warnings.warn(f"event extraction runs without {name}: {e}", RuntimeWarning, stacklevel=3)
         return None
@@ -159,7 +169,7 @@ class EventExtractor:
     def __init__(self, options: ExtractOptions = ExtractOptions(), *, places: Any = None,
                  actors: Any = None, dates: Callable | None = None, quantities: Callable | None = None,
                  infer_date: Callable | None = None, lexicon: EventLexicon | None = None,
-                 model: EventModel | None | bool = None) -> None:
+                 model: EventModel | None | bool = None, names: Any = None) -> None:
         self.options = options
         # the learned decisions (events_model): None loads the model file when options.learned
         # is on, False runs the rules alone
@@ -172,6 +182,9 @@ class EventExtractor:
         self.actors = actors if actors is not None else _default("actors")
         self.dates = dates if dates is not None else _default("dates")
         self.quantities = quantities if quantities is not None else _default("quantities")
+        wants_names = options.ner_persons or options.ner_orgs
+        self.names = names if names is not None or not wants_names else _default("names")
+        self._name_finder: Any = None
         if infer_date is None and dates is None and options.infer_document_date:
             try:
                 from rasd.extract.dates import infer_document_date as infer_date
@@ -249,6 +262,18 @@ class EventExtractor:
             out.append(t)
         return out
 
+    def find_names(self, view: TextView, sent: Sentence, blocked: Sequence[NSpan]) -> list[NSpan]:
+        """Tagger persons (and organisations) in one sentence that nothing in `blocked` covers."""
+        opt = self.options
+        if self.names is None or not (opt.ner_persons or opt.ner_orgs):
+            return []
+        if self._name_finder is None:
+            from rasd.extract.ner.spans import NameActorFinder
+
+            self._name_finder = NameActorFinder(self.names, getattr(self.places, "gazetteer", None))
+        types = ("PERS",) * opt.ner_persons + ("ORG",) * opt.ner_orgs
+        return self._name_finder.find(view, [(sent.start, sent.end)], blocked, types)
+
     # -- main ------------------------------------------------------------------------------
 
     def analyse(self, doc: Document) -> "Analysis":
@@ -287,7 +312,7 @@ class EventExtractor:
         triggers = [t for t in triggers if not in_spans(t.start, motives)]
         places = [p for p in places if not in_spans(p.start, motives)]
         return Analysis(anchor, anchor_inferred, spans, view, places, actors, sources, dates, quants,
-                        triggers, sents, outlets)
+                        triggers, sents, outlets, titles)
 
     def sentence_facts(self, a: "Analysis") -> list[SentenceFacts]:
         """Per sentence: the rule triggers and the finders' hits the learned model reads."""
@@ -332,21 +357,35 @@ class EventExtractor:
             out.append(t)
         return out, per_sent, added
 
-    def mentions(self, doc: Document, a: "Analysis", triggers: Sequence[Trigger]) -> list["_Mention"]:
-        """Every candidate event mention the argument rules build from these triggers."""
-        return _DocEvents(self, doc, a.view, a.anchor, a.anchor_inferred, a.places, a.actors, a.sources,
-                          a.dates, a.quants, list(triggers), a.sents).run()
+    def mentions(self, doc: Document, a: "Analysis", triggers: Sequence[Trigger],
+                 named: dict[int, list[NSpan]] | None = None) -> list["_Mention"]:
+        """Every candidate event mention the argument rules build from these triggers (`named`
+        collects the name tagger's spans per sentence, when the tagger is on)."""
+        builder = _DocEvents(self, doc, a.view, a.anchor, a.anchor_inferred, a.places, a.actors, a.sources,
+                             a.dates, a.quants, list(triggers), a.sents)
+        if self.names is not None and named is not None:
+            # tagged only where an event is left without an actor (tagging every page costs more
+            # than the rest of extraction); a sentence is tagged once
+            blocked_names = a.places + a.sources + a.titles
+
+            def names_in(sent: Sentence) -> list[NSpan]:
+                if sent.index not in named:
+                    named[sent.index] = self.find_names(a.view, sent, blocked_names)
+                return named[sent.index]
+            builder.names_in = names_in
+        return builder.run()
 
     def extract(self, doc: Document) -> tuple[list[Span], list[Event]]:
         """The document's spans (finders' and triggers') and its events."""
         a = self.analyse(doc)
         model = self.model
+        named: dict[int, list[NSpan]] = {}
         if model is None:
-            raw = self.mentions(doc, a, a.triggers)
+            raw = self.mentions(doc, a, a.triggers, named)
         else:
             triggers, per_sent, added = self.candidates(a, model)
             raw = []
-            for m in self.mentions(doc, a, triggers):
+            for m in self.mentions(doc, a, triggers, named):
                 feats, probs = per_sent.get(m.sent.index, ({}, {}))
                 mf = mention_features(feats, m.type, probs.get(m.type, 0.0),
                                       mention_facts(m, (m.trigger.start, m.trigger.end) in added))
@@ -356,6 +395,8 @@ class EventExtractor:
         view = a.view
         out_spans = [s for s in a.spans
                      if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in a.outlets)]
+        out_spans += [Span(view.to_orig(n.start), view.to_orig_end(n.end), n.label, n.value, "ner", doc.id)
+                      for found in named.values() for n in found]
         if self.options.emit_trigger_spans:
             for ev in events:
                 for t in ev.meta.get("triggers", ()):
@@ -395,6 +436,7 @@ class Analysis:
     triggers: list[Trigger]
     sents: list[Sentence]
     outlets: set[tuple[int, int]]
+    titles: list[NSpan]
 
 
 @dataclass
@@ -447,6 +489,8 @@ class _DocEvents:
         self.ex, self.doc, self.view, self.lex = ex, doc, view, ex.lex
         self.anchor, self.anchor_inferred = anchor, anchor_inferred
         self.places, self.actors, self.sources = places, actors, sources
+        # tagger names in a sentence, the fallback actors (EventExtractor.find_names); None: no tagger
+        self.names_in: Callable[[Sentence], list[NSpan]] | None = None
         self.dates, self.quants, self.triggers, self.sents = dates, quants, triggers, sents
         norm = view.norm
         place_starts = [p.start for p in places]
@@ -691,6 +735,11 @@ class _DocEvents:
         # a concrete anchor: a place, or an actor with a date written in the sentence
         if opt.require_argument and not places and not (acts and d is not None):
             return []
+        if not acts and self.names_in is not None:
+            # a tagged name only fills an empty actor slot: on the labelled train part, letting it
+            # compete with knowledge-base actors or count as an event's argument lowered actor
+            # accuracy and precision (docs/ner.md)
+            acts = select_actors(norm, t, sent, clause, self.names_in(sent), opt.max_actors)
         if d is not None:
             date = {"value": d.value["value"], "precision": d.value.get("precision"),
                     "basis": d.value.get("basis")}
