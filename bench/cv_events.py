@@ -34,7 +34,7 @@ def run_fold(corpus: LabelledCorpus, keys: list[str], tmp: Path, model_path: str
         if p.exists():
             p.unlink()
     corpus.write_input(keys, inp)
-    cfg.write_text("[extract]\n" + (f'model_path = "{model_path}"\n' if model_path else "learned = false\n"),
+    cfg.write_text("[extract]\n" + (f'learned = true\nmodel_path = "{model_path}"\n' if model_path else "learned = false\n"),
                    encoding="utf-8")
     _pipeline([str(inp)], str(db), str(cfg), extract=True, reprocess=True, overrides={}, quiet=True)
     store = _open_store(str(db))

@@ -339,7 +339,7 @@ class EventExtractor:
         """
         norm = a.view.norm
         tstarts = [t.start for t in a.triggers]
-        triggers, added = list(a.triggers), set()
+        triggers, added = list(a.triggers), set()   # added: ids of the added Trigger objects
         per_sent: dict[int, tuple[dict, dict]] = {}
         for sent, facts in zip(a.sents, self.sentence_facts(a)):
             feats = sentence_features(norm, sent.start, sent.end, facts)
@@ -347,15 +347,17 @@ class EventExtractor:
             per_sent[sent.index] = (feats, probs)
             have = {t.type for t in a.triggers[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]}
             for typ, s, e, _p in model.additions(norm, sent.start, sent.end, probs, have, add):
-                triggers.append(Trigger(typ, s, e, "noun"))
-                added.add((s, e))
-        triggers.sort(key=lambda t: (t.start, -(t.end - t.start)))
+                t = Trigger(typ, s, e, "noun")
+                triggers.append(t)
+                added.add(id(t))
+        # a rule trigger first at equal spans: an added word on a rule trigger gives way to it
+        triggers.sort(key=lambda t: (t.start, -(t.end - t.start), id(t) in added))
         out: list[Trigger] = []
-        for t in triggers:   # an added word inside a rule trigger gives way to it
+        for t in triggers:
             if out and t.start < out[-1].end:
                 continue
             out.append(t)
-        return out, per_sent, added
+        return out, per_sent, {(t.start, t.end) for t in out if id(t) in added}
 
     def mentions(self, doc: Document, a: "Analysis", triggers: Sequence[Trigger],
                  named: dict[int, list[NSpan]] | None = None) -> list["_Mention"]:

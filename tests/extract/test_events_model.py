@@ -1,0 +1,119 @@
+"""The learned decisions (rasd.extract.events_model) and places named after a cue word, on our own sentences."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.extract.events_model import EventModel, SentenceFacts, mention_features, sentence_features, stem
+from rasd.extract.places_unknown import find_unknown_places
+from rasd.extract.textview import make_view
+from tests.extract.events_fakes import FakeActors, FakePlaces, doc, fake_quantities
+
+
+def _names(text: str) -> list[str]:
+    v = make_view(text)
+    return [v.norm[a:b] for a, b, _ in find_unknown_places(v)]
+
+
+# -- places after a cue word -------------------------------------------------------------------
+
+def test_a_village_after_its_cue_is_a_place():
+    assert _names("قصفت المدفعية قرية المشيرفة صباح اليوم") == ["المشيرفه"]
+
+
+def test_two_word_names_and_lists_after_a_plural_cue():
+    got = _names("دخلت القوات بلدتي تل الكرامة وسرمين، وقرى عين البيضا، وخربة النمر")
+    assert got == ["تل الكرامه", "سرمين", "عين البيضا", "خربه النمر"]
+
+
+def test_a_cue_followed_by_an_adjective_or_a_preposition_names_nothing():
+    assert _names("نزح الأهالي من بلدة صغيرة إلى قرية في الريف") == []
+
+
+def test_a_definite_cue_points_back_and_names_nothing():
+    assert _names("وعادت الاشتباكات إلى البلدة الغربية") == []
+
+
+def test_a_place_named_after_a_cue_becomes_the_event_place_unresolved():
+    from rasd.extract.dates import find_dates
+    from rasd.extract.events import EventExtractor, ExtractOptions
+
+    ex = EventExtractor(ExtractOptions(), places=FakePlaces(), actors=FakeActors(), dates=find_dates,
+                        quantities=fake_quantities, infer_date=lambda t: (None, None, "none"))
+    _, evs = ex.extract(doc("قصفت قوات النظام قرية المشيرفة في ريف حمص الشمالي يوم الخميس."))
+    shelling = [e for e in evs if e.type == "shelling"]
+    assert shelling and shelling[0].location["text"] == "المشيرفة"
+    assert shelling[0].location["unresolved_reason"] == "not_in_gazetteer"
+    off = EventExtractor(ExtractOptions(cue_places=False), places=FakePlaces(), actors=FakeActors(),
+                         dates=find_dates, quantities=fake_quantities, infer_date=lambda t: (None, None, "none"))
+    _, evs = off.extract(doc("قصفت قوات النظام قرية المشيرفة في ريف حمص الشمالي يوم الخميس."))
+    assert all(e.location is None or e.location["text"] != "المشيرفة" for e in evs)
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+def _tiny_model(**kw) -> EventModel:
+    """A hand-set model: the stem of "تناوشوا" means an armed clash; shelling mentions are dropped."""
+    w = {"w:" + stem("تناوشوا"): 6.0}
+    return EventModel(types=("armed_clash", "shelling"), weights={"armed_clash": w, "shelling": {}},
+                      bias={"armed_clash": -3.0, "shelling": -3.0}, add=0.5,
+                      mention_weights={"m:type:shelling": -10.0}, mention_bias=3.0, keep=0.5, **kw)
+
+
+def test_model_file_round_trips_and_refuses_another_version(tmp_path):
+    m = _tiny_model()
+    path = tmp_path / "m.json"
+    m.save(path)
+    back = EventModel.load(path)
+    feats = sentence_features("اقتحموا البلده", 0, 14, SentenceFacts())
+    assert back.probabilities(feats) == pytest.approx(m.probabilities(feats))
+    path.write_text('{"version": 999}', encoding="utf-8")
+    with pytest.raises(ValueError, match="version"):
+        EventModel.load(path)
+    with pytest.raises(FileNotFoundError):
+        EventModel.load(tmp_path / "absent.json")
+
+
+def test_sentence_features_read_rules_cues_and_arguments():
+    norm = "سيقصف الجيش البلده غدا"
+    f = sentence_features(norm, 0, len(norm), SentenceFacts(rule_types=(("shelling", "verb"),), places=1))
+    assert f["r:shelling"] == 1 and f["rp:shelling:verb"] == 1 and f["has:place"] == 1
+    assert f["cue:future"] == 1 and "rules:none" not in f
+    mf = mention_features(f, "shelling", 0.9, {"place": "town", "lede": True, "actors": 2})
+    assert mf["m:pbin:4"] == 1 and mf["m:place:town"] == 1 and mf["shelling|m:lede"] == 1 and mf["m:actors"] == 2
+
+
+def _learned_extractor(model):
+    from rasd.extract.dates import find_dates
+    from rasd.extract.events import EventExtractor, ExtractOptions
+
+    return EventExtractor(ExtractOptions(learned=True), places=FakePlaces(), actors=FakeActors(), dates=find_dates,
+                          quantities=fake_quantities, infer_date=lambda t: (None, None, "none"), model=model)
+
+
+def test_the_sentence_model_adds_an_event_the_rules_do_not_see():
+    text = "وفي حمص تناوشوا عند الحي الشرقي يوم الخميس."
+    rules = _learned_extractor(False)
+    assert not [e for e in rules.extract(doc(text))[1] if e.type == "armed_clash"]
+    _, evs = _learned_extractor(_tiny_model()).extract(doc(text))
+    clash = [e for e in evs if e.type == "armed_clash"]
+    assert clash and clash[0].location["name"] == "حمص"
+    assert clash[0].meta["triggers"][0]["text"] == "تناوشوا"   # placed at the word that weighs most
+
+
+def test_the_mention_model_drops_what_it_does_not_believe():
+    text = "قصفت قوات النظام مدينة الرستن يوم الخميس."
+    assert [e.type for e in _learned_extractor(False).extract(doc(text))[1]] == ["shelling"]
+    assert _learned_extractor(_tiny_model()).extract(doc(text))[1] == []
+
+
+def test_training_helpers_align_and_score_pages():
+    from rasd.evaluation.train_events import MentionRow, _page_f1, aligned
+
+    assert aligned("قصفت الطائرات مدينة حمص صباح اليوم", "قصفت الطائرات مدينة حمص")
+    assert not aligned("اجتمع الوزراء في عمان", "قصفت الطائرات مدينة حمص")
+    rows = [MentionRow("a", {}, 1.0, ("shelling", "حمص", None), frozenset({"g1"}), True),
+            MentionRow("a", {}, 1.0, ("shelling", "حمص", None), frozenset({"g1"}), True),   # same event twice
+            MentionRow("a", {}, 0.3, ("protest", "حماه", None), frozenset(), False)]
+    # both gold events of the page; one merged correct event kept, the weak addition left out
+    assert _page_f1(rows, [0.9, 0.9, 0.9], 2, add=0.5, keep=0.5) == pytest.approx((1.0, 0.5, 2 / 3))
+    assert _page_f1(rows, [0.9, 0.9, 0.9], 2, add=0.2, keep=0.5)[0] == pytest.approx(0.5)
