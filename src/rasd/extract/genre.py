@@ -12,6 +12,8 @@ scikit-learn.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import datetime as dt
 import json
 import math
@@ -21,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
+from rasd.extract.textview import make_view
 from rasd.clean.normalize import normalize_arabic
 from rasd.document import Document
 from rasd.extract.datafiles import load_yaml
@@ -57,9 +60,20 @@ def _cues() -> dict[str, frozenset[str] | tuple[tuple[str, ...], ...]]:
     return out
 
 
-def _hits(tokens: list[str], cue: frozenset[str]) -> int:
-    """How many tokens are a cue word, bare or behind a conjunction (و, ف)."""
-    return sum(1 for t in tokens if t in cue or (len(t) > 2 and t[0] in "وف" and t[1:] in cue))
+_WITH_CONJ: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _hits(tokens: "list[str] | Counter[str]", cue: frozenset[str]) -> int:
+    """How many tokens are a cue word, bare or behind a conjunction (و, ف).
+
+    With a Counter of the page's tokens, the cue forms are looked up in it (a page has far more
+    tokens than a cue list has words)."""
+    forms = _WITH_CONJ.get(cue)
+    if forms is None:
+        forms = _WITH_CONJ[cue] = frozenset(cue | {p + c for c in cue if len(c) >= 2 for p in "وف"})
+    if isinstance(tokens, Counter):
+        return sum(tokens[f] for f in forms if f in tokens)
+    return sum(1 for t in tokens if t in forms)
 
 
 def _title_opens(title_tokens: list[str], phrases) -> bool:
@@ -70,7 +84,9 @@ def genre_features(doc: Document) -> dict[str, float]:
     """The numbers the genre model sees for one page (names as in the model file's `features`)."""
     cues = _cues()
     text = doc.text or ""
-    tokens = _WORD.findall(normalize_arabic(text))
+    # the extractor's normalised view of the same text (cached: no second normalisation)
+    tokens = _WORD.findall(make_view(text).norm)
+    counts = Counter(tokens)
     n = max(1, len(tokens))
     per_k = 1000.0 / n
     paragraphs = [p for p in text.split("\n") if p.strip()]
@@ -92,13 +108,13 @@ def genre_features(doc: Document) -> dict[str, float]:
         "numbers": sum(1 for t in tokens if t.isdecimal()) * per_k,
         "years": len(years) * per_k,
         "old_years": (sum(1 for y in years if y < page_year - 1) * per_k) if page_year else 0.0,
-        "first_person": _hits(tokens, cues["first_person"]) * per_k,
-        "hedges": _hits(tokens, cues["hedges"]) * per_k,
-        "reporting_verbs": _hits(tokens, cues["reporting_verbs"]) * per_k,
-        "agency": _hits(tokens, cues["agency"]) * per_k,
-        "news_time": _hits(tokens, cues["news_time"]) * per_k,
-        "interview_words": _hits(tokens, cues["interview"]) * per_k,
-        "bulletin_words": _hits(tokens, cues["bulletin"]) * per_k,
+        "first_person": _hits(counts, cues["first_person"]) * per_k,
+        "hedges": _hits(counts, cues["hedges"]) * per_k,
+        "reporting_verbs": _hits(counts, cues["reporting_verbs"]) * per_k,
+        "agency": _hits(counts, cues["agency"]) * per_k,
+        "news_time": _hits(counts, cues["news_time"]) * per_k,
+        "interview_words": _hits(counts, cues["interview"]) * per_k,
+        "bulletin_words": _hits(counts, cues["bulletin"]) * per_k,
         "lead_agency": float(_hits(lead, cues["agency"]) > 0),
         "lead_reporting": float(_hits(lead, cues["reporting_verbs"]) > 0),
         "title_question": float("؟" in title or "?" in title),

@@ -19,6 +19,8 @@ from rasd.extract.textview import TextView
 PRODUCED_BY = "places_unknown"
 _TOKEN = re.compile(r"[\u0621-\u064A]+")
 _CLITIC = "وبلف"
+#: Characters read after a cue word for its name or list of names.
+WINDOW = 160
 
 
 @dataclass(frozen=True)
@@ -26,14 +28,17 @@ class _Rules:
     cues: dict[str, tuple[str, bool]]
     heads: frozenset[str]
     not_names: frozenset[str]
+    finder: re.Pattern[str]      # where a cue word (with a clitic) may stand
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = load_yaml("places", "named_after_cue.yaml")
     n = normalize_arabic
-    return _Rules({n(k): (v[0], bool(v[1])) for k, v in data["cues"].items()},
-                  frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]))
+    cues = {n(k): (v[0], bool(v[1])) for k, v in data["cues"].items()}
+    alt = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    return _Rules(cues, frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]),
+                  re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?(?:{alt})(?![\u0621-\u064A])"))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -52,37 +57,44 @@ def find_unknown_places(view: TextView) -> list[tuple[int, int, str]]:
     """(start, end, precision) in normalised offsets of each place named after a cue word."""
     rules = _rules()
     norm = view.norm
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm)]
     out: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(toks):
-        cue = _cue(toks[i][2], rules)
-        if cue is None or i + 1 >= len(toks) or norm[toks[i][1]:toks[i + 1][0]].strip():
-            i += 1
+    for m in rules.finder.finditer(norm):
+        if out and m.start() < out[-1][1]:
             continue
-        precision, plural = cue
-        j = i + 1
-        s, w = toks[j][0], toks[j][2]
-        while _name_ok(w, rules):
-            e = toks[j][1]
-            if w in rules.heads and j + 1 < len(toks) and not norm[e:toks[j + 1][0]].strip() \
-                    and _name_ok(toks[j + 1][2], rules):
-                j += 1
-                e = toks[j][1]
-            out.append((s, e, precision))
+        # the cue and the words after it: a name list is never longer than this window
+        toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm, m.start(), min(len(norm), m.end() + WINDOW))]
+        out += _after_cue(norm, toks, rules)
+    return out
+
+
+def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> list[tuple[int, int, str]]:
+    """The names after the cue word toks[0]: one, or a list after a plural cue."""
+    out: list[tuple[int, int, str]] = []
+    cue = _cue(toks[0][2], rules) if toks else None
+    if cue is None or len(toks) < 2 or norm[toks[0][1]:toks[1][0]].strip():
+        return out
+    precision, plural = cue
+    j = 1
+    s, w = toks[j][0], toks[j][2]
+    while _name_ok(w, rules):
+        e = toks[j][1]
+        if w in rules.heads and j + 1 < len(toks) and not norm[e:toks[j + 1][0]].strip() \
+                and _name_ok(toks[j + 1][2], rules):
             j += 1
-            if not plural or j >= len(toks):
-                break
-            # a list goes on after "و" glued to the next name or after a comma
-            gap, nxt = norm[e:toks[j][0]].strip(), toks[j][2]
-            if gap in ("", "،", ",") and nxt[0] == "و" and len(nxt) > 2 and nxt not in rules.heads:
-                s, w = toks[j][0] + 1, nxt[1:]
-                toks[j] = (s, toks[j][1], w)
-            elif gap in ("،", ","):
-                s, w = toks[j][0], nxt
-            else:
-                break
-        i = max(j, i + 1)
+            e = toks[j][1]
+        out.append((s, e, precision))
+        j += 1
+        if not plural or j >= len(toks):
+            break
+        # a list goes on after "و" glued to the next name or after a comma
+        gap, nxt = norm[e:toks[j][0]].strip(), toks[j][2]
+        if gap in ("", "،", ",") and nxt[0] == "و" and len(nxt) > 2 and nxt not in rules.heads:
+            s, w = toks[j][0] + 1, nxt[1:]
+            toks[j] = (s, toks[j][1], w)
+        elif gap in ("،", ","):
+            s, w = toks[j][0], nxt
+        else:
+            break
     return out
 
 
