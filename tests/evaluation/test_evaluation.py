@@ -117,3 +117,53 @@ def test_rasd_eval_runs_the_pipeline_on_a_labelled_set(tmp_path):
     r = subprocess.run([sys.executable, "-m", "rasd.cli", "eval", "--set", "train", "--shared", str(shared),
                         "--labels", str(ev)], capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and "no labelled articles" in r.stderr
+
+
+VILLAGES = ["المشيرفة", "تل الورد", "كفر نجد", "عين الزيتون", "الرميلة", "خربة السوق", "دير سنبل",
+            "المزيرعة", "الحاكورة", "بيت سوا", "السنديانة", "أم الجرن"]
+
+
+def make_training_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """Twelve invented articles (train part), each with a shelling of a village and a plan, labelled."""
+    shared = tmp_path / "shared"
+    data = shared / "data" / "arabic-conflict-news-multisource"
+    data.mkdir(parents=True)
+    (shared / "tools").mkdir()
+    (shared / "tools" / "score.py").write_bytes(shared_path("tools", "score.py").read_bytes())
+    ev = tmp_path / "eval"
+    (ev / "gold").mkdir(parents=True)
+    arts, recs, golds, pages = [], [], [], []
+    for i, v in enumerate(VILLAGES):
+        key = f"https://news.example.org/t/{i}"
+        s1 = f"قصفت قوات النظام قرية {v} بالمدفعية الثقيلة صباح اليوم، وأفاد ناشطون بسقوط جرحى."
+        s2 = f"ويعتزم المجلس المحلي في {v} عقد اجتماع الأسبوع المقبل لبحث أوضاع النازحين في الخيام."
+        text = s1 + "\n" + s2
+        recs.append({"id": f"t:{i}", "url": key, "title": f"قصف على {v}", "date": "2018-04-12",
+                     "outlet": "Example News", "text": text})
+        arts.append({"key": key, "corpus": "multisource", "source_id": f"t:{i}", "url": key,
+                     "outlet": "Example News", "split": "train"})
+        golds.append({"id": f"g{i}", "doc": key, "type": "shelling", "location": {"ar": [v], "en": None, "country": "SY"},
+                      "date": None, "date_precision": None, "actors": [], "quantities": [], "attributed_to": None,
+                      "modality": "asserted", "required": True, "status": "news", "evidence_start": 0,
+                      "evidence_end": len(s1)})
+        pages.append({"doc": key, "genre": "news_report"})
+    for path, rows in ((data / "articles.jsonl", recs), (ev / "articles.jsonl", arts),
+                       (ev / "gold" / "events.jsonl", golds), (ev / "gold" / "pages.jsonl", pages)):
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return ev, shared
+
+
+def test_rasd_train_events_is_deterministic_and_learns_from_the_training_part(tmp_path):
+    pytest.importorskip("sklearn")
+    ev, shared = make_training_corpus(tmp_path)
+    outs = []
+    for name in ("a.json", "b.json"):
+        r = subprocess.run([sys.executable, "-m", "rasd.cli", "train", "events", "--labels", str(ev),
+                            "--shared", str(shared), "--out", str(tmp_path / name)],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        outs.append((tmp_path / name).read_bytes())
+    assert outs[0] == outs[1]
+    model = json.loads(outs[0])
+    assert model["types"] == ["shelling"] and model["meta"]["articles"] == len(VILLAGES)
+    assert "12 training articles" in r.stderr

@@ -151,7 +151,7 @@ def fit_sentences(rows: Sequence[SentenceRow]) -> tuple[dict[str, dict[str, floa
     weights, bias = {}, {}
     for t in EVENT_TYPES:
         y = [t in r.labels for r in rows]
-        if sum(y) >= MIN_POSITIVES:
+        if MIN_POSITIVES <= sum(y) < len(y):
             weights[t], bias[t] = _regression(X, names, y)
     return weights, bias
 
@@ -269,8 +269,10 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
     log(f"{len(mrows)} candidate mentions, {sum(y)} matching a required gold event")
     # out-of-fold mention probabilities for the thresholds
     oof = [0.0] * len(mrows)
-    for k in range(FOLDS):
+    for k in range(FOLDS if 0 < sum(y) < len(y) else 0):   # both classes needed to learn anything
         tr = [i for i, r in enumerate(mrows) if _fold(r.key) != k]
+        if len({y[i] for i in tr}) < 2:
+            continue
         X, names = _matrix([mrows[i].feats for i in tr], [mrows[i].key for i in tr])
         mw, mb = _regression(X, names, [y[i] for i in tr])
         for i, r in enumerate(mrows):
@@ -288,8 +290,10 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
     log(f"page-level candidates, out of fold: rules only P {rules_only[0]:.3f} R {rules_only[1]:.3f} "
         f"F1 {rules_only[2]:.3f}; learned P {p:.3f} R {r:.3f} F1 {f:.3f} (add {add}, keep {keep})")
     weights, bias = fit_sentences(rows)
-    X, names = _matrix([r.feats for r in mrows], [r.key for r in mrows])
-    mw, mb = _regression(X, names, y)
+    mw, mb = {}, 0.0   # no mention weights: every candidate is kept
+    if 0 < sum(y) < len(y):
+        X, names = _matrix([r.feats for r in mrows], [r.key for r in mrows])
+        mw, mb = _regression(X, names, y)
     meta = {"trained_on": "eval train part", "articles": len(pages), "sentences": len(rows),
             "candidates": len(mrows), "C": C, "folds": FOLDS, "min_articles": MIN_ARTICLES,
             "oof_page_prf": {"rules": [round(x, 4) for x in rules_only], "learned": [round(p, 4), round(r, 4), round(f, 4)]}}
