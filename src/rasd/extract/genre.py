@@ -96,7 +96,7 @@ def genre_features(doc: Document) -> dict[str, float]:
     title = doc.title or ""
     title_tokens = _WORD.findall(normalize_arabic(title))
     page_year = int(doc.published[:4]) if doc.published and doc.published[:4].isdecimal() else None
-    years = [int(t) for t in tokens if _YEAR.match(t)]
+    years = [int(t) for t, c in counts.items() if _YEAR.match(t) for _ in range(c)]
     return {
         "log_words": math.log1p(len(tokens)),
         "log_paragraphs": math.log1p(len(paragraphs)),
@@ -105,7 +105,7 @@ def genre_features(doc: Document) -> dict[str, float]:
         "short_paragraphs": sum(1 for p in paragraphs if len(p.strip()) < SHORT_PARAGRAPH) / n_par,
         "questions": (text.count("؟") + text.count("?")) * per_k,
         "quotes": sum(text.count(q) for q in _QUOTES) / 2 * per_k,
-        "numbers": sum(1 for t in tokens if t.isdecimal()) * per_k,
+        "numbers": sum(c for t, c in counts.items() if t.isdecimal()) * per_k,
         "years": len(years) * per_k,
         "old_years": (sum(1 for y in years if y < page_year - 1) * per_k) if page_year else 0.0,
         "first_person": _hits(counts, cues["first_person"]) * per_k,
