@@ -558,7 +558,7 @@ def train_events_cmd(
     labels: str = typer.Option("", help="Folder of the labelled corpus (default: eval/ here or in the repository)."),
     out: str = typer.Option("", "--out", "-o", help="Model file to write (default: the packaged model)."),
 ) -> None:
-    """Train the sentence event model on the training part of the labelled corpus (deterministic)."""
+    """Train the event model (triggers to add, candidates to keep) on the training part of the labelled corpus, deterministically."""
     from rasd.evaluation.corpus import CorpusMissing, LabelledCorpus
     from rasd.extract.events_model import MODEL_PATH
 

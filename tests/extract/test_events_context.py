@@ -9,12 +9,12 @@ import pytest
 
 from rasd.document import Document, Origin
 from rasd.extract.dates import find_dates
-from rasd.extract.events import EventExtractor
+from rasd.extract.events import EventExtractor, ExtractOptions
 
 
 @pytest.fixture(scope="module")
 def ex():
-    return EventExtractor()
+    return EventExtractor(ExtractOptions(learned=False))
 
 
 def events(ex, text, published="2024-03-10"):

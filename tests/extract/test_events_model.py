@@ -37,13 +37,13 @@ def test_a_place_named_after_a_cue_becomes_the_event_place_unresolved():
     from rasd.extract.dates import find_dates
     from rasd.extract.events import EventExtractor, ExtractOptions
 
-    ex = EventExtractor(ExtractOptions(), places=FakePlaces(), actors=FakeActors(), dates=find_dates,
+    ex = EventExtractor(ExtractOptions(learned=False), places=FakePlaces(), actors=FakeActors(), dates=find_dates,
                         quantities=fake_quantities, infer_date=lambda t: (None, None, "none"))
     _, evs = ex.extract(doc("قصفت قوات النظام قرية المشيرفة في ريف حمص الشمالي يوم الخميس."))
     shelling = [e for e in evs if e.type == "shelling"]
     assert shelling and shelling[0].location["text"] == "المشيرفة"
     assert shelling[0].location["unresolved_reason"] == "not_in_gazetteer"
-    off = EventExtractor(ExtractOptions(cue_places=False), places=FakePlaces(), actors=FakeActors(),
+    off = EventExtractor(ExtractOptions(cue_places=False, learned=False), places=FakePlaces(), actors=FakeActors(),
                          dates=find_dates, quantities=fake_quantities, infer_date=lambda t: (None, None, "none"))
     _, evs = off.extract(doc("قصفت قوات النظام قرية المشيرفة في ريف حمص الشمالي يوم الخميس."))
     assert all(e.location is None or e.location["text"] != "المشيرفة" for e in evs)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from rasd.cli import CliError, app
 from rasd.document import Document, Origin
-from rasd.extract.events import EventExtractor
+from rasd.extract.events import EventExtractor, ExtractOptions
 from rasd.extract.gazetteer import Gazetteer, PlaceFinder, import_ocha, merge_layers
 from rasd.extract.places.build_foreign import foreign_places, read_tsv, write_tsv
 from rasd.extract.places.importers import looks_like_ocha
@@ -160,7 +160,7 @@ def test_a_foreign_town_name_that_is_a_common_word_needs_a_cue(finder):
 
 
 def test_event_location_carries_the_country():
-    ex = EventExtractor()
+    ex = EventExtractor(ExtractOptions(learned=False))
     text = ("غارة على البصرة\n\nشنت طائرات مسيرة اليوم غارة على مخزن للأسلحة في البصرة جنوب العراق، "
             "ما أدى إلى مقتل ثلاثة أشخاص بحسب مصادر أمنية.")
     doc = Document(id="v1", text=text, origin=Origin(path="t.txt"), published="2024-03-10",

@@ -164,6 +164,7 @@ class MentionRow:
     group: tuple               # (type, place key, date): mentions of one event merge
     gold: frozenset[str]       # required gold ids it would match
     any_gold: bool             # matches a gold event of any status
+    rules_keep: bool = True    # the rules alone would keep it (a rule trigger, no rule filter)
 
 
 class _Page:
@@ -210,7 +211,7 @@ def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -
 
     triggers, per_sent, added = ex.candidates(page.analysis, model, ADD_FLOOR)
     out = []
-    for m in ex.mentions(page.doc, page.analysis, triggers):
+    for m in ex.mentions(page.doc, page.analysis, triggers, keep_filtered=True):
         feats, probs = per_sent.get(m.sent.index, ({}, {}))
         is_added = (m.trigger.start, m.trigger.end) in added
         mf = mention_features(feats, m.type, probs.get(m.type, 0.0), mention_facts(m, is_added))
@@ -220,7 +221,8 @@ def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -
                 and sc.date_match(g["date"], g["date_precision"], sc.date_value(ev)) is not False]
         out.append(MentionRow(page.key, mf, probs.get(m.type, 0.0) if is_added else 1.0,
                               (m.type, _place_key(rec["location"]), rec["date"].get("value")),
-                              frozenset(g["id"] for g in hits if g["required"]), bool(hits)))
+                              frozenset(g["id"] for g in hits if g["required"]), bool(hits),
+                              not is_added and m.filtered is None))
     return out
 
 
@@ -228,13 +230,14 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def _page_f1(rows: Sequence[MentionRow], probs: Sequence[float], required: int, add: float,
-             keep: float) -> tuple[float, float, float]:
-    """Recall of required gold and precision of the merged kept candidates (one per type, place, date)."""
+def _page_f1(rows: Sequence[MentionRow], probs: Sequence[float] | None, required: int, add: float = 0.0,
+             keep: float = 0.0) -> tuple[float, float, float]:
+    """Recall of required gold and precision of the merged kept candidates (one per type, place,
+    date); `probs` None: what the rules alone keep."""
     found: set[str] = set()
     groups: dict[tuple, bool] = {}
-    for r, p in zip(rows, probs):
-        if r.p_add < add or p < keep:
+    for i, r in enumerate(rows):
+        if (not r.rules_keep) if probs is None else (r.p_add < add or probs[i] < keep):
             continue
         found |= r.gold
         g = (r.key, *r.group)
@@ -278,7 +281,7 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
         for i, r in enumerate(mrows):
             if _fold(r.key) == k:
                 oof[i] = _logistic(mw, mb, r.feats)
-    rules_only = _page_f1(mrows, oof, required, 1.0, 0.0)
+    rules_only = _page_f1(mrows, None, required)
     best = None
     for add in ADD_GRID:
         for keep in KEEP_GRID:

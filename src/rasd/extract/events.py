@@ -72,9 +72,9 @@ class ExtractOptions:
     # infer the document's date from its text when `published` is missing
     infer_document_date: bool = True
     # let the learned model (data/models/event_types.json) add triggers to sentences and keep or
-    # drop candidate mentions; off (the default until it wins: docs/evaluation.md), or with no
-    # model file, the trigger rules decide alone
-    learned: bool = False
+    # drop candidate mentions, rule-filtered ones included (docs/evaluation.md: it wins F1 on the
+    # training folds and the test part); off, or with no model file, the trigger rules decide alone
+    learned: bool = True
     # the model file to use instead of the packaged one ("" = packaged)
     model_path: str = ""
     # a name right after a place cue word ("قرية X") is a place even when no gazetteer lists it
@@ -360,11 +360,13 @@ class EventExtractor:
         return out, per_sent, {(t.start, t.end) for t in out if id(t) in added}
 
     def mentions(self, doc: Document, a: "Analysis", triggers: Sequence[Trigger],
-                 named: dict[int, list[NSpan]] | None = None) -> list["_Mention"]:
-        """Every candidate event mention the argument rules build from these triggers (`named`
-        collects the name tagger's spans per sentence, when the tagger is on)."""
+                 named: dict[int, list[NSpan]] | None = None, keep_filtered: bool = False) -> list["_Mention"]:
+        """Every event mention the argument rules build from these triggers (`named` collects the
+        name tagger's spans per sentence, when the tagger is on); with `keep_filtered`, also the
+        ones a rule filter drops, marked with the filter's name, as candidates for the model."""
         builder = _DocEvents(self, doc, a.view, a.anchor, a.anchor_inferred, a.places, a.actors, a.sources,
                              a.dates, a.quants, list(triggers), a.sents)
+        builder.keep_filtered = keep_filtered
         if self.names is not None and named is not None:
             # tagged only where an event is left without an actor (tagging every page costs more
             # than the rest of extraction); a sentence is tagged once
@@ -387,11 +389,14 @@ class EventExtractor:
         else:
             triggers, per_sent, added = self.candidates(a, model)
             raw = []
-            for m in self.mentions(doc, a, triggers, named):
+            for m in self.mentions(doc, a, triggers, named, keep_filtered=True):
                 feats, probs = per_sent.get(m.sent.index, ({}, {}))
-                mf = mention_features(feats, m.type, probs.get(m.type, 0.0),
-                                      mention_facts(m, (m.trigger.start, m.trigger.end) in added))
-                if model.mention_probability(mf) >= model.keep:
+                is_added = (m.trigger.start, m.trigger.end) in added
+                mf = mention_features(feats, m.type, probs.get(m.type, 0.0), mention_facts(m, is_added))
+                # a denial the rules found stays whatever the model thinks: the record keeps both
+                # sides of a disputed event visible (denials are too rare in the labels to learn)
+                if model.mention_probability(mf) >= model.keep or (
+                        m.modality == "denied" and m.filtered is None and not is_added):
                     raw.append(m)
         events = _merge(raw, doc.id, self.options.recent_days)
         view = a.view
@@ -419,7 +424,7 @@ def mention_facts(m: "_Mention", added: bool) -> dict[str, Any]:
             "place_anaphora": v.get("resolved_by") == "anaphora", "date": date, "modality": m.modality,
             "aggregate": m.aggregate, "lede": m.lede, "pos": m.trigger.pos, "added": added,
             "trig": stem(trig.split()[0]) if trig.split() else "", "actors": min(len(m.actors), 2),
-            "quantities": bool(m.quantities), "attributed": bool(m.attributions)}
+            "quantities": bool(m.quantities), "attributed": bool(m.attributions), "filtered": m.filtered or "none"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +463,7 @@ class _Mention:
     view: TextView
     doc_id: str
     aggregate: bool = False    # a generic or counting statement ("تواصل هجماتها", "12 هجوماً منذ")
+    filtered: str | None = None  # the rule filter that drops it (a candidate only for the learned model)
 
 
 #: Longest name span looked back over when asking which spans hold a position (places, actors and
@@ -493,6 +499,7 @@ class _DocEvents:
         self.places, self.actors, self.sources = places, actors, sources
         # tagger names in a sentence, the fallback actors (EventExtractor.find_names); None: no tagger
         self.names_in: Callable[[Sentence], list[NSpan]] | None = None
+        self.keep_filtered = False   # keep rule-filtered mentions as candidates (`_Mention.filtered`)
         self.dates, self.quants, self.triggers, self.sents = dates, quants, triggers, sents
         norm = view.norm
         place_starts = [p.start for p in places]
@@ -597,8 +604,9 @@ class _DocEvents:
             atts = atts_of(si) if strig else []
             self.cur_sent = sent.index
             got = self._sentence(sent, strig, atts, rt)
-            self._follow_up(sent, got)
-            self.recent += [(sent.para, sent.index, m.type, m) for m in got]
+            kept = [m for m in got if m.filtered is None]
+            self._follow_up(sent, kept)
+            self.recent += [(sent.para, sent.index, m.type, m) for m in kept]
             out += got
             lo, hi = bisect_left(date_starts, sent.start), bisect_left(date_starts, sent.end)
             # the sentence's last date is the reference time of what follows, unless it starts a
@@ -693,21 +701,26 @@ class _DocEvents:
     def _mentions(self, t: Trigger, sent: Sentence, clause: tuple[int, int], owned, anniv,
                   atts: list[Attribution], rt: dict | None, is_enum: bool) -> list[_Mention]:
         lex, norm, opt = self.lex, self.view.norm, self.ex.options
+        # the rule filters below drop a mention; with `keep_filtered` (the learned mention model
+        # decides) it is kept as a candidate with the filter's name, and changes no state
+        why: str | None = None
         # a condition, a wish or a question did not happen ("إذا طلبت دمشق ذلك")
         if lex.irrealis.search(norm, sent.start, sent.end):
-            return []
+            why = "irrealis"
         # a demanded, refused or negated event did not happen ("طالبت بانسحاب", "لم تنسحب")
-        if is_unrealised(norm, (sent.start, sent.end), (t.start, t.end), self.ex.scope, lex.clause_openers):
-            return []
+        elif is_unrealised(norm, (sent.start, sent.end), (t.start, t.end), self.ex.scope, lex.clause_openers):
+            why = "unrealised"
         # sanctions, talks and deals named in passing are not events: an act must be in the clause
         # or in one of the ACT_CLAUSES_BACK clauses before it ("وقعت X وY في دمشق، مساء الاثنين،
         # اتفاقا ...": a date or a place set off by commas between the verb and its object)
         act_rx = lex.acts.get(t.type)
-        if act_rx is not None and not act_rx.search(norm, clause[0], clause[1]):
+        if why is None and act_rx is not None and not act_rx.search(norm, clause[0], clause[1]):
             ci = sent.clauses.index(clause)
             lo = sent.clauses[max(0, ci - ACT_CLAUSES_BACK)][0]
             if ci == 0 or not act_rx.search(norm, lo, clause[0]):
-                return []
+                why = "no_act"
+        if why is not None and not self.keep_filtered:
+            return []
         # a clause that characterises a place ("كانت X من أولى البلدات التي عرفت الاحتجاجات")
         loc = self.local(sent)
         pool = loc["places"]
@@ -716,11 +729,13 @@ class _DocEvents:
         if self.governments and t.type not in COUNTRY_LEVEL_TYPES:
             pool = [p for p in pool if p.start not in self.governments]
         places = select_places(norm, t, sent, clause, pool, loc["anaphors"], owned, self.tracker, lex)
-        if is_background(norm, t, clause, lex):
+        if why is None and is_background(norm, t, clause, lex):
             # no event, but the story is about that place: "المدينة" after it points there
             for p in places:
                 self.tracker.note_event(t.start, p)
-            return []
+            if not self.keep_filtered:
+                return []
+            why = "background"
         # an accuser or a denier is the source, not a party to the event it speaks of
         not_actors = {(a.source_start, a.source_end) for a in atts if a.denial or a.accusation}
         actors = [a for a in loc["actors"] if (a.start, a.end) not in not_actors]
@@ -735,8 +750,10 @@ class _DocEvents:
         if not places and t.type not in COUNTRY_LEVEL_TYPES:
             places = self._story_place(t, sent, d)
         # a concrete anchor: a place, or an actor with a date written in the sentence
-        if opt.require_argument and not places and not (acts and d is not None):
-            return []
+        if why is None and opt.require_argument and not places and not (acts and d is not None):
+            if not self.keep_filtered:
+                return []
+            why = "no_argument"
         if not acts and self.names_in is not None:
             # a tagged name only fills an empty actor slot: on the labelled train part, letting it
             # compete with knowledge-base actors or count as an event's argument lowered actor
@@ -764,6 +781,9 @@ class _DocEvents:
             atts = [a for a in atts if not a.denial]   # a denial of another event says nothing of this one
         aggregate = is_aggregate(norm, (sent.start, sent.end), sent.clause_of(t.start), self.ex.scope)
         lede = sent.para == 0
+        if why is not None:
+            return [_Mention(t.type, t, sent, p, acts, date, quants, list(atts), modality, lede,
+                             self.view, self.doc.id, aggregate, filtered=why) for p in places or [None]]
         out = []
         own = [p for p in places if not (isinstance(p.value, dict) and p.value.get("inherited"))]
         if own:

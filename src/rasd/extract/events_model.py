@@ -1,17 +1,20 @@
-"""The learned decision over sentences: does a sentence report a specific event, and of which type.
+"""The learned decisions over the rules' candidates: which events a page reports, of which type.
 
-The trigger rules propose; this model decides. For every sentence it reads features that carry
-across outlets (the words' stems, the rule triggers found there and their part of speech, the
-tense and modality cues, whether the sentence names a place, a date, a count or an actor, its
-place in the page) and gives, for each of the 16 types of EVENTS.md, the probability that the
-sentence reports a real, specific event of that type (not an opinion, a plan, a tally or recalled
-history). `EventExtractor` then keeps a rule trigger only where its type is likely, changes its
-type where another is far likelier, and adds a trigger where the model is confident and the
-rules found none (at the word that weighs most for that type).
+The trigger and argument rules propose; this model decides (docs/evaluation.md):
 
-The weights are one logistic regression per type, trained by `rasd train events` on the training
-part of the labelled corpus (`rasd.evaluation.train_events`) and shipped as a small JSON file;
-inference here is plain Python, so the runtime needs neither scikit-learn nor a network.
+- the sentence model gives, for every sentence and each learned type of EVENTS.md, the
+  probability that the sentence reports a real, specific event of that type, from features that
+  carry across outlets (word stems and stem pairs, the rule triggers found there and their part of
+  speech, tense and modality cues, whether it names a place, a date, a count, an actor, its place
+  in the page); `EventExtractor` adds a trigger where a type is likely and the rules found none;
+- the mention model gives, for every candidate mention (a rule trigger's, an added one, or one a
+  rule filter drops), the probability that it is a specific event of the page, from its
+  sentence's features, that probability and what the argument rules found; a mention is kept at
+  `keep` or above.
+
+The weights are logistic regressions trained by `rasd train events` on the training part of the
+labelled corpus (`rasd.evaluation.train_events`) and shipped as a JSON file; inference here is
+plain Python and numpy, so the runtime needs neither scikit-learn nor a network.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
+
+import numpy as np
 
 #: The shipped model (absent: the extractor runs on the rules alone and says so once).
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "event_types.json"
@@ -165,7 +170,30 @@ class EventModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def probabilities(self, feats: Mapping[str, float]) -> dict[str, float]:
-        return {t: _logistic(self.weights.get(t, {}), self.bias.get(t, 0.0), feats) for t in self.types}
+        """p(type) for every learned type: the features' weight rows summed in one numpy step."""
+        index, matrix, bias = self._matrix()
+        rows, vals = [], []
+        for k, v in feats.items():
+            r = index.get(k)
+            if r is not None:
+                rows.append(r)
+                vals.append(v)
+        z = bias + (vals @ matrix[rows] if rows else 0.0)
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return dict(zip(self.types, p.tolist()))
+
+    def _matrix(self) -> tuple[dict[str, int], Any, Any]:
+        """Feature -> row, the (features x types) weight matrix and the biases (built once)."""
+        got = self.__dict__.get("_mat")
+        if got is None:
+            feats = sorted({k for t in self.types for k in self.weights.get(t, {})})
+            index = {k: i for i, k in enumerate(feats)}
+            matrix = np.zeros((len(feats), len(self.types)))
+            for j, t in enumerate(self.types):
+                for k, w in self.weights.get(t, {}).items():
+                    matrix[index[k], j] = w
+            got = self.__dict__["_mat"] = (index, matrix, np.array([self.bias.get(t, 0.0) for t in self.types]))
+        return got
 
     def mention_probability(self, feats: Mapping[str, float]) -> float:
         if not self.mention_weights:
