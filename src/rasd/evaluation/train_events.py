@@ -19,7 +19,6 @@ Only the training part is read; the test part stays unseen. Same gold, same code
 from __future__ import annotations
 
 import hashlib
-import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,31 +84,6 @@ def aligned(sentence: str, evidence: str) -> bool:
     if len(a) < 2 or not b:
         return False
     return len(a & b) / min(len(a), len(b)) >= ALIGN_MIN
-
-
-def sentence_rows(corpus: LabelledCorpus, keys: Sequence[str]) -> list[SentenceRow]:
-    """One row per sentence of the cleaned training articles, with its gold types."""
-    from rasd.extract.events import EventExtractor, ExtractOptions
-    from rasd.extract.events_model import sentence_features
-
-    ex = EventExtractor(ExtractOptions(learned=False), model=False)
-    docs = cleaned_documents(corpus, keys)
-    gold = corpus.gold_events(keys)
-    rows: list[SentenceRow] = []
-    for key in keys:
-        doc = docs.get(key)
-        if doc is None:
-            continue
-        a = ex.analyse(doc)
-        norm = a.view.norm
-        evs = [g for g in gold if g["doc"] == key and g["required"]]
-        for sent, facts in zip(a.sents, ex.sentence_facts(a)):
-            text = norm[sent.start:sent.end]
-            labels = frozenset(t for g in evs if aligned(text, g["evidence"])
-                               for t in (g["type"], *g.get("type_also", [])))
-            rows.append(SentenceRow(key, sentence_features(norm, sent.start, sent.end, facts), labels,
-                                    tuple(t for t, _ in facts.rule_types)))
-    return rows
 
 
 def _fold(key: str) -> int:
@@ -224,10 +198,6 @@ def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -
                               frozenset(g["id"] for g in hits if g["required"]), bool(hits),
                               not is_added and m.filtered is None))
     return out
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _page_f1(rows: Sequence[MentionRow], probs: Sequence[float] | None, required: int, add: float = 0.0,

@@ -669,7 +669,7 @@ class _DocEvents:
 
     def _sentence(self, sent: Sentence, trigs: list[Trigger], atts: list[Attribution],
                   rt: dict | None) -> list[_Mention]:
-        lex, norm, opt = self.lex, self.view.norm, self.ex.options
+        lex, norm = self.lex, self.view.norm
         if not trigs:
             return []
         owned = owning_clauses(sent, trigs)
