@@ -49,6 +49,21 @@ def test_a_place_named_after_a_cue_becomes_the_event_place_unresolved():
     assert all(e.location is None or e.location["text"] != "المشيرفة" for e in evs)
 
 
+def test_a_cue_place_takes_the_country_of_the_place_after_it_else_the_pages():
+    from rasd.document import Span
+    from rasd.extract.places_unknown import unknown_place_spans
+
+    text = ("قصفت المدفعية قرية المشيرفة بريف حمص، ونزح أهالي قرية الكرمة في لبنان إلى دمشق، "
+            "ثم سقطت قذائف على بلدة الوردة.")
+    v = make_view(text)
+    known = [Span(text.index(n), text.index(n) + len(n), "PLACE", {"country": c}, "fake")
+             for n, c in (("حمص", "SY"), ("لبنان", "LB"), ("دمشق", "SY"))]
+    got = {s.value["name"]: s.value["country"] for s in unknown_place_spans(v, known)}
+    # the place right after a name gives its country; with none near, the page's most common one
+    assert got == {"المشيرفة": "SY", "الكرمة": "LB", "الوردة": "SY"}
+    assert {s.value["country"] for s in unknown_place_spans(v, [])} == {None}
+
+
 # -- the model ---------------------------------------------------------------------------------
 
 def _tiny_model(**kw) -> EventModel:

@@ -8,6 +8,7 @@ value says the place is unresolved (`not_in_gazetteer`); a span the gazetteer al
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,9 +99,28 @@ def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> li
     return out
 
 
+#: Characters after a cue place searched for the known place that gives its country ("بريف حلب").
+COUNTRY_WINDOW = 60
+
+
+def _country(start: int, end: int, known: list[Span], page_country: str | None) -> str | None:
+    """The country of the nearest known place just after the name, else the page's usual one."""
+    after = [s for s in known if end <= s.start <= end + COUNTRY_WINDOW and (s.value or {}).get("country")]
+    if after:
+        return min(after, key=lambda s: s.start).value["country"]
+    return page_country
+
+
 def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
-    """PLACE spans (original offsets) for names after cues that no known place span overlaps."""
-    taken = sorted((s.start, s.end) for s in known if s.label == "PLACE")
+    """PLACE spans (original offsets) for names after cues that no known place span overlaps.
+
+    The country is the one of the known place right after the name (قرية X بريف حلب), else the
+    country most of the page's known places are in."""
+    places = sorted((s for s in known if s.label == "PLACE"), key=lambda s: s.start)
+    taken = [(s.start, s.end) for s in places]
+    countries = Counter((s.value or {}).get("country") for s in places if isinstance(s.value, dict)
+                        and (s.value or {}).get("country"))
+    page_country = countries.most_common(1)[0][0] if countries else None
     out = []
     for ns, ne, precision in find_unknown_places(view):
         s, e = view.to_orig(ns), view.to_orig_end(ne)
@@ -109,6 +129,7 @@ def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
         name = view.text[s:e]
         out.append(Span(s, e, "PLACE", {
             "place_id": None, "name": name, "name_en": None, "kind": precision, "lat": None, "lon": None,
-            "admin1": None, "admin2": None, "country": None, "precision": precision, "text": name,
-            "resolved_by": "cue_only", "unresolved_reason": "not_in_gazetteer"}, PRODUCED_BY))
+            "admin1": None, "admin2": None, "country": _country(s, e, places, page_country),
+            "precision": precision, "text": name, "resolved_by": "cue_only",
+            "unresolved_reason": "not_in_gazetteer"}, PRODUCED_BY))
     return out
