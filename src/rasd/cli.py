@@ -374,6 +374,8 @@ def serve_cmd(
                                 help="Server processes (uvicorn workers); about one per CPU core."),
     cache_mb: int = typer.Option(64, "--cache-mb", min=0,
                                  help="Memory per process for cached API answers (0: no cache)."),
+    allowed_host: List[str] = typer.Option([], "--allowed-host",
+                                           help="Another Host name to answer besides the bound address and localhost (repeatable)."),
 ) -> None:
     """Serve the web pages and the JSON API over a store (read-only unless --token is given)."""
     if "://" in db or not Path(db).exists():
@@ -381,20 +383,21 @@ def serve_cmd(
     try:
         import uvicorn
 
-        from rasd.web.app import APP_ARGS_ENV, create_app, ensure_read_indexes, prepare_search_index
+        from rasd.web.app import APP_ARGS_ENV, create_app, ensure_read_indexes, prepare_search_index, trusted_hosts
     except ImportError as exc:
         raise CliError(f"{exc}; install the web extra: pip install 'rasd[web]'") from exc
+    hosts = trusted_hosts(host, allowed_host)
     err.print(f"rasd serving {db} on http://{host}:{port}/  (API docs at /docs; "
               f"writes {'enabled with token' if token else 'disabled'}; {workers} worker(s))", highlight=False)
     if workers == 1:
-        uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb),
+        uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb, allowed_hosts=hosts),
                     host=host, port=port, log_level="warning")
         return
     # the start-up writes once, here; then each worker process builds the app without them
     ensure_read_indexes(db)
     prepare_search_index(db)
     os.environ[APP_ARGS_ENV] = json.dumps({"db": str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
-                                           "cache_mb": cache_mb, "index": False})
+                                           "cache_mb": cache_mb, "index": False, "allowed_hosts": hosts})
     import socket
 
     from uvicorn.supervisors import Multiprocess

@@ -95,3 +95,54 @@ def test_ingest_runs_the_pipeline_with_the_token(writable):
     assert body["file"] == "evil_name.txt" and body["documents_written"] == 1
     found = writable.get("/api/search", params={"q": "معرة النعمان"}).json()
     assert found["total"] == 1
+
+
+def _asgi_call(app, method: str, headers: dict[str, str], path: str = "/api/ingest") -> tuple[int, dict, bool]:
+    """One request straight through the ASGI app; returns (status, headers, whether the body was read)."""
+    import asyncio
+
+    read = {"body": False}
+    out: dict = {}
+
+    async def receive():
+        read["body"] = True
+        return {"type": "http.request", "body": b"x" * 10, "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            out["status"] = message["status"]
+            out["headers"] = {k.decode(): v.decode() for k, v in message["headers"]}
+
+    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()], "scheme": "http",
+             "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 5555), "root_path": "", "http_version": "1.1"}
+    asyncio.run(app(scope, receive, send))
+    return out["status"], out["headers"], read["body"]
+
+
+def test_a_refused_upload_is_answered_before_its_body_is_read(demo_db, tmp_path):
+    big = {"host": "127.0.0.1:8000", "content-type": "multipart/form-data; boundary=b",
+           "content-length": str(2 * 1024 ** 3)}
+    ro = create_app(demo_db[0], index=False)
+    status, headers, read = _asgi_call(ro, "POST", big)
+    assert (status, read) == (403, False) and headers["x-content-type-options"] == "nosniff"
+    rw = create_app(demo_db[0], index=False, token="s3cret-token")
+    assert _asgi_call(rw, "POST", {**big, "authorization": "Bearer wrong"})[::2] == (401, False)
+    assert _asgi_call(rw, "POST", {**big, "authorization": "Bearer s3cret-token"})[::2] == (413, False)
+    no_length = {k: v for k, v in big.items() if k != "content-length"}
+    assert _asgi_call(rw, "POST", {**no_length, "authorization": "Bearer s3cret-token"})[::2] == (411, False)
+    # reading is untouched
+    assert _asgi_call(ro, "GET", {"host": "127.0.0.1:8000"}, "/api/events")[0] == 200
+
+
+def test_only_trusted_host_names_are_answered(demo_db):
+    from rasd.web.app import trusted_hosts
+
+    hosts = trusted_hosts("127.0.0.1", ["rasd.lan"])
+    assert {"127.0.0.1", "localhost", "::1", "rasd.lan"} <= set(hosts)
+    app = create_app(demo_db[0], index=False, allowed_hosts=hosts)
+    for ok in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "RASD.lan"):
+        assert _asgi_call(app, "GET", {"host": ok}, "/api/events")[0] == 200, ok
+    status, headers, _ = _asgi_call(app, "GET", {"host": "attacker.example:8000"}, "/api/events")
+    assert status == 400 and "content-security-policy" in headers
+    assert _asgi_call(app, "GET", {}, "/api/events")[0] == 400

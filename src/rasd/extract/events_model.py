@@ -30,6 +30,8 @@ import numpy as np
 
 #: The shipped model (absent: the extractor runs on the rules alone and says so once).
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "event_types.json"
+#: Stem pairs among the sentence features (a model is trained and read with the same setting).
+BIGRAMS = True
 #: Format of the model file; a file of another version is refused with a clear error.
 MODEL_VERSION = 2
 
@@ -92,8 +94,9 @@ def sentence_features(norm: str, start: int, end: int, facts: SentenceFacts) -> 
     stems = [stem(w) for _, _, w in ws]
     for s in stems:
         f["w:" + s] = 1.0
-    for a, b in zip(stems, stems[1:]):
-        f["b:" + a + "_" + b] = 1.0
+    if BIGRAMS:
+        for a, b in zip(stems, stems[1:]):
+            f["b:" + a + "_" + b] = 1.0
     for t, pos in facts.rule_types:
         f["r:" + t] = 1.0
         f["rp:" + t + ":" + pos] = 1.0

@@ -10,6 +10,7 @@ and a no-referrer policy; templates autoescape everything.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -17,7 +18,7 @@ import sqlite3
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from rasd.store.search import update_search_index
@@ -123,6 +124,89 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse(send: Any, status: int, detail: str, extra: list | None = None) -> None:
+    """A JSON error answer sent before the app (or the body) is read."""
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *(extra or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+#: Bytes a multipart upload may carry beyond the file itself (boundaries, part headers, file name).
+MULTIPART_SLACK = 64 * 1024
+
+
+class WriteGuard:
+    """Pure ASGI middleware: a request that would write (any method but GET, HEAD, OPTIONS) is
+    refused before its body is read unless writes are on (403), it bears the token (401) and it
+    declares a length within the upload limit (411, 413). The body is then counted as it arrives,
+    so a length that lies is cut off at the limit too."""
+
+    def __init__(self, app: Any, token: str | None, max_bytes: int) -> None:
+        self.app, self.token, self.max_bytes = app, token, max_bytes + MULTIPART_SLACK
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        if not self.token:
+            await _refuse(send, 403, "writes are disabled: start the server with --token")
+            return
+        scheme, _, given = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            await _refuse(send, 401, "missing or wrong bearer token", [(b"www-authenticate", b"Bearer")])
+            return
+        length = headers.get(b"content-length", b"").decode("latin-1")
+        if not length.isdecimal():
+            await _refuse(send, 411, "a write needs a Content-Length")
+            return
+        if int(length) > self.max_bytes:
+            await _refuse(send, 413, f"body over {self.max_bytes} bytes")
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise ValueError("request body longer than its Content-Length allows")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+class TrustedHosts:
+    """Pure ASGI middleware: answers 400 to a request whose Host is not one the server is known by
+    (a DNS-rebinding page reaches the server under its own name)."""
+
+    def __init__(self, app: Any, hosts: Iterable[str]) -> None:
+        self.app = app
+        self.hosts = frozenset(h.lower().strip("[]") for h in hosts)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
+            if _host_name(host) not in self.hosts:
+                await _refuse(send, 400, "unknown Host header")
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_name(host: str) -> str:
+    """The name of a Host header without its port ("[::1]:8000" -> "::1", "a.org:80" -> "a.org")."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.partition(":")[0] if host.count(":") == 1 else host
+
+
+def trusted_hosts(bound: str, extra: Iterable[str] = ()) -> list[str]:
+    """The default trusted Host list: the bound address, the loopback names, and any extra names."""
+    return sorted({bound, "localhost", "127.0.0.1", "::1", *extra})
 
 
 class ResponseCache:
@@ -237,7 +321,7 @@ def prepare_search_index(db: str | Path) -> dict | None:
 
 def create_app(db: str, *, token: str | None = None, tiles_url: str | None = None,
                node_modules: str | Path | None = None, index: bool = True,
-               cache_mb: int = RESPONSE_CACHE_MB) -> Any:
+               cache_mb: int = RESPONSE_CACHE_MB, allowed_hosts: Iterable[str] | None = None) -> Any:
     """Build the app over the store file `db`.
 
     `token`: enables the writing endpoint (POST /api/ingest) for requests bearing it.
@@ -246,6 +330,8 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     `index`: update the search index and add missing read indexes before serving (the only
     writes the server does on its own).
     `cache_mb`: memory for cached GET /api/ answers (0: no cache).
+    `allowed_hosts`: the Host names answered (`rasd serve`: the bound address and localhost);
+    None answers any (an app built in-process, as the tests do).
     """
     _require_web()
     from fastapi import FastAPI
@@ -283,6 +369,11 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_middleware(ResponseCache, reader=reader, max_bytes=cache_mb * 1024 * 1024)
+    from rasd.web.api import MAX_UPLOAD_BYTES
+
+    app.add_middleware(WriteGuard, token=token, max_bytes=MAX_UPLOAD_BYTES)   # before any body is read
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHosts, hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders, csp=content_security_policy(tiles_url))  # outermost: on cached answers too
     return app
 
