@@ -91,7 +91,7 @@ def main() -> int:
             results[name] = rep
             h = rep["headline"] if "headline" in rep else rep
             print(f"{name:8s} recall {h['recall']:.3f}  precision {h['precision']:.3f}  F1 {h['f1']:.3f}  "
-                  f"system {h['system_events']}  place {h.get('place_accuracy')}")
+                  f"system {h['system_events']}  place {rep.get('place_accuracy') or 0:.3f}")
     return 0
 
 
