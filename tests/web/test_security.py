@@ -146,3 +146,16 @@ def test_only_trusted_host_names_are_answered(demo_db):
     status, headers, _ = _asgi_call(app, "GET", {"host": "attacker.example:8000"}, "/api/events")
     assert status == 400 and "content-security-policy" in headers
     assert _asgi_call(app, "GET", {}, "/api/events")[0] == 400
+
+
+def test_bidi_controls_from_page_text_never_reach_a_page():
+    from markupsafe import Markup
+
+    from rasd.web.pages import _env
+
+    out = _env.from_string("<a href='/d'>{{ t }}</a>{{ m }}").render(
+        t="\u202eexe.gpj قصف على حلب\u2066", m=Markup("<mark>\u202bحلب\u202c</mark>"))
+    assert not any(ch in out for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "exe.gpj قصف على حلب" in out and "<mark>حلب</mark>" in out
+    # the marks that only nudge one character stay
+    assert _env.from_string("{{ t }}").render(t="\u200fحلب") == "\u200fحلب"

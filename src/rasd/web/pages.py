@@ -5,12 +5,14 @@ remembered in a cookie. Every value from the store reaches the page through auto
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from rasd.web.api import event_filter, found
 from rasd.web.app import TEMPLATE_DIR, ui_strings
@@ -33,8 +35,23 @@ LANG_COOKIE = "rasd_lang"
 #: One year: a language choice is a preference, not a session.
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
+#: Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): in page text they
+#: can turn a title or a link around on screen (a "gpj.exe" trick) or spill into the page around
+#: it. Dropped from every value a template prints; the stored text keeps them. The marks (U+200E,
+#: U+200F) stay: they only nudge one neutral character.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(value: Any) -> Any:
+    """A template value as printed: strings without bidi controls (Markup stays Markup)."""
+    if isinstance(value, str) and _BIDI_CONTROLS.search(value):
+        cleaned = _BIDI_CONTROLS.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 _env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(default=True,
-                   default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+                   default_for_string=True), trim_blocks=True, lstrip_blocks=True, finalize=_printable)
 #: A value put into one URL path segment: every reserved character (including "/") percent-encoded.
 _env.filters["seg"] = lambda v: quote(str(v), safe="")
 
