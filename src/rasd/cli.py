@@ -190,10 +190,23 @@ def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, r
         # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
         # stored documents and `rasd extract` + `rasd link` (or a later `rasd run`) take it from there.
         _link_store(store, quiet=quiet)
+    if report.documents_written:
+        _update_search(store)
     store.close()
     if not quiet:
         _print_counters(report, err)
     return EXIT_QUARANTINED if report.quarantined else 0
+
+
+def _update_search(store) -> None:
+    """Index the new documents for search now, so a server already running on this store finds
+    them (it indexes only when it starts). Stores other than SQLite have no such index yet."""
+    from rasd.store.search import update_search_index
+
+    try:
+        update_search_index(store)
+    except TypeError:   # not an SQLite store
+        pass
 
 
 _PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin.")

@@ -159,3 +159,24 @@ def test_bidi_controls_from_page_text_never_reach_a_page():
     assert "exe.gpj قصف على حلب" in out and "<mark>حلب</mark>" in out
     # the marks that only nudge one character stay
     assert _env.from_string("{{ t }}").render(t="\u200fحلب") == "\u200fحلب"
+
+
+def test_search_sees_a_cli_run_made_beside_a_running_server(tmp_path):
+    import subprocess
+    import sys
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("قصفت المدفعية أحياء في مدينة حلب صباح الاثنين، وأفاد ناشطون بسقوط جرحى.\n", "utf-8")
+    second.write_text("نظم أهالي بلدة المشيرفة وقفة احتجاجية أمام مبنى البلدية للمطالبة بالمياه.\n", "utf-8")
+    db = str(tmp_path / "s.db")
+
+    def run(path):
+        r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(path), "--db", db, "-q"],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+
+    run(first)
+    with TestClient(create_app(db)) as c:   # the server indexes what is there when it starts
+        assert c.get("/api/search", params={"q": "المشيرفة"}).json()["total"] == 0
+        run(second)                          # a CLI run beside it
+        assert c.get("/api/search", params={"q": "المشيرفة"}).json()["total"] == 1
