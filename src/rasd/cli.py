@@ -129,8 +129,22 @@ def _print_counters(report, console: Console) -> None:
                       + "  (see `rasd quarantine list`)")
 
 
+def _writer_lock(db: str):
+    """The store's writer lock (rasd.store.lock): a second writer says it waits, then waits."""
+    from rasd.store.lock import writer_lock
+
+    return writer_lock(db, on_wait=lambda msg: err.print(Text(msg)))
+
+
 def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
               overrides: dict, quiet: bool) -> int:
+    """read -> clean (-> extract -> link) into the store, holding its writer lock."""
+    with _writer_lock(db):
+        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet)
+
+
+def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
+                     overrides: dict, quiet: bool) -> int:
     from rasd.config import build_options, load_config, options_dict
     from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon, site_of
     from rasd.engine.local import EngineOptions, LocalEngine
@@ -253,13 +267,14 @@ def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
 
     cfg = load_config(config)
     store = _open_store(db, must_exist=True)
-    _, stage = _extract_stage(cfg["extract"], store)
-    n_docs = n_events = 0
-    for doc in stage.run(replace(d, events=()) for d in store.iter_documents()):  # streamed, not loaded whole
-        store.replace_events(doc.id, doc.events, meta=doc.meta)
-        n_docs += 1
-        n_events += len(doc.events)
-    _link_store(store, quiet=True)   # fused events follow the new per-document events
+    with _writer_lock(db):
+        _, stage = _extract_stage(cfg["extract"], store)
+        n_docs = n_events = 0
+        for doc in stage.run(replace(d, events=()) for d in store.iter_documents()):  # streamed, not loaded whole
+            store.replace_events(doc.id, doc.events, meta=doc.meta)
+            n_docs += 1
+            n_events += len(doc.events)
+        _link_store(store, quiet=True)   # fused events follow the new per-document events
     store.close()
     err.print(f"{n_docs} documents, {n_events} events")
 
@@ -324,7 +339,8 @@ def link_cmd(
 ) -> None:
     """Link documents not linked yet: near duplicates, stories, one fused event per real-world event."""
     store = _open_store(db, must_exist=True)
-    counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True)
+    with _writer_lock(db):
+        counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True)
     store.close()
     err.print("link: " + (", ".join(f"{k}={v}" for k, v in counters.items()) or "nothing new"), highlight=False)
 

@@ -1,0 +1,50 @@
+"""One writer at a time per store: an advisory lock beside the SQLite file.
+
+`rasd run`, `rasd ingest`, `rasd extract` and `rasd link` hold it while they write. A second
+writer on the same store waits for the first to finish, after saying so, instead of failing with
+"database is locked" or an IntegrityError half-way. The lock is `flock` on `<store>.lock`: the
+kernel releases it when the holder dies, so a killed run never leaves the store locked. Readers
+(the web server, exports) take no lock; SQLite's WAL lets them read while a writer writes.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: no advisory locks, SQLite's own locking only
+    fcntl = None  # type: ignore[assignment]
+
+
+def lock_path(db: str) -> Path | None:
+    """The lock file of a store given by path; None for a URL (a database server locks for itself)."""
+    if "://" in db:
+        return None
+    return Path(db + ".lock")
+
+
+@contextmanager
+def writer_lock(db: str, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the store's writer lock; if another process holds it, call `on_wait` once and wait."""
+    path = lock_path(db)
+    if path is None or fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            if on_wait is not None:
+                on_wait(f"another rasd process (pid {holder}) is writing to {db}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)   # closing the descriptor releases the lock
