@@ -57,3 +57,20 @@ def test_the_lock_goes_with_its_holder(tmp_path):
         pass
     assert waited == [] and lock_path(db).exists()
     assert lock_path("postgresql://h/db") is None
+
+
+def test_a_web_upload_waits_for_a_writer_too(tmp_path):
+    import threading
+
+    from rasd.web.ingest import ingest_upload
+
+    db = str(tmp_path / "s.db")
+    done = []
+    page = "نظم أهالي بلدة المشيرفة وقفة احتجاجية أمام مبنى البلدية للمطالبة بالمياه.\n".encode()
+    with writer_lock(db):
+        t = threading.Thread(target=lambda: done.append(ingest_upload(db, "a.txt", page)))
+        t.start()
+        t.join(3)
+        assert t.is_alive() and not done   # waiting on the lock this test holds
+    t.join(120)
+    assert done and done[0]["documents_written"] == 1

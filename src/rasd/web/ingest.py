@@ -33,9 +33,12 @@ def ingest_upload(db_path: str, filename: str, data: bytes) -> dict:
     from rasd.engine.local import EngineOptions, LocalEngine
     from rasd.extract.stage import ExtractStage
     from rasd.ingest import ReadOptions, read_paths
+    from rasd.store.lock import writer_lock
     from rasd.store.sqlite import SqliteStore
 
-    with _INGEST_LOCK, tempfile.TemporaryDirectory(prefix="rasd-upload-") as tmp:
+    # one upload at a time in this process, and one writer at a time on the store (a CLI run
+    # beside the server: the upload waits for it)
+    with _INGEST_LOCK, writer_lock(db_path), tempfile.TemporaryDirectory(prefix="rasd-upload-") as tmp:
         path = Path(tmp) / safe_filename(filename)
         path.write_bytes(data)
         read_opts = ReadOptions(ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
