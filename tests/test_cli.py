@@ -42,3 +42,20 @@ def test_missing_store_is_one_line_error(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 1
     assert "Traceback" not in r.stderr and "no store" in r.stderr
+
+
+def test_a_missing_input_or_db_folder_is_an_error_before_anything_is_created(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.db"
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(tmp_path / "no_such_page.txt"), "--db", str(db)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "no such file:" in r.stderr and "no_such_page.txt" in r.stderr
+    assert not db.exists() and not list(tmp_path.iterdir())
+    page = tmp_path / "a.txt"
+    page.write_text("قصفت المدفعية أحياء في مدينة حلب صباح الاثنين.\n", "utf-8")
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(page), "--db", str(tmp_path / "missing" / "s.db")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "no such folder for --db" in r.stderr
+    assert not (tmp_path / "missing").exists()

@@ -43,6 +43,14 @@ _state = {"debug": False}
 class CliError(Exception):
     """An error reported to the user as one line (traceback only with --debug)."""
 
+    exit_code = 1
+
+
+class PathError(CliError):
+    """A path on the command line that does not exist: nothing was read, created or written."""
+
+    exit_code = 2
+
 
 def _version(value: bool) -> None:
     if value:
@@ -129,6 +137,17 @@ def _print_counters(report, console: Console) -> None:
                       + "  (see `rasd quarantine list`)")
 
 
+def _check_paths(paths: List[str], db: str) -> None:
+    """Every input path exists and --db's folder does, before anything is created (PathError)."""
+    for p in paths:
+        if p != "-" and not os.path.lexists(p):
+            raise PathError(f"no such file: {p}")
+    if "://" not in db and db != ":memory:":
+        folder = Path(db).expanduser().parent
+        if not folder.is_dir():
+            raise PathError(f"no such folder for --db: {folder}")
+
+
 def _writer_lock(db: str):
     """The store's writer lock (rasd.store.lock): a second writer says it waits, then waits."""
     from rasd.store.lock import writer_lock
@@ -139,6 +158,7 @@ def _writer_lock(db: str):
 def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
               overrides: dict, quiet: bool) -> int:
     """read -> clean (-> extract -> link) into the store, holding its writer lock."""
+    _check_paths(paths, db)
     with _writer_lock(db):
         return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet)
 
@@ -740,7 +760,7 @@ def main() -> None:
         if _state["debug"]:
             raise
         err.print(f"error: {e}", highlight=False)
-        sys.exit(1)
+        sys.exit(getattr(e, "exit_code", 1))
     except Exception as e:  # noqa: BLE001 - the CLI boundary: one line, traceback with --debug
         # Typer vendors its own click, so usage errors are recognised by shape, not by class.
         if hasattr(e, "show") and isinstance(getattr(e, "exit_code", None), int):

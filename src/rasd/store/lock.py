@@ -33,7 +33,6 @@ def writer_lock(db: str, on_wait: Callable[[str], None] | None = None) -> Iterat
     if path is None or fcntl is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
