@@ -1,6 +1,7 @@
 """The CLI: every command documented, docs/CLI.md current, errors as one line."""
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -59,3 +60,24 @@ def test_a_missing_input_or_db_folder_is_an_error_before_anything_is_created(tmp
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "no such folder for --db" in r.stderr
     assert not (tmp_path / "missing").exists()
+
+
+def test_serve_on_a_busy_port_says_so_with_its_own_exit_code(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    pytest.importorskip("uvicorn")
+    page = tmp_path / "a.txt"
+    page.write_text("قصفت المدفعية أحياء في مدينة حلب صباح الاثنين.\n", "utf-8")
+    db = tmp_path / "s.db"
+    subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(page), "--db", str(db), "-q"], check=True,
+                   capture_output=True, timeout=120)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "rasd.cli", "serve", "--db", str(db), "--port", str(port)],
+                           capture_output=True, text=True, timeout=60)
+    assert r.returncode == 4 and f"cannot serve on 127.0.0.1:{port}" in r.stderr
+    assert "serving" not in r.stderr

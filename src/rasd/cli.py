@@ -46,6 +46,12 @@ class CliError(Exception):
     exit_code = 1
 
 
+class PortError(CliError):
+    """The port `rasd serve` was asked for cannot be bound (in use, or not allowed)."""
+
+    exit_code = 4
+
+
 class PathError(CliError):
     """A path on the command line that does not exist: nothing was read, created or written."""
 
@@ -135,6 +141,20 @@ def _print_counters(report, console: Console) -> None:
     if report.quarantined:
         console.print("quarantined: " + ", ".join(f"{k}={v}" for k, v in sorted(report.quarantined.items()))
                       + "  (see `rasd quarantine list`)")
+
+
+def _check_port(host: str, port: int) -> None:
+    """Bind the address once before serving: a busy port is an error (PortError), not a start-up
+    message followed by the server's traceback."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise PortError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
 
 
 def _check_paths(paths: List[str], db: str) -> None:
@@ -436,6 +456,7 @@ def serve_cmd(
     except ImportError as exc:
         raise CliError(f"{exc}; install the web extra: pip install 'rasd[web]'") from exc
     hosts = trusted_hosts(host, allowed_host)
+    _check_port(host, port)
     err.print(f"rasd serving {db} on http://{host}:{port}/  (API docs at /docs; "
               f"writes {'enabled with token' if token else 'disabled'}; {workers} worker(s))", highlight=False)
     if workers == 1:
