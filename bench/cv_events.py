@@ -51,7 +51,9 @@ def main() -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--labels", default=str(ROOT / "eval"))
     ap.add_argument("--variants", default="rules,learned",
-                    help="comma-separated: rules, learned, keep_only (never adds), add_only (never drops or retypes)")
+                    help="comma-separated: rules, learned, rule_places (learned, the place left to the rules), "
+                         "place_everywhere (the ranker's pick replaces the rules' too), "
+                         "keep_only (never adds), add_only (never drops or retypes)")
     args = ap.parse_args()
     shared = Path(args.shared)
     if not (shared / "tools" / "score.py").exists():
@@ -73,11 +75,16 @@ def main() -> int:
                 held = [key for key in keys if _fold(key) == k]
                 model_path = None
                 if name != "rules":
-                    if k not in models:
-                        models[k] = train(corpus, log=lambda m: None, keys=[x for x in keys if _fold(x) != k])
-                        thresholds[k] = (models[k].add, models[k].keep)
-                    model = models[k]
-                    model.add, model.keep = thresholds[k]
+                    mk = (k, name != "rule_places")
+                    if mk not in models:
+                        models[mk] = train(corpus, log=lambda m: None, keys=[x for x in keys if _fold(x) != k],
+                                           use_places=mk[1])
+                        thresholds[mk] = (models[mk].add, models[mk].keep)
+                    model = models[mk]
+                    model.add, model.keep = thresholds[mk]
+                    model.place_margin = None   # the shipped setting: the ranker places what the rules leave unplaced
+                    if name == "place_everywhere":
+                        model.place_margin = 0.0   # the ranker's pick replaces the rules' everywhere
                     if name == "keep_only":
                         model.add = 1.0
                     elif name == "add_only":

@@ -132,3 +132,98 @@ def test_training_helpers_align_and_score_pages():
     # both gold events of the page; one merged correct event kept, the weak addition left out
     assert _page_f1(rows, [0.9, 0.9, 0.9], 2, add=0.5, keep=0.5) == pytest.approx((1.0, 0.5, 2 / 3))
     assert _page_f1(rows, [0.9, 0.9, 0.9], 2, add=0.2, keep=0.5)[0] == pytest.approx(0.5)
+
+
+# -- the place decision (events_places) ----------------------------------------------------------
+
+def _place(name: str, start: int, precision: str = "town", country: str = "SY", **extra):
+    from rasd.extract.attribution import NSpan
+
+    return NSpan(start, start + len(name), "PLACE", {"place_id": "p-" + name, "name": name, "precision": precision,
+                                                     "kind": "country" if precision == "country" else "city",
+                                                     "country": country, **extra})
+
+
+def test_page_sites_count_places_and_pick_the_most_named():
+    from rasd.extract.events_places import PageSites
+
+    places = [_place("سوريا", 0, "country"), _place("حمص", 10), _place("الرستن", 20), _place("الرستن", 40),
+              _place("لبنان", 60, "country", "LB")]
+    page = PageSites.of(places)
+    assert page.top.value["name"] == "الرستن"           # named twice
+    assert page.first.value["name"] == "حمص"            # the first below country level
+    assert page.top_country.value["name"] == "سوريا"    # a tie goes to the one named first
+    assert page.counts["p-الرستن"] == 2
+
+
+def test_candidates_put_the_sentence_first_and_inherit_the_rest_once():
+    from rasd.extract.events_args import Trigger
+    from rasd.extract.events_places import PageSites, candidates
+    from rasd.extract.sentences import Sentence
+
+    norm = "قصفت الطائرات حمص امس. وقتل مدنيون في البلده"
+    sent = Sentence(start=norm.index("وقتل"), end=len(norm), para=0, index=1,
+                    clauses=((norm.index("وقتل"), len(norm)),))
+    homs = _place("حمص", norm.index("حمص"))
+    page = PageSites.of([homs, _place("سوريا", 200, "country")])
+    t = Trigger("attack_on_civilians", norm.index("وقتل"), norm.index("وقتل") + 4, "verb")
+    got = candidates(sent, t, [], [], [], homs, page)
+    # the last event's place, the page's top and first place are one place: one candidate
+    assert [(c.source, c.span.value["name"]) for c in got] == [("last_event", "حمص"), ("page_country", "سوريا")]
+    assert all(c.span.value.get("inherited") for c in got)
+
+
+def test_place_features_say_where_the_candidate_stands():
+    from rasd.extract.events_args import Trigger
+    from rasd.extract.events_places import Candidate, PageSites, describe
+    from rasd.extract.sentences import Sentence
+
+    norm = "اعلنت دمشق ان الطائرات قصفت بلده كفرنبل في ريف ادلب"
+    sent = Sentence(start=0, end=len(norm), para=0, index=0, clauses=((0, 10), (11, len(norm))))
+    t = Trigger("air_strike", norm.index("قصفت"), norm.index("قصفت") + 4, "verb")
+    dam, kaf = _place("دمشق", norm.index("دمشق")), _place("كفرنبل", norm.index("كفرنبل"), cue="بلدة")
+    idl = _place("ادلب", norm.index("ادلب"), "governorate", area="countryside")
+    cands = [Candidate(p, "sentence") for p in (dam, kaf, idl)]
+    describe(norm, t, sent, (11, len(norm)), cands, [kaf], PageSites.of([dam, kaf, idl]), set(), {dam.start})
+    d, k, i = (c.feats for c in cands)
+    assert d["government"] == 1 and d["clause:other"] == 1 and d["side:before"] == 1
+    assert k["rule:pick"] == 1 and k["first_after"] == 1 and k["nearest"] == 1 and k["cue"] == 1
+    assert k["prev:بلده"] == 1 and k["air_strike|rule:pick"] == 1 and k["most_specific:same"] == 1
+    assert i["area:countryside"] == 1 and i["prev:ريف"] == 1 and "rule:pick" not in i
+
+
+def test_the_ranker_keeps_the_rules_pick_unless_told_to_replace_it():
+    from rasd.extract.events_places import Candidate, PlaceModel
+
+    rule = Candidate(_place("حمص", 0), "sentence", {"rule:pick": 1.0})
+    other = Candidate(_place("الرستن", 9), "sentence", {"cue": 1.0})
+    w = {"cue": 2.0, "rule:pick": 1.0}
+    assert PlaceModel(w).pick([rule, other]) is rule             # margin None: the rules' pick stands
+    assert PlaceModel(w, 0.5).pick([rule, other]) is other       # outscores it by more than the margin
+    assert PlaceModel(w, 1.5).pick([rule, other]) is rule
+    assert PlaceModel(w).pick([Candidate(rule.span, "page_top", {}), other]) is other   # no rule pick
+    assert PlaceModel(w).pick([]) is None
+
+
+def test_an_event_the_rules_leave_unplaced_takes_the_rankers_place():
+    text = ("تتعرض مدينة الرستن منذ أسابيع لحصار خانق.\n\nويعيش السكان بلا كهرباء.\n\n"
+            "وقصفت قوات النظام أمس الأحياء السكنية بالمدفعية الثقيلة.")
+    m = EventModel(types=(), weights={}, bias={}, place_weights={"src:page_top": 3.0, "level:country": -2.0})
+    [rules] = [e for e in _learned_extractor(False).extract(doc(text))[1] if e.type == "shelling"]
+    assert rules.location is None
+    [learned] = [e for e in _learned_extractor(m).extract(doc(text))[1] if e.type == "shelling"]
+    assert learned.location["name"] == "الرستن" and learned.location["inherited"] is True
+    # the model file keeps the ranker
+    back = EventModel.from_json(m.to_json())
+    assert back.place_weights == m.place_weights and back.place_margin is None
+
+
+def test_place_training_rows_score_the_rankers_picks():
+    from rasd.evaluation.train_events import PlaceRow, fit_places, place_accuracy
+
+    rows = [PlaceRow(f"a{i}", [{"rule:pick": 1.0, "level:town": 1.0}, {"level:site": 1.0, "cue": 1.0}],
+                     [i % 3 == 0, i % 3 != 0], i % 3 == 0) for i in range(30)]
+    w = fit_places(rows)
+    assert w and w.get("cue", 0) > 0
+    assert place_accuracy(rows, w, 0.0) == pytest.approx(20 / 30)     # picks the site everywhere
+    assert place_accuracy(rows, w, None) == pytest.approx(10 / 30)    # the rules' pick stands

@@ -42,6 +42,9 @@ FOLDS = 5
 #: The lowest sentence probability at which a trigger is added as a candidate while training.
 ADD_FLOOR = 0.1
 ADD_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+#: How much a candidate must outscore the rules' pick to replace it; None: never (the ranker only
+#: places the events the rules leave unplaced).
+PLACE_MARGIN: float | None = None
 KEEP_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 
@@ -178,14 +181,16 @@ def sentence_rows(corpus: LabelledCorpus, keys: Sequence[str]) -> list[SentenceR
     return [r for p in _pages(corpus, keys)[1] for r in p.rows]
 
 
-def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -> list[MentionRow]:
-    """The page's candidate mentions under this sentence model, labelled by the scorer's rules."""
+def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any,
+                  places: Any = None) -> list[MentionRow]:
+    """The page's candidate mentions under this sentence model (and place ranker), labelled by the
+    scorer's rules."""
     from rasd.extract.events import _mention_record, _place_key, mention_facts
     from rasd.extract.events_model import mention_features
 
     triggers, per_sent, added = ex.candidates(page.analysis, model, ADD_FLOOR)
     out = []
-    for m in ex.mentions(page.doc, page.analysis, triggers, keep_filtered=True):
+    for m in ex.mentions(page.doc, page.analysis, triggers, keep_filtered=True, place_model=places):
         feats, probs = per_sent.get(m.sent.index, ({}, {}))
         is_added = (m.trigger.start, m.trigger.end) in added
         mf = mention_features(feats, m.type, probs.get(m.type, 0.0), mention_facts(m, is_added))
@@ -198,6 +203,68 @@ def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -
                               frozenset(g["id"] for g in hits if g["required"]), bool(hits),
                               not is_added and m.filtered is None))
     return out
+
+
+@dataclass
+class PlaceRow:
+    """One candidate mention's place candidates, for a mention whose sentence holds a gold event of
+    its type with a place one of the candidates matches."""
+
+    key: str
+    feats: list[dict[str, float]]
+    right: list[bool]
+    rule_right: bool           # the argument rules' own pick matches
+
+
+def _place_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any) -> list[PlaceRow]:
+    """The page's candidate mentions' place candidates, each labelled by the scorer's place rule."""
+    from rasd.extract.events import place_record
+
+    triggers, _per_sent, _added = ex.candidates(page.analysis, model, ADD_FLOOR)
+    norm, view = page.analysis.view.norm, page.analysis.view
+    out, seen = [], set()
+    for m in ex.mentions(page.doc, page.analysis, triggers, keep_filtered=True, collect_places=True):
+        if not m.place_options or (m.trigger.start, m.trigger.end) in seen:
+            continue
+        seen.add((m.trigger.start, m.trigger.end))   # one row per trigger (a listed place repeats it)
+        text = norm[m.sent.start:m.sent.end]
+        gs = [g for g in gold if g["location"] is not None and m.type in {g["type"], *g.get("type_also", [])}
+              and aligned(text, g["evidence"])]
+        if not gs:
+            continue
+        right = [any(sc.place_match(g, {"location": place_record(c.span, view)}) for g in gs)
+                 for c in m.place_options]
+        if not any(right):
+            continue
+        rule = place_record(m.place, view)
+        out.append(PlaceRow(page.key, [c.feats for c in m.place_options], right,
+                            rule is not None and any(sc.place_match(g, {"location": rule}) for g in gs)))
+    return out
+
+
+def fit_places(rows: Sequence[PlaceRow]) -> dict[str, float]:
+    """Weights of the place ranker: a logistic regression over every candidate (right or not)."""
+    feats = [f for r in rows for f in r.feats]
+    keys = [r.key for r in rows for _ in r.feats]
+    y = [x for r in rows for x in r.right]
+    if not 0 < sum(y) < len(y):
+        return {}
+    X, names = _matrix(feats, keys)
+    w, _b = _regression(X, names, y)
+    return w
+
+
+def place_accuracy(rows: Sequence[PlaceRow], weights: dict[str, float], margin: float | None = 0.0) -> float:
+    """Share of rows whose pick is a right one."""
+    from rasd.extract.events_places import Candidate, PlaceModel
+
+    pm = PlaceModel(weights, margin)
+    ok = 0
+    for r in rows:
+        cands = [Candidate(None, "", f) for f in r.feats]   # type: ignore[arg-type]
+        best = pm.pick(cands)
+        ok += bool(best is not None and r.right[cands.index(best)])
+    return ok / len(rows) if rows else 0.0
 
 
 def _page_f1(rows: Sequence[MentionRow], probs: Sequence[float] | None, required: int, add: float = 0.0,
@@ -217,10 +284,13 @@ def _page_f1(rows: Sequence[MentionRow], probs: Sequence[float] | None, required
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
-def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None = None) -> Any:
-    """Train on the labelled training part (or these keys of it); returns the EventModel (not saved)."""
+def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None = None,
+          use_places: bool = True) -> Any:
+    """Train on the labelled training part (or these keys of it); returns the EventModel (not saved).
+    `use_places` False leaves the place to the argument rules (no ranker in the model)."""
     from rasd.evaluation.scoring import load_scorer
     from rasd.extract.events_model import EventModel, _logistic
+    from rasd.extract.events_places import PlaceModel
 
     sc = load_scorer(corpus.shared / "tools" / "score.py")
     keys = sorted(keys if keys is not None else (a["key"] for a in corpus.labelled("train")))
@@ -231,13 +301,36 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
     log(f"{len(pages)} training articles, {len(rows)} sentences, "
         f"{sum(bool(r.labels) for r in rows)} holding a required event ({required} required gold events)")
     # candidates of each fold come from a sentence model that did not see that fold
-    mrows: list[MentionRow] = []
+    fold_models = {}
+    prows: list[PlaceRow] = []
     for k in range(FOLDS):
         w, b = fit_sentences([r for r in rows if _fold(r.key) != k])
-        fold_model = EventModel(types=tuple(w), weights=w, bias=b)
+        fold_models[k] = EventModel(types=tuple(w), weights=w, bias=b)
         for page in pages:
             if _fold(page.key) == k:
-                mrows += _mention_rows(ex, page, fold_model, [g for g in gold if g["doc"] == page.key], sc)
+                prows += _place_rows(ex, page, fold_models[k], [g for g in gold if g["doc"] == page.key], sc)
+    # the place ranker, out of fold: its picks against the rules' on the same candidates
+    fold_w = {k: fit_places([r for r in prows if _fold(r.key) != k]) for k in range(FOLDS)} if use_places else {}
+
+    def oof_accuracy(margin: float | None) -> float:
+        right = sum(place_accuracy([r for r in prows if _fold(r.key) == k], fold_w[k], margin)
+                    * sum(_fold(r.key) == k for r in prows) for k in fold_w)
+        return right / len(prows) if prows else 0.0
+    # the ranker places what the rules leave unplaced and leaves the rules' own picks alone: letting
+    # it replace them scored higher on these rows but lower end to end (bench/cv_events.py,
+    # variants learned and place_fill; docs/evaluation.md)
+    margin = PLACE_MARGIN
+    fold_places = {k: PlaceModel(fold_w[k], margin) if use_places else None for k in range(FOLDS)}
+    rule_acc = sum(r.rule_right for r in prows) / len(prows) if prows else 0.0
+    fill_acc, any_acc = (oof_accuracy(None), oof_accuracy(0.0)) if use_places else (0.0, 0.0)
+    log(f"place decision on {len(prows)} mentions of gold events with a right candidate, out of fold: "
+        f"rules {rule_acc:.3f}, ranker where the rules found none {fill_acc:.3f}, ranker everywhere {any_acc:.3f}")
+    mrows: list[MentionRow] = []
+    for k in range(FOLDS):
+        for page in pages:
+            if _fold(page.key) == k:
+                mrows += _mention_rows(ex, page, fold_models[k], [g for g in gold if g["doc"] == page.key], sc,
+                                       fold_places[k])
     y = [bool(r.gold) for r in mrows]
     log(f"{len(mrows)} candidate mentions, {sum(y)} matching a required gold event")
     # out-of-fold mention probabilities for the thresholds
@@ -269,7 +362,11 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
         mw, mb = _regression(X, names, y)
     meta = {"trained_on": "eval train part", "articles": len(pages), "sentences": len(rows),
             "candidates": len(mrows), "C": C, "folds": FOLDS, "min_articles": MIN_ARTICLES,
-            "oof_page_prf": {"rules": [round(x, 4) for x in rules_only], "learned": [round(p, 4), round(r, 4), round(f, 4)]}}
+            "oof_page_prf": {"rules": [round(x, 4) for x in rules_only], "learned": [round(p, 4), round(r, 4), round(f, 4)]},
+            "place_rows": len(prows), "oof_place_accuracy": {"rules": round(rule_acc, 4), "ranker_fill": round(fill_acc, 4),
+                                   "ranker_everywhere": round(any_acc, 4)},
+            "place_margin": margin}
     log(f"learned types: {', '.join(weights)}")
     return EventModel(types=tuple(weights), weights=weights, bias=bias, add=add, mention_weights=mw,
-                      mention_bias=mb, keep=keep, meta=meta)
+                      mention_bias=mb, keep=keep, meta=meta, place_weights=fit_places(prows) if use_places else {},
+                      place_margin=margin)

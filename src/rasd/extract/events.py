@@ -27,7 +27,7 @@ from rasd.document import Document, Event, Span
 from rasd.extract.attribution import Attribution, NSpan, actor_sides, find_attributions, is_continuation
 from rasd.extract.dates import later_than
 from rasd.extract.events_args import (
-    COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, dates_compatible, is_country, is_town, owning_clauses, parse_day,
+    COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, _anaphor_span, _extend_list, dates_compatible, is_country, is_town, owning_clauses, parse_day,
     quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
@@ -35,6 +35,8 @@ from rasd.extract.events_context import (
     mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
+from rasd.extract.events_places import PageSites, PlaceModel, describe, place_name
+from rasd.extract.events_places import candidates as place_candidates
 from rasd.extract.events_model import EventModel, SentenceFacts, mention_features, sentence_features, stem
 from rasd.extract.events_scope import (
     government_places, is_aggregate, is_outlet_place, is_unrealised, launch_places, load_scope_lexicon, motive_spans,
@@ -77,6 +79,9 @@ class ExtractOptions:
     learned: bool = True
     # the model file to use instead of the packaged one ("" = packaged)
     model_path: str = ""
+    # with `learned`: the model's place ranker picks each event's place among every candidate
+    # (events_places); off, the argument rules pick it
+    learned_places: bool = True
     # a name right after a place cue word ("قرية X") is a place even when no gazetteer lists it
     cue_places: bool = True
     # persons the knowledge base and the patterns miss, from the CRF name tagger (rasd.extract.ner),
@@ -360,13 +365,17 @@ class EventExtractor:
         return out, per_sent, {(t.start, t.end) for t in out if id(t) in added}
 
     def mentions(self, doc: Document, a: "Analysis", triggers: Sequence[Trigger],
-                 named: dict[int, list[NSpan]] | None = None, keep_filtered: bool = False) -> list["_Mention"]:
+                 named: dict[int, list[NSpan]] | None = None, keep_filtered: bool = False,
+                 place_model: PlaceModel | None = None, collect_places: bool = False) -> list["_Mention"]:
         """Every event mention the argument rules build from these triggers (`named` collects the
         name tagger's spans per sentence, when the tagger is on); with `keep_filtered`, also the
         ones a rule filter drops, marked with the filter's name, as candidates for the model."""
         builder = _DocEvents(self, doc, a.view, a.anchor, a.anchor_inferred, a.places, a.actors, a.sources,
                              a.dates, a.quants, list(triggers), a.sents)
         builder.keep_filtered = keep_filtered
+        builder.collect_places = collect_places
+        if place_model is not None:
+            builder.place_model = place_model
         if self.names is not None and named is not None:
             # tagged only where an event is left without an actor (tagging every page costs more
             # than the rest of extraction); a sentence is tagged once
@@ -464,6 +473,7 @@ class _Mention:
     doc_id: str
     aggregate: bool = False    # a generic or counting statement ("تواصل هجماتها", "12 هجوماً منذ")
     filtered: str | None = None  # the rule filter that drops it (a candidate only for the learned model)
+    place_options: list | None = None  # the place candidates weighed (`events_places`), when collected
 
 
 #: Longest name span looked back over when asking which spans hold a position (places, actors and
@@ -531,6 +541,13 @@ class _DocEvents:
             ("anaphors", self.anaphors))}
         self._local_key: int | None = None
         self._local: dict[str, list] = {}
+        # the learned place decision (events_places): the ranker, and whether to keep every
+        # mention's candidates (training reads them)
+        model = ex.model
+        self.place_model = (PlaceModel(model.place_weights, model.place_margin) if model is not None and model.place_weights
+                            and ex.options.learned_places else None)
+        self.collect_places = False
+        self.page_sites = PageSites.of(places)
 
     def local(self, sent: Sentence) -> dict[str, list]:
         """The sentence's own places, actors, dates, counts and anaphors (cached per sentence)."""
@@ -754,6 +771,9 @@ class _DocEvents:
             if not self.keep_filtered:
                 return []
             why = "no_argument"
+        options = None
+        if self.place_model is not None or self.collect_places:
+            places, options = self._learned_places(t, sent, clause, loc, places)
         if not acts and self.names_in is not None:
             # a tagged name only fills an empty actor slot: on the labelled train part, letting it
             # compete with knowledge-base actors or count as an event's argument lowered actor
@@ -783,7 +803,8 @@ class _DocEvents:
         lede = sent.para == 0
         if why is not None:
             return [_Mention(t.type, t, sent, p, acts, date, quants, list(atts), modality, lede,
-                             self.view, self.doc.id, aggregate, filtered=why) for p in places or [None]]
+                             self.view, self.doc.id, aggregate, filtered=why, place_options=options)
+                    for p in places or [None]]
         out = []
         own = [p for p in places if not (isinstance(p.value, dict) and p.value.get("inherited"))]
         if own:
@@ -793,12 +814,39 @@ class _DocEvents:
                 self.tracker.note_event(t.start, p)
                 self.last_event = (sent.para, t.start, p)
             out.append(_Mention(t.type, t, sent, p, acts, date, quants, list(atts), modality, lede,
-                                self.view, self.doc.id, aggregate))
+                                self.view, self.doc.id, aggregate, place_options=options))
         return out
+
+    def _learned_places(self, t: Trigger, sent: Sentence, clause: tuple[int, int], loc: dict,
+                        rule: list[NSpan]) -> tuple[list[NSpan], list]:
+        """The place(s) the ranker picks among every candidate (the rules' pick is one feature),
+        and the candidates weighed."""
+        pm = self.place_model
+        if rule and not self.collect_places and (pm is None or pm.margin is None):
+            return rule, []   # the rules' pick stands: nothing to weigh
+        norm = self.view.norm
+        resolved = []
+        for a in loc["anaphors"]:
+            res = self.tracker.resolve(a.start)
+            if res is not None:
+                resolved.append(_anaphor_span(a, res))
+        last = self.last_event[2] if self.last_event is not None else None
+        cands = place_candidates(sent, t, loc["places"], resolved, rule, last, self.page_sites)
+        describe(norm, t, sent, clause, cands, rule, self.page_sites, self.launch, self.governments)
+        pick = self.place_model.pick(cands) if self.place_model is not None else None
+        if pick is None or (rule and any(place_name(p) == place_name(pick.span) for p in rule)):
+            return rule, cands
+        if pick.source == "sentence":
+            return _extend_list(norm, pick.span, loc["places"], sent.end, self.lex), cands
+        return [pick.span], cands
 
 
 def _location(m: _Mention, view: TextView) -> dict | None:
-    p = m.place
+    return place_record(m.place, view)
+
+
+def place_record(p: NSpan | None, view: TextView) -> dict | None:
+    """The exported location of a place span (None for none)."""
     if p is None:
         return None
     v = p.value if isinstance(p.value, dict) else {}

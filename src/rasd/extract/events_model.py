@@ -171,6 +171,9 @@ class EventModel:
     mention_bias: float = 0.0
     keep: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the place ranker's weights (`events_places`); empty: the argument rules choose the place
+    place_weights: dict[str, float] = field(default_factory=dict)
+    place_margin: float | None = None
 
     def probabilities(self, feats: Mapping[str, float]) -> dict[str, float]:
         """p(type) for every learned type: the features' weight rows summed in one numpy step."""
@@ -228,7 +231,8 @@ class EventModel:
     def to_json(self) -> dict[str, Any]:
         return {"version": MODEL_VERSION, "types": list(self.types), "weights": self.weights,
                 "bias": self.bias, "add": self.add, "mention_weights": self.mention_weights,
-                "mention_bias": self.mention_bias, "keep": self.keep, "meta": self.meta}
+                "mention_bias": self.mention_bias, "keep": self.keep, "meta": self.meta,
+                "place_weights": self.place_weights, "place_margin": self.place_margin}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "EventModel":
@@ -238,7 +242,8 @@ class EventModel:
                    bias=dict(data["bias"]), add=float(data["add"]),
                    mention_weights=dict(data.get("mention_weights") or {}),
                    mention_bias=float(data.get("mention_bias") or 0.0), keep=float(data.get("keep") or 0.0),
-                   meta=dict(data.get("meta") or {}))
+                   meta=dict(data.get("meta") or {}), place_weights=dict(data.get("place_weights") or {}),
+                   place_margin=None if data.get("place_margin") is None else float(data["place_margin"]))
 
     def save(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -249,6 +254,7 @@ class EventModel:
         data["bias"] = {t: round(v, 6) for t, v in sorted(data["bias"].items())}
         data["mention_weights"] = {k: round(v, 4) for k, v in sorted(data["mention_weights"].items())}
         data["mention_bias"] = round(data["mention_bias"], 6)
+        data["place_weights"] = {k: round(v, 4) for k, v in sorted(data["place_weights"].items())}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                               encoding="utf-8")
 
