@@ -346,9 +346,9 @@ class EventExtractor:
         tstarts = [t.start for t in a.triggers]
         triggers, added = list(a.triggers), set()   # added: ids of the added Trigger objects
         per_sent: dict[int, tuple[dict, dict]] = {}
-        for sent, facts in zip(a.sents, self.sentence_facts(a)):
-            feats = sentence_features(norm, sent.start, sent.end, facts)
-            probs = model.probabilities(feats)
+        feats_all = [sentence_features(norm, sent.start, sent.end, facts)
+                     for sent, facts in zip(a.sents, self.sentence_facts(a))]
+        for sent, feats, probs in zip(a.sents, feats_all, model.probabilities_many(feats_all)):
             per_sent[sent.index] = (feats, probs)
             have = {t.type for t in a.triggers[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]}
             for typ, s, e, _p in model.additions(norm, sent.start, sent.end, probs, have, add):

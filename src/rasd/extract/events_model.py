@@ -90,13 +90,12 @@ def words(norm: str, start: int, end: int) -> list[tuple[int, int, str]]:
 def sentence_features(norm: str, start: int, end: int, facts: SentenceFacts) -> dict[str, float]:
     """The sparse features of one sentence (name -> value)."""
     f: dict[str, float] = {}
-    ws = words(norm, start, end)
-    stems = [stem(w) for _, _, w in ws]
-    for s in stems:
-        f["w:" + s] = 1.0
+    ws = _WORD.findall(norm, start, end)
+    get = _STEMS.get
+    stems = [get(w) or stem(w) for w in ws]
+    f.update(dict.fromkeys(["w:" + s for s in stems], 1.0))
     if BIGRAMS:
-        for a, b in zip(stems, stems[1:]):
-            f["b:" + a + "_" + b] = 1.0
+        f.update(dict.fromkeys(["b:" + a + "_" + b for a, b in zip(stems, stems[1:])], 1.0))
     for t, pos in facts.rule_types:
         f["r:" + t] = 1.0
         f["rp:" + t + ":" + pos] = 1.0
@@ -119,10 +118,12 @@ def sentence_features(norm: str, start: int, end: int, facts: SentenceFacts) -> 
             f["has:" + name] = 1.0
     if not facts.rule_types:
         f["rules:none"] = 1.0
-    f["pos:lede"] = 1.0 if facts.para == 0 else 0.0
-    f["pos:first"] = 1.0 if facts.index == 0 else 0.0
+    if facts.para == 0:
+        f["pos:lede"] = 1.0
+    if facts.index == 0:
+        f["pos:first"] = 1.0
     f["len:" + ("short" if len(ws) < 8 else "mid" if len(ws) < 30 else "long")] = 1.0
-    return {k: v for k, v in f.items() if v}
+    return f
 
 
 #: Features of the sentence that are crossed with the candidate's type in the mention model.
@@ -187,6 +188,24 @@ class EventModel:
         z = bias + (vals @ matrix[rows] if rows else 0.0)
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
         return dict(zip(self.types, p.tolist()))
+
+    def probabilities_many(self, feats_list: "list[Mapping[str, float]]") -> list[dict[str, float]]:
+        """`probabilities` of many feature sets in one numpy step (a page's sentences)."""
+        if not feats_list:
+            return []
+        index, matrix, bias = self._matrix()
+        rows, vals, sid = [], [], []
+        known = index.keys()
+        for i, feats in enumerate(feats_list):
+            common = feats.keys() & known
+            rows += [index[k] for k in common]
+            vals += [feats[k] for k in common]
+            sid += [i] * len(common)
+        z = np.tile(bias, (len(feats_list), 1))
+        if rows:
+            np.add.at(z, np.asarray(sid), matrix[rows] * np.asarray(vals)[:, None])
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return [dict(zip(self.types, row)) for row in p.tolist()]
 
     def _matrix(self) -> tuple[dict[str, int], Any, Any]:
         """Feature -> row, the (features x types) weight matrix and the biases (built once)."""
