@@ -99,6 +99,7 @@ def main() -> int:
             h = rep["headline"] if "headline" in rep else rep
             print(f"{name:8s} recall {h['recall']:.3f}  precision {h['precision']:.3f}  F1 {h['f1']:.3f}  "
                   f"system {h['system_events']}  place {rep.get('place_accuracy') or 0:.3f}")
+            print(f"         missed {rep['missed_by_cause']}  spurious {rep['spurious_by_cause']}")
     return 0
 
 

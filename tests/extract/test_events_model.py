@@ -227,3 +227,24 @@ def test_place_training_rows_score_the_rankers_picks():
     assert w and w.get("cue", 0) > 0
     assert place_accuracy(rows, w, 0.0) == pytest.approx(20 / 30)     # picks the site everywhere
     assert place_accuracy(rows, w, None) == pytest.approx(10 / 30)    # the rules' pick stands
+
+
+def test_an_installation_named_after_a_known_place_is_a_site_there():
+    from rasd.document import Span
+    from rasd.extract.places_unknown import site_spans
+
+    text = "استهدفت طائرة مسيرة مطار الموصل الدولي فجراً، وتحدث مسؤول عن قاعدة الاشتباك في الموصل."
+    at = text.index("الموصل")
+    mosul = Span(at, at + 6, "PLACE", {"name": "الموصل", "lat": 36.34, "lon": 43.13, "admin1": "نينوى",
+                                      "country": "IQ", "precision": "town"}, "fake")
+    again = text.rindex("الموصل")
+    other = Span(again, again + 6, "PLACE", dict(mosul.value), "fake")
+    sites, replaced = site_spans(make_view(text), [mosul, other])
+    # the airport with its adjective, at Mosul's coordinates; "قاعدة الاشتباك" names no place, and
+    # Mosul after "في" stays Mosul
+    assert [(text[s.start:s.end], s.value["name"], s.value["country"], s.value["lat"]) for s in sites] == [
+        ("مطار الموصل الدولي", "مطار الموصل", "IQ", 36.34)]
+    assert replaced == {(mosul.start, mosul.end)}
+    # a site the gazetteer lists by its full name wins
+    airport = Span(text.index("مطار"), at + 6, "PLACE", {"name": "مطار الموصل", "precision": "site"}, "fake")
+    assert site_spans(make_view(text), [airport, other]) == ([], set())

@@ -42,7 +42,7 @@ from rasd.extract.events_scope import (
     government_places, is_aggregate, is_outlet_place, is_unrealised, launch_places, load_scope_lexicon, motive_spans,
 )
 from rasd.extract.modality import classify_modality
-from rasd.extract.places_unknown import unknown_place_spans
+from rasd.extract.places_unknown import site_spans, unknown_place_spans
 from rasd.extract.sentences import Sentence, split_sentences
 from rasd.extract.textview import TextView, make_view
 
@@ -217,7 +217,10 @@ class EventExtractor:
         spans: list[Span] = []
         spans += _call_finder(self.places, text)
         if self.options.cue_places:
-            spans += unknown_place_spans(make_view(text), spans)
+            v = make_view(text)
+            sites, replaced = site_spans(v, spans)
+            spans = [s for s in spans if (s.start, s.end) not in replaced] + sites
+            spans += unknown_place_spans(v, spans)
         if self.actors is not None:
             day = anchor.isoformat() if anchor else None
             spans += (self.actors.find(text, doc_date=day) if hasattr(self.actors, "find")

@@ -1,4 +1,5 @@
-"""Places no gazetteer lists, found by the cue word before them ("قرية X", "بلدتي X وY").
+"""Places no gazetteer lists, found by the cue word before them ("قرية X", "بلدتي X وY"), and
+installations named after a place ("مطار حلب", "حقل العمر النفطي").
 
 Real pages name villages, neighbourhoods and camps that no packaged gazetteer holds; the word
 before them says they are places. A name here is one word, two when the first is a common head of
@@ -30,6 +31,8 @@ class _Rules:
     heads: frozenset[str]
     not_names: frozenset[str]
     finder: re.Pattern[str]      # where a cue word (with a clitic) may stand
+    site_finder: re.Pattern[str] | None = None   # where an installation word may stand
+    site_adjectives: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +41,12 @@ def _rules() -> _Rules:
     n = normalize_arabic
     cues = {n(k): (v[0], bool(v[1])) for k, v in data["cues"].items()}
     alt = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    sites = sorted({n(w) for w in data.get("sites") or ()}, key=len, reverse=True)
+    site_rx = (re.compile(rf"(?<![\u0621-\u064A])(?:[{_CLITIC}]|ل?ل|ب?ال)?({'|'.join(map(re.escape, sites))})(?![\u0621-\u064A])")
+               if sites else None)
     return _Rules(cues, frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]),
-                  re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?(?:{alt})(?![\u0621-\u064A])"))
+                  re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?(?:{alt})(?![\u0621-\u064A])"),
+                  site_rx, frozenset(n(w) for w in data.get("site_adjectives") or ()))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -111,6 +118,13 @@ def _country(start: int, end: int, known: list[Span], page_country: str | None) 
     return page_country
 
 
+def _page_country(places: list[Span]) -> str | None:
+    """The country most of the page's known places are in."""
+    countries = Counter((s.value or {}).get("country") for s in places if isinstance(s.value, dict)
+                        and (s.value or {}).get("country"))
+    return countries.most_common(1)[0][0] if countries else None
+
+
 def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
     """PLACE spans (original offsets) for names after cues that no known place span overlaps.
 
@@ -118,9 +132,7 @@ def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
     country most of the page's known places are in."""
     places = sorted((s for s in known if s.label == "PLACE"), key=lambda s: s.start)
     taken = [(s.start, s.end) for s in places]
-    countries = Counter((s.value or {}).get("country") for s in places if isinstance(s.value, dict)
-                        and (s.value or {}).get("country"))
-    page_country = countries.most_common(1)[0][0] if countries else None
+    page_country = _page_country(places)
     out = []
     for ns, ne, precision in find_unknown_places(view):
         s, e = view.to_orig(ns), view.to_orig_end(ne)
@@ -133,3 +145,45 @@ def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
             "precision": precision, "text": name, "resolved_by": "cue_only",
             "unresolved_reason": "not_in_gazetteer"}, PRODUCED_BY))
     return out
+
+
+def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple[int, int]]]:
+    """PLACE spans (original offsets) of installations named after a known place ("مطار أربيل
+    الدولي"), and the (start, end) of the known place spans they take in.
+
+    The site is the installation word and the place's name after it (plus an adjective such as
+    الدولي), with the place's coordinates, governorate and country. A known span that already holds
+    the installation word (a site the gazetteer lists) wins."""
+    rules = _rules()
+    if rules.site_finder is None:
+        return [], set()
+    norm = view.norm
+    places = sorted(((view.to_norm(s.start), view.to_norm(s.end), s) for s in known if s.label == "PLACE"),
+                    key=lambda x: x[0])
+    out: list[Span] = []
+    replaced: set[tuple[int, int]] = set()
+    for m in rules.site_finder.finditer(norm):
+        cs, ce = m.start(1), m.end(1)
+        if any(a <= cs < b for a, b, _ in places):
+            continue                      # the gazetteer knows this site by its full name
+        toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm, ce, min(len(norm), ce + 60))]
+        if not toks or norm[ce:toks[0][0]].strip():
+            continue
+        here = next((x for x in places if x[0] == toks[0][0]), None)
+        if here is None:
+            continue
+        name_end, anchor = here[1], here[2]
+        end = name_end
+        rest = [t for t in toks if t[0] >= name_end]
+        if rest and not norm[name_end:rest[0][0]].strip() and rest[0][2] in rules.site_adjectives:
+            end = rest[0][1]
+        s, e = view.to_orig(cs), view.to_orig_end(end)
+        name = view.text[s:view.to_orig_end(name_end)]
+        a = anchor.value if isinstance(anchor.value, dict) else {}
+        out.append(Span(s, e, "PLACE", {
+            "place_id": None, "name": name, "name_en": None, "kind": "site", "site_kind": m.group(1),
+            "lat": a.get("lat"), "lon": a.get("lon"), "admin1": a.get("admin1"), "admin2": a.get("admin2"),
+            "country": a.get("country"), "precision": "site", "text": view.text[s:e],
+            "resolved_by": "site_of_known_place", "unresolved_reason": "site_not_in_gazetteer"}, PRODUCED_BY))
+        replaced.add((anchor.start, anchor.end))
+    return out, replaced
