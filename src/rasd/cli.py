@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from rich.text import Text
 
 from rasd import __version__
 from rasd.cli_help import ClassicTyper, type_label
+from rasd.cli_output import emit, out_console, plain, print_summary
 
 EXIT_QUARANTINED = 3
 EXIT_NOTHING_READ = 5
@@ -47,11 +47,6 @@ app.add_typer(train_app, name="train")
 # markup and highlighting off: what rasd prints is file names, config keys and page text, where
 # `[read]` or `[/b]` is data, not a style (issue 13 item 9)
 err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
-
-
-def _out() -> Console:
-    """The console for tables on stdout: no markup, no highlighting (see `err`)."""
-    return Console(markup=False, highlight=False)
 _state = {"debug": False}
 
 
@@ -97,47 +92,6 @@ def _open_store(db: str, must_exist: bool = False):
     return SqliteStore(db)
 
 
-def _emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], cells,
-          whole: tuple[str, ...] = ("id",), console: Console | None = None) -> None:
-    """Print `records` as JSON Lines (`as_json`) or as a table whose row for a record is `cells(record)`.
-
-    The `whole` columns (ids, so they can be copied from the table at any width, and short values
-    such as dates) never wrap and never shrink; the other columns keep one line per row and end in
-    an ellipsis when the terminal is too narrow (`--json` has every value whole) (issue 13 item 11)."""
-    if as_json:
-        for r in records:
-            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
-        return
-    rows = [[_plain(c) for c in cells(r)] for r in records]
-    table = Table(title=_plain(title))
-    for i, col in enumerate(columns):
-        if col in whole:
-            widest = max([len(col)] + [row[i].cell_len for row in rows])
-            table.add_column(col, no_wrap=True, min_width=widest)
-        else:
-            # wrapable for the width calculation (so these columns give way first), but each
-            # cell is one line: truncated with an ellipsis, never folded onto the next lines
-            table.add_column(col, overflow="ellipsis")
-    for row in rows:
-        table.add_row(*(cell if columns[i] in whole else _one_line(cell) for i, cell in enumerate(row)))
-    (console or _out()).print(table)
-
-
-def _one_line(cell: Text) -> Text:
-    """A table cell kept to one line, cut with an ellipsis where its column is too narrow."""
-    return Text(" ".join(cell.plain.split("\n")), no_wrap=True, overflow="ellipsis")
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _plain(value: object) -> Text:
-    """A table cell shown as written: no rich markup (`[/b]` in a file name), and control
-    characters (ANSI escapes from a file name or a page) shown as \\xNN instead of reaching the
-    terminal (issue 12)."""
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
-
-
 def _extract_stage(cfg_extract: dict, store):
     """The extraction stage, with the places the store holds (`rasd gazetteer import`) layered on the
     packaged gazetteer."""
@@ -153,41 +107,6 @@ def _extract_stage(cfg_extract: dict, store):
 
     gaz = Gazetteer(merge_layers(list(Gazetteer.load_default().places()), map(place_from_record, imported)))
     return opts, ExtractStage(opts, extractor=EventExtractor(opts, places=PlaceFinder(gaz)))
-
-
-def _print_counters(report, console: Console, timings: dict[str, float], wall_s: float,
-                    embeddings: str | None = None) -> None:
-    """The summary every run ends with: per-stage counts (seen, kept, dropped and quarantined by
-    reason), the seconds each stage took and the wall time of the whole command."""
-    table = Table(title=_plain(f"run {report.run_id}: {report.records} records, {report.documents_written} new "
-                               f"documents, {report.skipped_done} already done, {wall_s:.1f} s"))
-    for col, justify in (("stage", "left"), ("count", "left"), ("n", "right")):
-        table.add_column(col, justify=justify)
-    order = {"seen": 0, "kept": 1}
-    for stage, counts in report.counters.items():
-        counts = counts or {"seen": 0}
-        keys = sorted(counts, key=lambda k: (order.get(k, 2 if k.startswith("dropped.") else
-                                                        3 if k.startswith("quarantined.") else 4), k))
-        for i, k in enumerate(keys):
-            table.add_row(_plain(stage if i == 0 else ""), _plain(k), str(counts[k]))
-        table.add_section()
-    console.print(table)
-    if embeddings is not None:
-        console.print(Text(f"link: {embeddings}"))
-    console.print(Text(_timing_line(timings, wall_s)))
-    if report.quarantined:
-        console.print(Text("quarantined: " + ", ".join(f"{k}={v}" for k, v in sorted(report.quarantined.items()))
-                           + "  (see `rasd quarantine list`)"))
-
-
-def _timing_line(timings: dict[str, float], wall_s: float) -> str:
-    """`time: read 0.4 s, clean 2.1 s, ..., link 30.2 s; total 40.5 s (wall)`: every stage the run
-    went through, so the parts add up to the whole (issue 13 item 12)."""
-    parts = [f"{name} {sec:.1f} s" for name, sec in timings.items()]
-    other = wall_s - sum(timings.values())
-    if other >= 0.05:   # progress bar, counters, closing the store
-        parts.append(f"other {other:.1f} s")
-    return "time: " + ", ".join(parts) + f"; total {wall_s:.1f} s (wall)"
 
 
 def _check_port(host: str, port: int) -> None:
@@ -322,12 +241,12 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
                               "timings_s": {k: round(v, 3) for k, v in {**timings, "total": wall_s}.items()}})
     store.close()
     if not quiet:
-        _print_counters(report, err, timings, wall_s,
+        print_summary(report, err, timings, wall_s,
                         embeddings=_embeddings_note(link_opts.embeddings, use_embeddings) if run_opts.extract else None)
     if report.records == 0:
         # An empty JSON Lines file or folder: say so, even with --quiet, and exit non-zero so a
         # script notices that its feed was empty (issue 13 item 11).
-        err.print(_plain(f"nothing was read: no records in {', '.join(paths)} (empty file or folder?)"))
+        err.print(plain(f"nothing was read: no records in {', '.join(paths)} (empty file or folder?)"))
         return EXIT_NOTHING_READ
     return EXIT_QUARANTINED if report.quarantined else 0
 
@@ -509,7 +428,7 @@ def stories_cmd(
     store = _open_store(db, must_exist=True)
     rows = list_stories(store, min_documents=min_documents, limit=limit)
     store.close()
-    _emit(rows, as_json, f"{len(rows)} stories with >= {min_documents} documents",
+    emit(rows, as_json, f"{len(rows)} stories with >= {min_documents} documents",
           ("story", "docs", "events", "first", "last", "titles"),
           lambda r: (r["id"], r["n_documents"], r["n_events"], r["first_published"] or "", r["last_published"] or "",
                      " | ".join((d["title"] or d["doc_id"])[:60] for d in r["documents"][:4])),
@@ -536,7 +455,7 @@ def events_cmd(
             + " vs ".join(f"{s['value']} ({', '.join(map(str, s['sources']))})" for s in d["sides"])
             for d in ev.meta.get("disputes") or [])
 
-    _emit([event_record(ev) for ev in evs] if as_json else evs, as_json,
+    emit([event_record(ev) for ev in evs] if as_json else evs, as_json,
           f"{len(evs)} {'disputed ' if disputed else ''}fused events",
           ("id", "type", "place", "date", "modality", "sources", "disputes"),
           lambda ev: (ev.id, ev.type, (ev.location or {}).get("name") or "", (ev.date or {}).get("value") or "",
@@ -605,7 +524,7 @@ def quarantine_list(
     store = _open_store(db, must_exist=True)
     rows = store.list_quarantine(reason)
     store.close()
-    _emit(rows, as_json, f"{len(rows)} quarantined",
+    emit(rows, as_json, f"{len(rows)} quarantined",
           ("id", "path", "record", "stage", "reason", "detail", "raw_sha256"),
           lambda r: (r.get("id"), r.get("path"), r.get("record") or "", r.get("stage"), r.get("reason"),
                      str(r.get("detail"))[:160], (r.get("raw_sha256") or "")[:12]),
@@ -639,8 +558,8 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
     if as_json:
         typer.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
-    console = _out()
-    table = Table(title=_plain(f"store {db}"))
+    console = out_console()
+    table = Table(title=plain(f"store {db}"))
     table.add_column("what")
     table.add_column("count")
     def rows(prefix: str, value):
@@ -651,13 +570,13 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
             yield prefix, str(value)
 
     for k, v in rows("", s):
-        table.add_row(_plain(k), _plain(v))
+        table.add_row(plain(k), plain(v))
     console.print(table)
 
 
 @app.command("runs")
 def runs_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="JSON Lines (every setting and count) instead of a table.")) -> None:
-    """List the runs kept in the store: start, status, version, records, time, and whether story clustering used embeddings."""
+    """List the runs kept in the store (an id begins with its UTC start time): status, version, records, documents, seconds, and whether story clustering used embeddings."""
     store = _open_store(db, must_exist=True)
     rows = store.list_runs()
     store.close()
@@ -672,7 +591,7 @@ def runs_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="
         total = ((r.get("counts") or {}).get("timings_s") or {}).get("total")
         return f"{total:.1f}" if isinstance(total, (int, float)) else ""
 
-    _emit(rows, as_json, f"{len(rows)} runs in {db}",
+    emit(rows, as_json, f"{len(rows)} runs in {db}",
           ("id", "status", "version", "records", "docs", "seconds", "embeddings"),   # the id starts with the UTC time
           lambda r: (r["id"], r["status"], r["version"], (r.get("counts") or {}).get("records", ""),
                      (r.get("counts") or {}).get("documents_written", ""), seconds(r), embeddings(r)),
@@ -918,7 +837,7 @@ def main() -> None:
     except (CliError, ConfigError, OSError) as e:
         if _state["debug"]:
             raise
-        err.print(_plain(f"error: {e}"))
+        err.print(plain(f"error: {e}"))
         sys.exit(getattr(e, "exit_code", 1))
     except Exception as e:  # noqa: BLE001 - the CLI boundary: one line, traceback with --debug
         # Typer vendors its own click, so usage errors are recognised by shape, not by class.
@@ -932,7 +851,7 @@ def main() -> None:
             sys.exit(130)
         if _state["debug"]:
             raise
-        err.print(_plain(f"error: {type(e).__name__}: {e} (rerun with --debug for the traceback)"))
+        err.print(plain(f"error: {type(e).__name__}: {e} (rerun with --debug for the traceback)"))
         sys.exit(1)
 
 
