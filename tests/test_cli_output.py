@@ -146,7 +146,8 @@ def test_tables_at_80_columns_keep_ids_whole(rasd, demo_db, command, id_field):
     for i in ids:
         assert any(i in line for line in lines), f"{i} is not on one line of the table:\n{out}"
     rows = [line for line in lines if line.startswith("│")]
-    assert len(rows) == len(ids)   # one line per row: long values end in an ellipsis instead
+    if command != ["quarantine", "list"]:   # where a path folds onto more lines (it is how to find the file)
+        assert len(rows) == len(ids)   # one line per row: long values end in an ellipsis instead
 
 
 # -- item 12: the time of every stage --------------------------------------------------------------------------

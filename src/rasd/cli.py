@@ -528,7 +528,7 @@ def quarantine_list(
           ("id", "path", "record", "stage", "reason", "detail", "raw_sha256"),
           lambda r: (r.get("id"), r.get("path"), r.get("record") or "", r.get("stage"), r.get("reason"),
                      str(r.get("detail"))[:160], (r.get("raw_sha256") or "")[:12]),
-          whole=("id", "record", "raw_sha256"))
+          whole=("id", "record", "raw_sha256"), fold=("path",))
 
 
 @quarantine_app.command("raw")

@@ -20,12 +20,13 @@ def out_console() -> Console:
 
 
 def emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], cells,
-         whole: tuple[str, ...] = ("id",), console: Console | None = None) -> None:
+         whole: tuple[str, ...] = ("id",), fold: tuple[str, ...] = (), console: Console | None = None) -> None:
     """Print `records` as JSON Lines (`as_json`) or as a table whose row for a record is `cells(record)`.
 
     The `whole` columns (ids, so they can be copied from the table at any width, and short values
-    such as dates) never wrap and never shrink; the other columns keep one line per row and end in
-    an ellipsis when the terminal is too narrow (`--json` has every value whole) (issue 13 item 11)."""
+    such as dates) never wrap and never shrink. The `fold` columns (a file's path: cut short, it
+    finds nothing) wrap onto more lines. The other columns keep one line per row and end in an
+    ellipsis when the terminal is too narrow (`--json` has every value whole) (issue 13 item 11)."""
     if as_json:
         for r in records:
             typer.echo(json.dumps(r, ensure_ascii=False, default=str))
@@ -36,12 +37,14 @@ def emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], cel
         if col in whole:
             widest = max([len(col)] + [row[i].cell_len for row in rows])
             table.add_column(col, no_wrap=True, min_width=widest)
+        elif col in fold:
+            table.add_column(col, overflow="fold")
         else:
             # wrapable for the width calculation (so these columns give way first), but each
             # cell is one line: truncated with an ellipsis, never folded onto the next lines
             table.add_column(col, overflow="ellipsis")
     for row in rows:
-        table.add_row(*(cell if columns[i] in whole else one_line(cell) for i, cell in enumerate(row)))
+        table.add_row(*(cell if columns[i] in whole + fold else one_line(cell) for i, cell in enumerate(row)))
     (console or out_console()).print(table)
 
 
