@@ -10,4 +10,5 @@ if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import rasd, hypothesis, 
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e ".[dev]"
 fi
-exec .venv/bin/python -m pytest -q "$@"
+# -rs: list every skipped test with its reason (no chromium, no ../shared) at the end
+exec .venv/bin/python -m pytest -q -rs "$@"

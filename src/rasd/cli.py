@@ -1,14 +1,15 @@
 """The `rasd` command line: one entry point, subcommands in pipeline order.
 
 Errors are reported in a single line with a non-zero exit status; `--debug` adds the traceback.
-Exit codes: 0 done, 1 error, 2 usage error, 3 done but some inputs were quarantined.
+Exit codes: 0 done, 1 error, 2 usage error or missing path, 3 done but some inputs were quarantined,
+4 `rasd serve` cannot bind its address, 5 nothing was read (the inputs hold no records), 130 interrupted.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional
@@ -19,24 +20,33 @@ from rich.table import Table
 from rich.text import Text
 
 from rasd import __version__
+from rasd.cli_help import ClassicTyper, type_label
+from rasd.cli_output import emit, out_console, plain, print_summary
 
 EXIT_QUARANTINED = 3
+EXIT_NOTHING_READ = 5
 DEFAULT_DB = "rasd.db"
 
-app = typer.Typer(
+# Help text is Markdown, not Rich markup: `[read]` or `rasd[train]` in a help string is shown as
+# written (Rich markup took them for style tags and dropped them), and `code` is set apart.
+_HELP = dict(no_args_is_help=True, rich_markup_mode="markdown")
+app = ClassicTyper(
     help="rasd (رصد): Arabic news pages -> clean documents -> a source-attributed record of events.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    **_HELP,
 )
-quarantine_app = typer.Typer(help="Inspect inputs that were quarantined, with their reasons.", no_args_is_help=True)
-gazetteer_app = typer.Typer(help="Manage the place gazetteer (import fuller sources).", no_args_is_help=True)
-train_app = typer.Typer(help="Rebuild the shipped models from their training data, deterministically (needs rasd[train]).", no_args_is_help=True)
+quarantine_app = ClassicTyper(help="Inspect inputs that were quarantined, with their reasons.", **_HELP)
+gazetteer_app = ClassicTyper(help="Manage the place gazetteer (import fuller sources).", **_HELP)
+train_app = ClassicTyper(help="Rebuild the shipped models from their training data, deterministically (needs rasd[train]).",
+                         **_HELP)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(gazetteer_app, name="gazetteer")
 app.add_typer(train_app, name="train")
 
-err = Console(stderr=True, soft_wrap=True)
+# markup and highlighting off: what rasd prints is file names, config keys and page text, where
+# `[read]` or `[/b]` is data, not a style (issue 13 item 9)
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 _state = {"debug": False}
 
 
@@ -82,30 +92,6 @@ def _open_store(db: str, must_exist: bool = False):
     return SqliteStore(db)
 
 
-def _emit(records: list, as_json: bool, title: str, columns: tuple[str, ...], cells) -> None:
-    """Print `records` as JSON Lines (`as_json`) or as a table whose row for a record is `cells(record)`."""
-    if as_json:
-        for r in records:
-            typer.echo(json.dumps(r, ensure_ascii=False, default=str))
-        return
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for r in records:
-        table.add_row(*(_plain(c) for c in cells(r)))
-    Console().print(table)
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _plain(value: object) -> Text:
-    """A table cell shown as written: no rich markup (`[/b]` in a file name), and control
-    characters (ANSI escapes from a file name or a page) shown as \\xNN instead of reaching the
-    terminal (issue 12)."""
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
-
-
 def _extract_stage(cfg_extract: dict, store):
     """The extraction stage, with the places the store holds (`rasd gazetteer import`) layered on the
     packaged gazetteer."""
@@ -121,26 +107,6 @@ def _extract_stage(cfg_extract: dict, store):
 
     gaz = Gazetteer(merge_layers(list(Gazetteer.load_default().places()), map(place_from_record, imported)))
     return opts, ExtractStage(opts, extractor=EventExtractor(opts, places=PlaceFinder(gaz)))
-
-
-def _print_counters(report, console: Console) -> None:
-    """The per-stage count table every run ends with: seen, kept, dropped and quarantined by reason."""
-    table = Table(title=f"run {report.run_id}: {report.records} records, {report.documents_written} new documents, "
-                        f"{report.skipped_done} already done, {report.elapsed_s:.1f} s")
-    for col, justify in (("stage", "left"), ("count", "left"), ("n", "right")):
-        table.add_column(col, justify=justify)
-    order = {"seen": 0, "kept": 1}
-    for stage, counts in report.counters.items():
-        counts = counts or {"seen": 0}
-        keys = sorted(counts, key=lambda k: (order.get(k, 2 if k.startswith("dropped.") else
-                                                        3 if k.startswith("quarantined.") else 4), k))
-        for i, k in enumerate(keys):
-            table.add_row(stage if i == 0 else "", k, str(counts[k]))
-        table.add_section()
-    console.print(table)
-    if report.quarantined:
-        console.print("quarantined: " + ", ".join(f"{k}={v}" for k, v in sorted(report.quarantined.items()))
-                      + "  (see `rasd quarantine list`)")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -168,28 +134,39 @@ def _check_paths(paths: List[str], db: str) -> None:
             raise PathError(f"no such folder for --db: {folder}")
 
 
-def _writer_lock(db: str):
-    """The store's writer lock (rasd.store.lock): a second writer says it waits, then waits."""
+def _writer_lock(db: str, waits: list | None = None):
+    """The store's writer lock (rasd.store.lock): a second writer says it waits, then waits (and
+    the moment it began waiting is appended to `waits`)."""
     from rasd.store.lock import writer_lock
 
-    return writer_lock(db, on_wait=lambda msg: err.print(Text(msg)))
+    def on_wait(msg: str) -> None:
+        if waits is not None:
+            waits.append(time.perf_counter())
+        err.print(Text(msg))
+
+    return writer_lock(db, on_wait=on_wait)
 
 
 def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
               overrides: dict, quiet: bool) -> int:
     """read -> clean (-> extract -> link) into the store, holding its writer lock."""
+    started = time.perf_counter()
     _check_paths(paths, db)
-    with _writer_lock(db):
-        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet)
+    waits: list[float] = []
+    with _writer_lock(db, waits):
+        waited = time.perf_counter() - waits[0] if waits else 0.0
+        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet, started, waited)
 
 
 def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
-                     overrides: dict, quiet: bool) -> int:
-    from rasd.config import build_options, load_config, options_dict
+                     overrides: dict, quiet: bool, started: float, waited: float = 0.0) -> int:
+    from rasd.config import LinkRunOptions, build_options, load_config, options_dict
     from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon, site_of
     from rasd.engine.local import EngineOptions, LocalEngine
     from rasd.ingest import ReadOptions, iter_input_files, read_paths
 
+    timings: dict[str, float] = {"waiting for the writer lock": waited} if waited else {}
+    clock = time.perf_counter
     cfg = load_config(config)
     cfg["read"].update({k: v for k, v in overrides.items() if v is not None})
     cfg["run"].setdefault("extract", extract)
@@ -198,26 +175,33 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
     read_opts = build_options(ReadOptions, {**cfg["read"], "ingested_at": ingested_at}, "read")
     clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
     run_opts = build_options(EngineOptions, cfg["run"], "run")
+    link_opts = build_options(LinkRunOptions, cfg["link"], "link")
+    use_embeddings = _use_embeddings(link_opts.embeddings) if run_opts.extract else None  # "on" but missing: error
     store = _open_store(db)
     extract_opts, extract_stage = _extract_stage(cfg["extract"], store) if run_opts.extract else (None, None)
 
     lexicon = load_lexicon(clean_opts.lexicon_dirs)
+    timings["setup"] = clock() - started - waited   # config, store, lexicons, gazetteer and models
     site_bp = None
     if run_opts.learn_boilerplate and "-" not in paths:
         from rasd.document import Document
 
+        t = clock()
         pages = ((site_of(it.result), it.result.text) for it in read_paths(paths, read_opts)
                  if isinstance(it.result, Document))
         site_bp = learn_site_boilerplate(pages)
+        timings["learn boilerplate"] = clock() - t
     clean_stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=site_bp)
 
     resolved = {"read": options_dict(read_opts), "clean": options_dict(clean_opts), "run": options_dict(run_opts),
-                "extract": options_dict(extract_opts) if extract_opts else None, "paths": paths,
-                "learned_boilerplate_lines": {k: len(v) for k, v in (site_bp or {}).items()}}
+                "extract": options_dict(extract_opts) if extract_opts else None,
+                "link": {**options_dict(link_opts), "embeddings_used": use_embeddings} if run_opts.extract else None,
+                "paths": paths, "learned_boilerplate_lines": {k: len(v) for k, v in (site_bp or {}).items()}}
     run_id = store.begin_run(resolved, __version__)
     total = sum(os.path.getsize(p) for p in iter_input_files(paths) if p != "-" and os.path.isfile(p))
     show = not quiet and err.is_terminal
-    status = "ok"
+    status = "running"
+    link_counters: dict = {}
     try:
         if show:
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -231,25 +215,60 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
         else:
             engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
             report = engine.run(read_paths(paths, read_opts), run_id)
+        timings.update(report.timings_s)
+        if run_opts.extract:
+            # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
+            # stored documents and `rasd extract` + `rasd link` (or a later `rasd run`) take it from there.
+            t = clock()
+            link_counters = _link_store(store, quiet=quiet, announce=False, embeddings=link_opts.embeddings)
+            timings["link"] = clock() - t
+        if report.documents_written:
+            t = clock()
+            _update_search(store)
+            timings["search index"] = clock() - t
+        status = "ok"
     except KeyboardInterrupt:
         status = "interrupted"
         raise
     finally:
         if status != "ok":
-            store.finish_run(run_id, {}, status=status)
+            store.finish_run(run_id, {}, status="interrupted" if status == "interrupted" else "failed")
+    wall_s = clock() - started
     store.finish_run(run_id, {"stages": report.counters, "quarantined": dict(report.quarantined),
                               "documents_written": report.documents_written, "records": report.records,
-                              "skipped_done": report.skipped_done, "elapsed_s": round(report.elapsed_s, 3)})
-    if run_opts.extract:
-        # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
-        # stored documents and `rasd extract` + `rasd link` (or a later `rasd run`) take it from there.
-        _link_store(store, quiet=quiet)
-    if report.documents_written:
-        _update_search(store)
+                              "skipped_done": report.skipped_done, "elapsed_s": round(report.elapsed_s, 3),
+                              "link": link_counters,
+                              "timings_s": {k: round(v, 3) for k, v in {**timings, "total": wall_s}.items()}})
     store.close()
     if not quiet:
-        _print_counters(report, err)
+        print_summary(report, err, timings, wall_s,
+                        embeddings=_embeddings_note(link_opts.embeddings, use_embeddings) if run_opts.extract else None)
+    if report.records == 0:
+        # An empty JSON Lines file or folder: say so, even with --quiet, and exit non-zero so a
+        # script notices that its feed was empty (issue 13 item 11).
+        err.print(plain(f"nothing was read: no records in {', '.join(paths)} (empty file or folder?)"))
+        return EXIT_NOTHING_READ
     return EXIT_QUARANTINED if report.quarantined else 0
+
+
+def _use_embeddings(mode: str) -> bool:
+    """Whether linking uses sentence embeddings under `[link] embeddings = mode`; "on" without the
+    encoder installed is an error naming the fix."""
+    from rasd.link import embed
+
+    available = embed.embeddings_available()
+    if mode == "on" and not available:
+        raise CliError(f'[link] embeddings = "on", but the sentence encoder is not installed: '
+                       f'{embed.INSTALL_HINT} (or set [link] embeddings = "auto" or "off")')
+    return mode == "on" or (mode == "auto" and available)
+
+
+def _embeddings_note(mode: str, used: bool) -> str:
+    """`embeddings on ([link] embeddings = "auto")`: the run summary's line on story clustering."""
+    from rasd.link.embed import INSTALL_HINT
+
+    why = f"; the encoder is not installed: {INSTALL_HINT}" if mode == "auto" and not used else ""
+    return f'embeddings {"on" if used else "off"} ([link] embeddings = "{mode}"{why})'
 
 
 def _update_search(store) -> None:
@@ -265,7 +284,7 @@ def _update_search(store) -> None:
 
 _PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin.")
 _DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file (or SQLAlchemy URL) of the store.")
-_CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] sections.")
+_CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] [link] sections.")
 
 
 def _pipeline_command(extract: bool, doc: str):
@@ -303,9 +322,11 @@ def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
     """Re-run event extraction over the documents already in the store."""
     from dataclasses import replace
 
-    from rasd.config import load_config
+    from rasd.config import LinkRunOptions, build_options, load_config
 
     cfg = load_config(config)
+    link_opts = build_options(LinkRunOptions, cfg["link"], "link")
+    _use_embeddings(link_opts.embeddings)   # "on" without the encoder: say so before any work
     store = _open_store(db, must_exist=True)
     with _writer_lock(db):
         _, stage = _extract_stage(cfg["extract"], store)
@@ -314,7 +335,8 @@ def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
             store.replace_events(doc.id, doc.events, meta=doc.meta)
             n_docs += 1
             n_events += len(doc.events)
-        _link_store(store, quiet=True)   # fused events follow the new per-document events
+        # fused events follow the new per-document events
+        _link_store(store, quiet=True, embeddings=link_opts.embeddings)
     store.close()
     err.print(f"{n_docs} documents, {n_events} events")
 
@@ -354,21 +376,24 @@ def export_cmd(
     err.print(f"{n} {what} exported", highlight=False)
 
 
-def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool | None = None) -> dict:
-    """Link the store's documents not linked yet (duplicates, stories, fused events); return the counters."""
-    from rasd.link.embed import INSTALL_HINT, load_embedder
+def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool | None = None,
+                embeddings: str = "auto") -> dict:
+    """Link the store's documents not linked yet (duplicates, stories, fused events); return the counters.
+
+    `embeddings` is the `[link] embeddings` setting: "auto", "on" or "off"."""
+    from rasd.link.embed import load_embedder
     from rasd.link.stage import Linker, member_from_row
     from rasd.store.links import drop_links, link_pending
 
+    use = _use_embeddings(embeddings)
     if rebuild:
         drop_links(store)
-    embed = load_embedder()
+    embed = load_embedder() if use else None
     if embed is None and (not quiet if announce is None else announce):
-        err.print(f"link: embeddings off (stories from extracted features only); to turn them on: {INSTALL_HINT}",
-                  highlight=False, markup=False)
+        err.print(Text(f"link: {_embeddings_note(embeddings, False)}: stories from extracted features only"))
     result = link_pending(store, Linker(embed=embed), member_from_row)
     if not quiet:
-        err.print("link: " + ", ".join(f"{k}={v}" for k, v in result.counters.items()), highlight=False)
+        err.print(Text("link: " + (", ".join(f"{k}={v}" for k, v in result.counters.items()) or "nothing new")))
     return result.counters
 
 
@@ -376,13 +401,18 @@ def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool
 def link_cmd(
     db: str = _DB,
     rebuild: bool = typer.Option(False, "--rebuild", help="Forget every link and relink all documents."),
+    config: Optional[str] = _CONFIG,
 ) -> None:
     """Link documents not linked yet: near duplicates, stories, one fused event per real-world event."""
+    from rasd.config import LinkRunOptions, build_options, load_config
+
+    link_opts = build_options(LinkRunOptions, load_config(config)["link"], "link")
+    _use_embeddings(link_opts.embeddings)   # "on" without the encoder: say so before any work
     store = _open_store(db, must_exist=True)
     with _writer_lock(db):
-        counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True)
+        counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True, embeddings=link_opts.embeddings)
     store.close()
-    err.print("link: " + (", ".join(f"{k}={v}" for k, v in counters.items()) or "nothing new"), highlight=False)
+    err.print("link: " + (", ".join(f"{k}={v}" for k, v in counters.items()) or "nothing new"))
 
 
 @app.command("stories")
@@ -398,10 +428,11 @@ def stories_cmd(
     store = _open_store(db, must_exist=True)
     rows = list_stories(store, min_documents=min_documents, limit=limit)
     store.close()
-    _emit(rows, as_json, f"{len(rows)} stories with >= {min_documents} documents",
+    emit(rows, as_json, f"{len(rows)} stories with >= {min_documents} documents",
           ("story", "docs", "events", "first", "last", "titles"),
           lambda r: (r["id"], r["n_documents"], r["n_events"], r["first_published"] or "", r["last_published"] or "",
-                     " | ".join((d["title"] or d["doc_id"])[:60] for d in r["documents"][:4])))
+                     " | ".join((d["title"] or d["doc_id"])[:60] for d in r["documents"][:4])),
+          whole=("story", "docs", "events", "first", "last"))
 
 
 @app.command("events")
@@ -424,11 +455,12 @@ def events_cmd(
             + " vs ".join(f"{s['value']} ({', '.join(map(str, s['sources']))})" for s in d["sides"])
             for d in ev.meta.get("disputes") or [])
 
-    _emit([event_record(ev) for ev in evs] if as_json else evs, as_json,
+    emit([event_record(ev) for ev in evs] if as_json else evs, as_json,
           f"{len(evs)} {'disputed ' if disputed else ''}fused events",
           ("id", "type", "place", "date", "modality", "sources", "disputes"),
           lambda ev: (ev.id, ev.type, (ev.location or {}).get("name") or "", (ev.date or {}).get("value") or "",
-                      ev.modality, len(ev.meta.get("sources") or []), disputes(ev)))
+                      ev.modality, len(ev.meta.get("sources") or []), disputes(ev)),
+          whole=("id", "date", "sources"))
 
 
 @app.command("serve")
@@ -492,10 +524,11 @@ def quarantine_list(
     store = _open_store(db, must_exist=True)
     rows = store.list_quarantine(reason)
     store.close()
-    _emit(rows, as_json, f"{len(rows)} quarantined",
+    emit(rows, as_json, f"{len(rows)} quarantined",
           ("id", "path", "record", "stage", "reason", "detail", "raw_sha256"),
           lambda r: (r.get("id"), r.get("path"), r.get("record") or "", r.get("stage"), r.get("reason"),
-                     str(r.get("detail"))[:160], (r.get("raw_sha256") or "")[:12]))
+                     str(r.get("detail"))[:160], (r.get("raw_sha256") or "")[:12]),
+          whole=("id", "record", "raw_sha256"), fold=("path",))
 
 
 @quarantine_app.command("raw")
@@ -525,8 +558,8 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
     if as_json:
         typer.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
-    console = Console()
-    table = Table(title=f"store {db}")
+    console = out_console()
+    table = Table(title=plain(f"store {db}"))
     table.add_column("what")
     table.add_column("count")
     def rows(prefix: str, value):
@@ -537,8 +570,32 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
             yield prefix, str(value)
 
     for k, v in rows("", s):
-        table.add_row(k, v)
+        table.add_row(plain(k), plain(v))
     console.print(table)
+
+
+@app.command("runs")
+def runs_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="JSON Lines (every setting and count) instead of a table.")) -> None:
+    """List the runs kept in the store (an id begins with its UTC start time): status, version, records, documents, seconds, and whether story clustering used embeddings."""
+    store = _open_store(db, must_exist=True)
+    rows = store.list_runs()
+    store.close()
+
+    def embeddings(r: dict) -> str:
+        link = (r.get("config") or {}).get("link")
+        if not link:
+            return ""   # `rasd ingest` (no linking), or a run from before the setting
+        return f'{"on" if link.get("embeddings_used") else "off"} ({link.get("embeddings")})'
+
+    def seconds(r: dict) -> str:
+        total = ((r.get("counts") or {}).get("timings_s") or {}).get("total")
+        return f"{total:.1f}" if isinstance(total, (int, float)) else ""
+
+    emit(rows, as_json, f"{len(rows)} runs in {db}",
+          ("id", "status", "version", "records", "docs", "seconds", "embeddings"),   # the id starts with the UTC time
+          lambda r: (r["id"], r["status"], r["version"], (r.get("counts") or {}).get("records", ""),
+                     (r.get("counts") or {}).get("documents_written", ""), seconds(r), embeddings(r)),
+          whole=("id", "embeddings"))
 
 
 @app.command("eval")
@@ -728,9 +785,9 @@ def cli_reference() -> str:
         if args or opts:
             lines += ["| argument / option | help |", "|---|---|"]
         for p in args:
-            lines.append(f"| `{p.name.upper()}` | {(getattr(p, 'help', None) or '').strip()} |")
+            lines.append(f"| `{p.name.upper()}` {type_label(p)} | {(getattr(p, 'help', None) or '').strip()} |")
         for p in opts:
-            names = ", ".join(f"`{o}`" for o in p.opts + p.secondary_opts)
+            names = ", ".join(f"`{o}`" for o in p.opts + p.secondary_opts) + (f" {type_label(p)}" if type_label(p) else "")
             default = "" if p.default in (None, False, "") else f" (default: `{p.default}`)"
             lines.append(f"| {names} | {(p.help or '').strip()}{default} |")
         lines.append("")
@@ -780,7 +837,7 @@ def main() -> None:
     except (CliError, ConfigError, OSError) as e:
         if _state["debug"]:
             raise
-        err.print(f"error: {e}", highlight=False)
+        err.print(plain(f"error: {e}"))
         sys.exit(getattr(e, "exit_code", 1))
     except Exception as e:  # noqa: BLE001 - the CLI boundary: one line, traceback with --debug
         # Typer vendors its own click, so usage errors are recognised by shape, not by class.
@@ -794,7 +851,7 @@ def main() -> None:
             sys.exit(130)
         if _state["debug"]:
             raise
-        err.print(f"error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", highlight=False)
+        err.print(plain(f"error: {type(e).__name__}: {e} (rerun with --debug for the traceback)"))
         sys.exit(1)
 
 

@@ -4,6 +4,7 @@
     [clean]    lexicon_dirs = ["my-site-patterns"], ...                -> rasd.clean.pipeline.CleanOptions
     [extract]  ...                                                     -> rasd.extract.stage.ExtractOptions
     [run]      learn_boilerplate = true, doc_timeout_s = 30, ...       -> rasd.engine.local.EngineOptions
+    [link]     embeddings = "auto" | "on" | "off"                      -> LinkRunOptions (below)
 
 Stages take their options as arguments (no environment, no globals); what was resolved is kept with the run.
 """
@@ -11,12 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-SECTIONS = ("read", "clean", "extract", "run")
+SECTIONS = ("read", "clean", "extract", "run", "link")
+
+#: `[link] embeddings`: "auto" uses the sentence encoder when its package is installed, "on" requires
+#: it (an error names the install command when it is missing), "off" never uses it.
+EMBEDDINGS_MODES = ("auto", "on", "off")
 
 
 class ConfigError(ValueError):
@@ -38,6 +44,21 @@ def load_config(path: str | None) -> dict[str, dict[str, Any]]:
     if unknown:
         raise ConfigError(f"unknown config sections {sorted(unknown)}; known: {list(SECTIONS)}")
     return {s: dict(data.get(s, {})) for s in SECTIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRunOptions:
+    """How a run links its documents, as far as the run decides it: whether story clustering uses
+    sentence embeddings. Installing the test extras installs the encoder too, so "auto" alone would
+    change the clustering without a word: the choice is a setting, printed and stored with the run
+    (issue 13 item 13)."""
+
+    embeddings: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.embeddings not in EMBEDDINGS_MODES:
+            raise ConfigError(f"[link] embeddings must be one of {', '.join(map(repr, EMBEDDINGS_MODES))}, "
+                              f"not {self.embeddings!r}")
 
 
 def build_options(cls: type[T], values: dict[str, Any], section: str) -> T:

@@ -66,7 +66,8 @@ class RecordStage(Protocol):
 
 @dataclass
 class RunReport:
-    """What a run did: per-stage counters, quarantine counts, documents written, elapsed time."""
+    """What a run did: per-stage counters, quarantine counts, documents written, elapsed time, and
+    the seconds spent in each stage (`timings_s`: read, clean, extract, store)."""
 
     run_id: str
     counters: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -76,6 +77,7 @@ class RunReport:
     skipped_done: int = 0
     bytes_read: int = 0
     elapsed_s: float = 0.0
+    timings_s: dict[str, float] = field(default_factory=dict)
 
 
 class LocalEngine:
@@ -91,10 +93,12 @@ class LocalEngine:
         self.progress = progress
         self.read_counters = StageCounters("read")
         self.store_counters = StageCounters("store")
+        self._seconds: Counter = Counter()   # stage -> seconds spent in it this run
 
     def _process(self, doc: Document) -> list[Document] | Quarantined:
         """Clean (possibly splitting the page) and extract one document."""
         stage = "clean"
+        t0 = time.perf_counter()
         try:
             with _time_budget(self.options.doc_timeout_s):
                 parts = list(self.clean.run([doc]))
@@ -102,7 +106,9 @@ class LocalEngine:
                     if isinstance(p, Quarantined):
                         return p
                 if self.extract is not None:
-                    stage = "extract"
+                    t1 = time.perf_counter()
+                    self._seconds["clean"] += t1 - t0
+                    stage, t0 = "extract", t1
                     parts = list(self.extract.run(parts))
             return parts  # type: ignore[return-value]
         except StageTimeout as e:
@@ -114,12 +120,21 @@ class LocalEngine:
             return Quarantined(stage=stage, reason="parse_error", detail=f"{type(e).__name__}: {str(e)[:500]}",
                                path=doc.origin.path, raw_sha256=doc.origin.raw_sha256,
                                record=doc.origin.record, doc_id=doc.id)
+        finally:
+            self._seconds[stage] += time.perf_counter() - t0
 
     def run(self, items: Iterable[Item], run_id: str) -> RunReport:
         """Process every item; returns the run's report (the caller begins and finishes the run)."""
         report = RunReport(run_id=run_id)
         t0 = time.perf_counter()
-        for item in items:
+        clock = time.perf_counter
+        records = iter(items)
+        while True:
+            t = clock()
+            item = next(records, None)   # reading (and decoding) happens in the readers' iterator
+            self._seconds["read"] += clock() - t
+            if item is None:
+                break
             report.records += 1
             report.bytes_read += item.raw.size
             self.read_counters.seen()
@@ -129,7 +144,10 @@ class LocalEngine:
                 self._quarantine(item.raw, result, run_id, report)
                 continue
             self.read_counters.kept()
-            if not self.options.reprocess and self.store.is_done(item.raw.sha256, result.origin.source_key()):
+            t = clock()
+            done = not self.options.reprocess and self.store.is_done(item.raw.sha256, result.origin.source_key())
+            self._seconds["store"] += clock() - t
+            if done:
                 report.skipped_done += 1
                 self.store_counters.add("skipped.already_done")
                 self._tick(report)
@@ -139,14 +157,17 @@ class LocalEngine:
                 self._quarantine(item.raw, out, run_id, report)
                 continue
             self.store_counters.seen(len(out))
+            t = clock()
             try:
                 written = self.store.put_result(item.raw, out, run_id)
             except Exception as e:  # noqa: BLE001 - the store rolled the record back; the batch goes on
+                self._seconds["store"] += clock() - t
                 q = Quarantined(stage="store", reason="parse_error", detail=f"{type(e).__name__}: {str(e)[:500]}",
                                 path=result.origin.path, raw_sha256=item.raw.sha256,
                                 record=result.origin.record, doc_id=result.id)
                 self._quarantine(item.raw, q, run_id, report)
                 continue
+            self._seconds["store"] += clock() - t
             report.documents_written += written
             self.store_counters.kept(written)
             if written < len(out):
@@ -154,10 +175,14 @@ class LocalEngine:
             self._tick(report)
         report.elapsed_s = time.perf_counter() - t0
         report.counters = self.counters()
+        stages = ["read", "clean"] + (["extract"] if self.extract is not None else []) + ["store"]
+        report.timings_s = {stage: self._seconds[stage] for stage in stages}
         return report
 
     def _quarantine(self, raw: RawInput, q: Quarantined, run_id: str, report: RunReport) -> None:
+        t = time.perf_counter()
         self.store.put_quarantine(raw, q, run_id)
+        self._seconds["store"] += time.perf_counter() - t
         report.quarantined[q.reason] += 1
         if q.stage not in ("read", "ingest"):
             self.store_counters.quarantined(q.reason)

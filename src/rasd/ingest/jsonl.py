@@ -61,9 +61,12 @@ def record_item(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
         empty = [name for name in names if _get(obj, name) in ("", [])]
         if empty:
             return quarantine(raw, "empty", f"{where}: text field {empty[0]!r} is empty")
-        wanted = "the ReadOptions.text_field" if options.text_field else "any text field"
         keys = ", ".join(sorted(map(str, obj)))[:200]
-        return quarantine(raw, "parse_error", f"{where} has no {wanted} ({', '.join(names)}); its keys: {keys}")
+        if options.text_field:
+            missing = f"no field {options.text_field!r} (the text_field asked for)"
+        else:
+            missing = f"none of the known text fields ({', '.join(names)})"
+        return quarantine(raw, "parse_error", f"{where} has {missing}; its keys: {keys}")
     if isinstance(text, list) and all(isinstance(t, str) for t in text):
         text = "\n\n".join(t for t in text if t.strip())
     if not isinstance(text, str):
@@ -96,6 +99,12 @@ def record_item(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
         title=title.strip() if title else None, url=url.strip() if url else None,
         published=published, outlet=outlet, meta=meta,
     )
+
+
+def _json_msg(exc: json.JSONDecodeError) -> str:
+    """The decoder's message without its trailing " at" ("Unterminated string starting at"),
+    since the position follows it here: "... starting at column 7", not "at at" (issue 13)."""
+    return exc.msg.removesuffix(" at")
 
 
 def _guarded_record(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
@@ -158,7 +167,7 @@ def read_jsonl_stream(stream: BinaryIO, *, path: str | None, options: ReadOption
         try:
             obj = json.loads(decoded)
         except json.JSONDecodeError as exc:
-            yield quarantine(raw, "parse_error", f"line {number}: malformed JSON: {exc.msg} at column {exc.colno}")
+            yield quarantine(raw, "parse_error", f"line {number}: malformed JSON: {_json_msg(exc)} at column {exc.colno}")
             continue
         except RecursionError:
             yield quarantine(raw, "parse_error", f"line {number}: JSON nested too deeply to parse")
@@ -184,7 +193,7 @@ def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterato
         if exc.msg == "Extra data":  # several top-level values: it is JSON Lines under a .json name
             yield from read_jsonl_stream(io.BytesIO(data), path=path, options=options)
         else:
-            detail = f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            detail = f"malformed JSON: {_json_msg(exc)} at line {exc.lineno} column {exc.colno}"
             yield quarantine(raw_file, "parse_error", detail)
         return
     if not isinstance(obj, list):
