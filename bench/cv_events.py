@@ -24,7 +24,8 @@ from rasd.evaluation.scoring import evaluate, load_scorer  # noqa: E402
 from rasd.evaluation.train_events import FOLDS, _fold, train  # noqa: E402
 
 
-def run_fold(corpus: LabelledCorpus, keys: list[str], tmp: Path, model_path: str | None) -> tuple[list, list]:
+def run_fold(corpus: LabelledCorpus, keys: list[str], tmp: Path, model_path: str | None,
+             extra: str = "") -> tuple[list, list]:
     """Docs and events exported after `rasd run` on these articles (rules only when model_path is None)."""
     from rasd.cli import _open_store, _pipeline
     from rasd.store.export import export_documents, export_events
@@ -34,8 +35,8 @@ def run_fold(corpus: LabelledCorpus, keys: list[str], tmp: Path, model_path: str
         if p.exists():
             p.unlink()
     corpus.write_input(keys, inp)
-    cfg.write_text("[extract]\n" + (f'learned = true\nmodel_path = "{model_path}"\n' if model_path else "learned = false\n"),
-                   encoding="utf-8")
+    cfg.write_text("[extract]\n" + (f'learned = true\nmodel_path = "{model_path}"\n' if model_path else "learned = false\n")
+                   + "".join(line + "\n" for line in extra.split(";") if line.strip()), encoding="utf-8")
     _pipeline([str(inp)], str(db), str(cfg), extract=True, reprocess=True, overrides={}, quiet=True)
     store = _open_store(str(db))
     bd, be = io.StringIO(), io.StringIO()
@@ -54,6 +55,7 @@ def main() -> int:
                     help="comma-separated: rules, learned, rule_places (learned, the place left to the rules), "
                          "place_everywhere (the ranker's pick replaces the rules' too), "
                          "keep_only (never adds), add_only (never drops or retypes)")
+    ap.add_argument("--extract", default="", help='more [extract] settings, ";"-separated (e.g. "inherit_attribution = false")')
     args = ap.parse_args()
     shared = Path(args.shared)
     if not (shared / "tools" / "score.py").exists():
@@ -91,7 +93,7 @@ def main() -> int:
                         model.keep = 0.0
                     model_path = str(tmp / f"model{k}.json")
                     model.save(model_path)
-                d, e = run_fold(corpus, held, tmp, model_path)
+                d, e = run_fold(corpus, held, tmp, model_path, args.extract)
                 docs += d
                 events += e
             rep = evaluate(sc, docs, events, gold, genres=corpus.pages, outlets=outlets)
@@ -99,6 +101,8 @@ def main() -> int:
             h = rep["headline"] if "headline" in rep else rep
             print(f"{name:8s} recall {h['recall']:.3f}  precision {h['precision']:.3f}  F1 {h['f1']:.3f}  "
                   f"system {h['system_events']}  place {rep.get('place_accuracy') or 0:.3f}")
+            print("         " + "  ".join(f"{k} {h.get(k + '_accuracy') or 0:.3f}" for k in
+                                         ("date", "attribution", "quantity", "modality", "actor")))
             print(f"         missed {rep['missed_by_cause']}  spurious {rep['spurious_by_cause']}")
     return 0
 

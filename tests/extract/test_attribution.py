@@ -42,3 +42,54 @@ def test_continuation_sentence_detected():
     assert is_continuation(v.norm, 0, len(v.norm), lex)
     v2 = make_view("وأضافت الفصائل عناصر جديدة إلى صفوفها.")
     assert not is_continuation(v2.norm, 0, len(v2.norm), lex)
+
+
+def _atts_labelled(text, spans):
+    """Attributions with candidate spans of given labels: [(name, label), ...]."""
+    v = make_view(text)
+    cands = []
+    for n, label in spans:
+        i = v.norm.index(make_view(n).norm)
+        cands.append(NSpan(i, i + len(make_view(n).norm), label, {"name": n, "actor_id": "x"}))
+    return find_attributions(v, 0, len(v.norm), sorted(cands, key=lambda c: c.start), load_event_lexicon())
+
+
+def test_a_title_runs_into_the_name_of_its_holder():
+    # plain title words after the verb, then the person: one source, named by the person
+    a = _atts_labelled("وقال نائب وزير الخارجية اللبناني سامي خليل إن القصف توقف.", [("سامي خليل", "PERSON")])
+    assert a[0].record["text"] == "نائب وزير الخارجية اللبناني سامي خليل"
+    assert a[0].record["name"] == "سامي خليل" and a[0].value["actor_id"] == "x"
+
+
+def test_a_person_in_apposition_joins_the_source():
+    a = _atts_labelled("وقال مدير المركز، سامي خليل، إن القصف توقف.", [("مدير المركز", "SOURCE"), ("سامي خليل", "PERSON")])
+    assert a[0].record["text"] == "مدير المركز، سامي خليل" and a[0].record["name"] == "مدير المركز"
+
+
+def test_a_preposition_reaches_the_source_named_in_its_phrase():
+    a = _atts_labelled("قتل ثلاثة في القصف، وفق حصيلة نشرها المركز الحقوقي.", [("المركز الحقوقي", "SOURCE")])
+    assert a[0].kind == "preposition" and a[0].record["text"].endswith("المركز الحقوقي")
+    assert a[0].record["name"] == "المركز الحقوقي"
+
+
+def test_a_name_after_a_full_stop_is_not_the_source():
+    a = _atts_labelled("وقال مسؤول محلي. سامي خليل وصل.", [("سامي خليل", "PERSON")])
+    assert a and "سامي" not in a[0].record["text"]
+
+
+def test_a_sentence_without_a_source_takes_its_paragraphs():
+    from rasd.extract.dates import find_dates
+    from rasd.extract.events import EventExtractor, ExtractOptions
+    from tests.extract.events_fakes import FakeActors, FakePlaces, doc, fake_quantities
+
+    def run(inherit):
+        ex = EventExtractor(ExtractOptions(learned=False, inherit_attribution=inherit), places=FakePlaces(),
+                            actors=FakeActors(), dates=find_dates, quantities=fake_quantities,
+                            infer_date=lambda t: (None, None, "none"))
+        text = ("أفاد المرصد السوري بأن قوات النظام قصفت مدينة الرستن يوم الخميس. "
+                "كما قصفت قوات النظام مدينة تلبيسة يوم الخميس.\n\nوقصفت قوات النظام مدينة حماة يوم الجمعة.")
+        return {e.location["name"]: [a["name"] for a in e.attribution] for e in ex.extract(doc(text))[1]}
+    got = run(True)
+    assert got["الرستن"] and got["تلبيسة"] == got["الرستن"]   # same paragraph: the same source
+    assert got["حماة"] == []                                   # a new paragraph starts without one
+    assert run(False)["تلبيسة"] == []

@@ -67,6 +67,11 @@ def _record(view, s: int, e: int, span: NSpan | None) -> dict:
     return {"text": text, "name": text, "source_id": None}
 
 
+#: Characters between the plain words after a cue and a name that continues them ("وزير الخارجية
+#: الروسي سيرغي لافروف", "مدير المرصد، رامي عبد الرحمن"): a space, or a comma and a space.
+APPOSITION_GAP = 2
+
+
 def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence[NSpan],
                       lex: EventLexicon) -> list[Attribution]:
     """The attribution cues of one sentence (normalised offsets), each with its source."""
@@ -89,29 +94,58 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
                 best = c
         return best
 
+    def named(free: tuple[int, int]) -> NSpan | None:
+        """The first name inside the plain words after a cue or right after them (a title and its
+        holder's name, "حصيلة أوردها المرصد")."""
+        for c in cands:
+            if free[0] <= c.start <= free[1] + APPOSITION_GAP and not _PUNCT_GAP.search(norm, free[0], c.start):
+                return c
+            if c.start > free[1] + APPOSITION_GAP:
+                break
+        return None
+
+    def person_after(c: NSpan) -> NSpan | None:
+        """A person named right after a source, in apposition ("مدير المرصد، رامي عبد الرحمن")."""
+        for p in cands:
+            if p.label == "PERSON" and c.end <= p.start <= c.end + APPOSITION_GAP \
+                    and not norm[c.end:p.start].strip(" ،,"):
+                return p
+            if p.start > c.end + APPOSITION_GAP:
+                break
+        return None
+
+    def source(kind: str, m: re.Match, c: NSpan | None, denial: bool = False, accusation: bool = False) -> bool:
+        """Add the attribution of cue m: the name found after it (with a person in apposition), else
+        the plain words after it, stretched to a name they run into."""
+        if c is None:
+            free = _free_source(norm, m.end(), sent_end, lex)
+            if not free:
+                return False
+            c = named(free)
+            if c is None:
+                out.append(Attribution(m.start(), m.end(), kind, *free, _record(view, *free, None),
+                                       None, denial, accusation))
+                return True
+            start = min(free[0], c.start)
+        else:
+            start = c.start
+        end = c.end
+        p = person_after(c) if c.label != "PERSON" else None
+        if p is not None:
+            end = p.end
+        rec = _record(view, start, end, c)
+        out.append(Attribution(m.start(), m.end(), kind, start, end, rec, c.value, denial, accusation))
+        return True
+
     for m in lex.attr_prepositions.finditer(norm, sent_start, sent_end):
-        c = after(m.end(), lex.attr_max_gap_after_verb)
-        if c is not None:
-            out.append(Attribution(m.start(), m.end(), "preposition", c.start, c.end,
-                                   _record(view, c.start, c.end, c), c.value))
-            continue
-        free = _free_source(norm, m.end(), sent_end, lex)
-        if free:
-            out.append(Attribution(m.start(), m.end(), "preposition", *free, _record(view, *free, None)))
+        source("preposition", m, after(m.end(), lex.attr_max_gap_after_verb))
     for m in lex.attr_verbs.finditer(norm, sent_start, sent_end):
         if any(a.cue_start <= m.start() < a.cue_end for a in out):
             continue  # part of "بحسب ما ذكرت"
         denial = any(k == "denied" and rx.match(norm, m.start()) for k, rx in lex.modality)
         accusation = any(k == "alleged" and rx.match(norm, m.start()) for k, rx in lex.modality)
-        c = before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb)
-        if c is not None:
-            out.append(Attribution(m.start(), m.end(), "verb", c.start, c.end,
-                                   _record(view, c.start, c.end, c), c.value, denial, accusation))
-            continue
-        free = _free_source(norm, m.end(), sent_end, lex)
-        if free:
-            out.append(Attribution(m.start(), m.end(), "verb", *free, _record(view, *free, None),
-                                   None, denial, accusation))
+        source("verb", m, before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb),
+               denial, accusation)
     out.sort(key=lambda a: a.cue_start)
     return out
 

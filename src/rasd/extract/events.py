@@ -79,6 +79,9 @@ class ExtractOptions:
     learned: bool = True
     # the model file to use instead of the packaged one ("" = packaged)
     model_path: str = ""
+    # a sentence with no source of its own takes the attribution of the sentence before it in
+    # the same paragraph (a continuation verb, "وأضاف", always does)
+    inherit_attribution: bool = True
     # with `learned`: the model's place ranker picks each event's place among every candidate
     # (events_places); off, the argument rules pick it
     learned_places: bool = True
@@ -590,22 +593,29 @@ class _DocEvents:
         date_starts = [d.start for d in dates]
         atts_cache: dict[int, list[Attribution]] = {}
 
+        inherit = self.ex.options.inherit_attribution
+
         def atts_of(i: int) -> list[Attribution]:
             """Sentence i's attributions; a continuation sentence with none of its own takes the
-            previous sentence's. Computed only for sentences with triggers (and the chain they
-            continue): running the cues over every sentence was a tenth of extraction time."""
+            previous sentence's, and (`inherit_attribution`) so does any sentence of the same
+            paragraph, less a denial or an accusation, which speak of their own sentence.
+            Computed only for sentences with triggers (and the chain they continue): running the
+            cues over every sentence was a tenth of extraction time."""
             chain, j = [], i
             while j >= 0 and j not in atts_cache:
                 sj = self.sents[j]
                 lo, hi = bisect_left(source_starts, sj.start), bisect_left(source_starts, sj.end)
                 own = find_attributions(self.view, sj.start, sj.end, sources[lo:hi], lex)
-                if own or not is_continuation(norm, sj.start, sj.end, lex):
+                cont = not own and is_continuation(norm, sj.start, sj.end, lex)
+                if own or not (cont or (inherit and j > 0 and self.sents[j - 1].para == sj.para)):
                     atts_cache[j] = own
                     break
-                chain.append(j)
+                chain.append((j, cont))
                 j -= 1
             base = atts_cache.get(j, []) if j >= 0 else []
-            for k in chain:
+            for k, cont in reversed(chain):
+                if not cont:
+                    base = [a for a in base if not (a.denial or a.accusation)]
                 atts_cache[k] = base
             return atts_cache[i]
 
