@@ -248,3 +248,15 @@ def test_an_installation_named_after_a_known_place_is_a_site_there():
     # a site the gazetteer lists by its full name wins
     airport = Span(text.index("مطار"), at + 6, "PLACE", {"name": "مطار الموصل", "precision": "site"}, "fake")
     assert site_spans(make_view(text), [airport, other]) == ([], set())
+
+
+def test_a_listed_site_keeps_the_adjective_written_after_it():
+    from rasd.document import Span
+    from rasd.extract.places_unknown import site_spans
+
+    text = "استهدفت قذائف حقل الورد النفطي شرق النهر."
+    field = Span(text.index("حقل"), text.index(" النفطي"), "PLACE", {"name": "حقل الورد", "precision": "site"}, "gaz")
+    sites, replaced = site_spans(make_view(text), [field])
+    assert [(text[s.start:s.end], s.value["name"], s.value["text"]) for s in sites] == [
+        ("حقل الورد النفطي", "حقل الورد", "حقل الورد النفطي")]
+    assert replaced == {(field.start, field.end)}

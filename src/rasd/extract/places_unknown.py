@@ -164,8 +164,20 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
     replaced: set[tuple[int, int]] = set()
     for m in rules.site_finder.finditer(norm):
         cs, ce = m.start(1), m.end(1)
-        if any(a <= cs < b for a, b, _ in places):
-            continue                      # the gazetteer knows this site by its full name
+        known_site = next((x for x in places if x[0] <= cs < x[1]), None)
+        if known_site is not None:
+            # the gazetteer knows this site by its full name; an adjective after it belongs to the
+            # name as written ("حقل العمر النفطي")
+            nxt = _TOKEN.search(norm, known_site[1], min(len(norm), known_site[1] + 30))
+            if nxt is not None and not norm[known_site[1]:nxt.start()].strip() \
+                    and nxt.group() in rules.site_adjectives:
+                k = known_site[2]
+                s, e = k.start, view.to_orig_end(nxt.end())
+                value = dict(k.value) if isinstance(k.value, dict) else {}
+                value["text"] = view.text[s:e]
+                out.append(Span(s, e, "PLACE", value, k.produced_by))
+                replaced.add((k.start, k.end))
+            continue
         toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm, ce, min(len(norm), ce + 60))]
         if not toks or norm[ce:toks[0][0]].strip():
             continue
