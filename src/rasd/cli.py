@@ -244,8 +244,8 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
         # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
         # stored documents and `rasd extract` + `rasd link` (or a later `rasd run`) take it from there.
         _link_store(store, quiet=quiet)
-    if report.documents_written:
-        _update_search(store)
+    # also when this run wrote nothing: the run it resumes may have been killed before indexing
+    _update_search(store)
     store.close()
     if not quiet:
         _print_counters(report, err)

@@ -132,6 +132,9 @@ class LocalEngine:
             if not self.options.reprocess and self.store.is_done(item.raw.sha256, result.origin.source_key()):
                 report.skipped_done += 1
                 self.store_counters.add("skipped.already_done")
+                skip = getattr(self.clean, "skip", None)  # what a stage learns from a page, it learns when resumed too
+                if skip is not None:
+                    skip(result, lambda doc_id=result.id: self.store.get_document(doc_id))
                 self._tick(report)
                 continue
             out = self._process(result)
