@@ -39,7 +39,7 @@ class LinkOptions:
     # 256 is four embedding calls (a multiple of rasd.link.embed.BATCH, so a resumed run embeds in
     # the same groups as an uninterrupted one), and the per-batch rewrite of touched stories and
     # fused records left linking the 796 Al Mayadeen articles as fast as one transaction did
-    # (10.4-11.3 s against 11.1-16.4 s, docs/reliability.md).
+    # (11.5-12.0 s CPU against 11.4-12.6 s, docs/reliability.md).
     batch_docs: int = 256
 
 
