@@ -25,6 +25,7 @@ import io
 import json
 import os
 import random
+import select as pipe_select
 import signal
 import subprocess
 import sys
@@ -149,8 +150,7 @@ class Server:
         while b"\n" not in self.buf:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise AssertionError(f"fork server stalled or died; stderr: {self.stderr.read_text()[-3000:]}")
-            import select
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.5)
+            ready, _, _ = pipe_select.select([self.proc.stdout], [], [], 0.5)
             if ready:
                 chunk = os.read(self.proc.stdout.fileno(), 65536)
                 if not chunk:

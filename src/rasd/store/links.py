@@ -384,7 +384,7 @@ def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iter
 
     Each batch of documents (`Linker.link_batches`) is saved in its own transaction, so a run killed
     while linking keeps the batches saved so far, and the next run links the rest exactly as the
-    killed run would have (tests/store/test_link_crash.py)."""
+    killed run would have (tests/link/test_link_resume.py, tests/store/test_store_crash_points.py)."""
     stale = stale_doc_ids(store)
     if only is not None:
         wanted = set(only)
