@@ -222,10 +222,10 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
             t = clock()
             link_counters = _link_store(store, quiet=quiet, announce=False, embeddings=link_opts.embeddings)
             timings["link"] = clock() - t
-        if report.documents_written:
-            t = clock()
-            _update_search(store)
-            timings["search index"] = clock() - t
+        # also when this run wrote nothing: the run it resumes may have been killed before indexing
+        t = clock()
+        _update_search(store)
+        timings["search index"] = clock() - t
         status = "ok"
     except KeyboardInterrupt:
         status = "interrupted"

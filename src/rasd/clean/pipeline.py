@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from rasd.clean.boilerplate import (
@@ -393,15 +393,33 @@ class CleanStage:
         self.site_outlets: dict[str, str] = {}      # URL host -> outlet a page of that host spelled
         self.counters = StageCounters("clean")
 
+    def _learn_outlet(self, doc: Document, outlet: str | None) -> None:
+        """Remember the outlet a page of its URL host spelled (the first one, in reading order)."""
+        host = url_host(doc.origin.url or doc.meta.get("url"))
+        if host and outlet and host not in self.site_outlets and spells_domain(outlet, host):
+            self.site_outlets[host] = outlet
+
+    def skip(self, doc: Document, stored: Callable[[], Document | None]) -> None:
+        """A page the run skips because it is already stored: learn from it what `run` would have.
+
+        Without this, a run resumed after a kill would not know the outlets that the pages stored
+        before the kill spelled, and later pages of their sites would get none (issue 12, found by
+        tests/store/test_store_crash_points.py). `stored` fetches its stored part 0; it is called
+        only while the page's host has no outlet yet.
+        """
+        host = url_host(doc.origin.url or doc.meta.get("url"))
+        if host and host not in self.site_outlets:
+            main = stored()
+            if main is not None:
+                self._learn_outlet(doc, main.outlet)
+
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Quarantined]:
         """Yield part 0 of each page (or a `Quarantined` when nothing is left), then its split parts."""
         for doc in docs:
             self.counters.seen()
             parts = clean_document(doc, self.options, self.lexicon, self.site_boilerplate, self.site_outlets)
             main = parts[0]
-            host = url_host(doc.origin.url or doc.meta.get("url"))
-            if host and main.outlet and host not in self.site_outlets and spells_domain(main.outlet, host):
-                self.site_outlets[host] = main.outlet
+            self._learn_outlet(doc, main.outlet)
             for r in main.removed:
                 self.counters.add(f"removed.{r.reason}")
             if main.social_posts:

@@ -150,6 +150,9 @@ class LocalEngine:
             if done:
                 report.skipped_done += 1
                 self.store_counters.add("skipped.already_done")
+                skip = getattr(self.clean, "skip", None)  # what a stage learns from a page, it learns when resumed too
+                if skip is not None:
+                    skip(result, lambda doc_id=result.id: self.store.get_document(doc_id))
                 self._tick(report)
                 continue
             out = self._process(result)

@@ -8,8 +8,9 @@ side lives in `rasd.store.links`.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from rasd.document import Document, Event
 from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes
@@ -34,6 +35,12 @@ class LinkOptions:
     # Texts shorter than this are not near-duplicate checked: two one-line bulletins share most of
     # their 5-grams by construction (exact duplicates are still found by the store's hash).
     near_min_chars: int = 200
+    # Documents linked per saved batch (`Linker.link_batches`): a kill loses at most one batch.
+    # 256 is four embedding calls (a multiple of rasd.link.embed.BATCH, so a resumed run embeds in
+    # the same groups as an uninterrupted one), and the per-batch rewrite of touched stories and
+    # fused records left linking the 796 Al Mayadeen articles as fast as one transaction did
+    # (11.5-12.0 s CPU against 11.4-12.6 s, docs/reliability.md).
+    batch_docs: int = 256
 
 
 @dataclass
@@ -118,6 +125,29 @@ class Linker:
         (clusters that lost the members of a relinked document).
         """
         result = LinkResult()
+        for part in self.link_batches(docs, refresh, batch_docs=0):
+            result.signatures += part.signatures
+            result.duplicates += part.duplicates
+            result.documents += part.documents
+            result.members += part.members
+            result.fused.update(part.fused)
+            result.counters = part.counters
+        result.counters = result.counters or self.counters.as_dict()
+        return result
+
+    def link_batches(self, docs: Iterable[Document], refresh: Iterable[str] = (),
+                     batch_docs: int | None = None) -> Iterator[LinkResult]:
+        """Link new documents like `link`, yielding one `LinkResult` per `batch_docs` documents.
+
+        Each result is whole on its own (the fused records of every cluster it touched, as they
+        stand after its documents), so a store that saves each in one transaction can be killed
+        between any two and a later run continues where it stopped: restoring the saved batches
+        gives the same indexes as having linked them in this run, because every decision reads
+        only what earlier documents left (kept in the store) and the document frequencies of all
+        documents to link (primed here up front, and again by the later run). `batch_docs` 0:
+        one result for everything; None: `options.batch_docs`.
+        """
+        size = self.options.batch_docs if batch_docs is None else batch_docs
         batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
         feats_of = {d.id: doc_features(d, self.options.stories) for d in batch}
         for d in batch:
@@ -125,11 +155,21 @@ class Linker:
                 feats_of[d.id][OPINION] = 1.0  # stored with the features, so a restore knows it
                 self.counters.add("opinion_pages")
         self.stories.prime(feats_of.items())
+        refresh = [fid for fid in refresh if fid in self.fusion.clusters]
+        step = size if size and size > 0 else max(len(batch), 1)
+        for start in range(0, max(len(batch), 1), step):
+            yield self._link_sorted(batch[start:start + step], feats_of, refresh if start == 0 else ())
+
+    def _link_sorted(self, batch: list[Document], feats_of: dict[str, dict[str, float]],
+                     refresh: Iterable[str]) -> LinkResult:
+        """Link documents already sorted, featured and primed; the fused records of what they touched."""
+        result = LinkResult()
         vectors: list = [None] * len(batch)
         if self.embed is not None and batch:
-            vectors = [[float(x) for x in v] for v in self.embed([story_text(d) for d in batch])]
+            # float32, as stored (link_vectors): a later run restores exactly what this one decided with
+            vectors = [array("f", v).tolist() for v in self.embed([story_text(d) for d in batch])]
             self.counters.add("embedded", len(batch))
-        touched: dict[str, None] = dict.fromkeys(fid for fid in refresh if fid in self.fusion.clusters)
+        touched: dict[str, None] = dict.fromkeys(refresh)
         for doc, vec in zip(batch, vectors):
             self.counters.seen()
             canonical = self._dedup(doc, result)

@@ -3,7 +3,8 @@
 The tables are created on the store's engine (`CREATE TABLE IF NOT EXISTS`), so a store that was
 never linked has none of them and reads exactly as before. This module does no linking itself: a
 `Linker` (rasd.link.stage) is passed to `link_pending`, which restores what was decided before,
-links the documents not linked yet, and writes the result in one transaction.
+links the documents not linked yet, and writes the result one batch of documents per transaction
+(a killed run keeps the batches it saved; the next run links the rest).
 
 Tables (JSON as TEXT, like the core schema):
 - `link_signatures(doc_id, sig)`: MinHash signature bytes of each document's text.
@@ -131,6 +132,7 @@ class LinkerLike(Protocol):
                       vector: Any = None) -> None: ...
     def restore_cluster(self, fused_id: str, members: Any) -> None: ...
     def link(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> Any: ...
+    def link_batches(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> Iterator[Any]: ...
 
 
 def _now() -> str:
@@ -361,24 +363,52 @@ def unlink_documents(store: Any, doc_ids: list[str]) -> tuple[set[str], set[str]
                     if new != fid:
                         conn.execute(update(fused_members).where(fused_members.c.fused_id == fid).values(fused_id=new))
                     refresh.add(new)
+            # in the same transaction: a run killed before relinking leaves no story counting a
+            # document it no longer holds (the fused records left to recompute are found again by
+            # `orphan_clusters`)
+            _refresh_stories(conn, stories_left, _now())
     return refresh, stories_left
+
+
+def orphan_clusters(store: Any) -> set[str]:
+    """Fused ids that have members but no fused record: `unlink_documents` deleted the record of a
+    cluster that lost members, and the run that was to recompute it did not save it (it was killed)."""
+    q = select(fused_members.c.fused_id).distinct().where(fused_members.c.fused_id.not_in(select(fused_events.c.id)))
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(q)}
 
 
 def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iterable[str] | None = None) -> Any:
     """Link every stored document not linked yet (or those of `only`), relinking first the documents
-    whose events changed since they were linked; return the `LinkResult` (counter `relinked`)."""
+    whose events changed since they were linked; return the `LinkResult` (counter `relinked`).
+
+    Each batch of documents (`Linker.link_batches`) is saved in its own transaction, so a run killed
+    while linking keeps the batches saved so far, and the next run links the rest exactly as the
+    killed run would have (tests/link/test_link_resume.py, tests/store/test_store_crash_points.py)."""
     stale = stale_doc_ids(store)
     if only is not None:
         wanted = set(only)
         stale = [i for i in stale if i in wanted]
     refresh, stories_left = unlink_documents(store, stale)
+    refresh |= orphan_clusters(store)
     restore_state(store, linker, member_factory)
     ids = pending_doc_ids(store, only)
-    result = linker.link(load_documents(store, ids), refresh=refresh)
+    total = None
+    for part in linker.link_batches(load_documents(store, ids), refresh=refresh):
+        save_result(store, part, stories_left)
+        stories_left = set()
+        if total is None:
+            total = part
+        else:
+            total.signatures += part.signatures
+            total.duplicates += part.duplicates
+            total.documents += part.documents
+            total.members += part.members
+            total.fused.update(part.fused)
+            total.counters = part.counters
     if stale:
-        result.counters["relinked"] = len(stale)
-    save_result(store, result, stories_left)
-    return result
+        total.counters["relinked"] = len(stale)
+    return total
 
 
 def drop_links(store: Any) -> None:
