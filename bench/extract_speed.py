@@ -1,6 +1,6 @@
 """Throughput of extraction (all finders + events) on the Al Mayadeen corpus, one core.
 
-    python bench/extract_speed.py [--corpus ../shared/data/almayadeen-syria-articles/...jsonl] [--limit N] [--ner]
+    python bench/extract_speed.py [--corpus ../shared/data/almayadeen-syria-articles/...jsonl] [--limit N] [--ner] [--rules-too]
 
 Documents are built from `full_text` (no cleaning) with `published_time` as their date; the
 extractor is built once and warmed on one page (loading lexicons, gazetteer and knowledge base and
@@ -23,13 +23,13 @@ def main() -> int:
     ap.add_argument("--corpus", default=str(CORPUS))
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--ner", action="store_true", help="with the CRF name tagger's persons (ExtractOptions.ner_persons)")
+    ap.add_argument("--rules-too", action="store_true", help="then the same with the rules alone, in the same run")
     a = ap.parse_args()
     if not Path(a.corpus).exists():
         print(f"skip: no corpus at {a.corpus}")
         return 0
     from rasd.document import Document, Origin, make_doc_id, sha256_hex
     from rasd.extract.events import ExtractOptions
-    from rasd.extract.stage import ExtractStage
 
     docs = []
     with open(a.corpus, encoding="utf-8") as f:
@@ -43,8 +43,18 @@ def main() -> int:
                                  published_source="metadata", cleaned=True))
             if a.limit and len(docs) >= a.limit:
                 break
+    for learned in ((True, False) if a.rules_too else (True,)):
+        if a.rules_too:
+            print(f"-- {'learned decisions (default)' if learned else 'rules alone (learned = false)'}")
+        measure(docs, ExtractOptions(ner_persons=a.ner, learned=learned))
+    return 0
+
+
+def measure(docs, options) -> None:
+    from rasd.extract.stage import ExtractStage
+
     t0 = time.perf_counter()
-    stage = ExtractStage(ExtractOptions(ner_persons=a.ner))
+    stage = ExtractStage(options)
     # Lexicons, automata and regexes are built lazily on first use; one page through the stage
     # first puts that one-time cost in "load", where it belongs, not in the per-document rate.
     list(ExtractStage(extractor=stage.extractor).run(docs[:1]))
@@ -61,7 +71,6 @@ def main() -> int:
     print(f"{sum(s.produced_by == 'ner' for d in out for s in d.spans)} tagger names kept; "
           f"events with an unlisted person where the tagger ran: {by_ner}")
     print(json.dumps(stage.counters.as_dict(), ensure_ascii=False), file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":
