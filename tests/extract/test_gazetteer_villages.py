@@ -216,3 +216,25 @@ def test_ocha_importer_reads_the_hdx_workbook_location_sheet(tmp_path):
     assert looks_like_ocha(path)
     [p] = import_ocha(path)
     assert (p.id, p.name, p.kind, p.admin1, p.lat, p.lon) == ("ocha-C99201", "تل تجريبة", "village", "السويداء", 32.71, 36.57)
+
+
+def test_a_country_may_keep_small_places_in_one_zone_only():
+    from rasd.extract.places.build_foreign import CountrySelection
+
+    rec = lambda i, lat, pop, name: {"geonameid": i, "name": f"P{i}", "latitude": lat, "longitude": 35.5,
+                                     "countrycode": "LB", "population": pop, "alternatenames": [name]}
+    records = [rec(1, 33.2, 600, "قرية حدودية"), rec(2, 34.2, 600, "قرية شمالية"), rec(3, 34.2, 9000, "بلدة كبرى")]
+    sel = {"LB": (CountrySelection(5_000), CountrySelection(0, (33.0, 35.0, 33.45, 36.0)))}
+    # the small village in the border zone and the big town anywhere; not the small one elsewhere
+    assert [p.id for p in foreign_places(records, selection=sel)] == ["gn-1", "gn-3"]
+
+
+def test_a_settlement_cue_lets_a_small_place_count():
+    from rasd.extract.events import EventExtractor, ExtractOptions, _call_finder
+
+    places = EventExtractor(ExtractOptions()).places
+    text = "أطلقت صواريخ على مستوطنة المطلة صباح اليوم"
+    got = [(text[s.start:s.end], s.value.get("country")) for s in _call_finder(places, text)]
+    assert ("المطلة", "IL") in got
+    # without its cue the same small one-word name is no place
+    assert not _call_finder(places, "وصلت المطلة إلى هنا")

