@@ -93,3 +93,25 @@ def test_a_sentence_without_a_source_takes_its_paragraphs():
     assert got["الرستن"] and got["تلبيسة"] == got["الرستن"]   # same paragraph: the same source
     assert got["حماة"] == []                                   # a new paragraph starts without one
     assert run(False)["تلبيسة"] == []
+
+
+def test_a_preposition_may_carry_a_conjunction_and_a_resumptive_pronoun():
+    a = atts("ووفقاً لمصادر محلية فقد دخلت القوات البلدة.")
+    assert a and a[0].kind == "preposition" and a[0].record["text"].endswith("مصادر محلية")
+    b = atts("دخلت القوات البلدة، حسب ما أفادت به مصادر ميدانية.")
+    assert b[0].kind == "preposition" and b[0].record["text"] == "مصادر ميدانية"
+
+
+def test_our_correspondent_is_the_outlets():
+    from rasd.document import Document, Origin
+    from rasd.extract.dates import find_dates
+    from rasd.extract.events import EventExtractor, ExtractOptions
+    from tests.extract.events_fakes import FakeActors, FakePlaces, fake_quantities
+
+    ex = EventExtractor(ExtractOptions(learned=False), places=FakePlaces(), actors=FakeActors(), dates=find_dates,
+                        quantities=fake_quantities, infer_date=lambda t: (None, None, "none"))
+    text = "وأفاد مراسلنا بأن قوات النظام قصفت مدينة الرستن يوم الخميس."
+    for outlet, name in (("قناة المثال", "مراسل قناة المثال"), (None, "مراسلنا")):
+        d = Document(id="x", text=text, origin=Origin(), published="2024-01-06", cleaned=True, outlet=outlet)
+        [ev] = [e for e in ex.extract(d)[1] if e.type == "shelling"]
+        assert [(a["text"], a["name"]) for a in ev.attribution] == [("مراسلنا", name)]

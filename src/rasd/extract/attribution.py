@@ -67,6 +67,8 @@ def _record(view, s: int, e: int, span: NSpan | None) -> dict:
     return {"text": text, "name": text, "source_id": None}
 
 
+#: Preposition cues whose source comes with ل glued to it ("وفقاً لمصادر", "استناداً لتقارير").
+_TAKES_LAM = ("وفق", "وفقا", "طبقا", "استنادا")
 #: Characters between the plain words after a cue and a name that continues them ("وزير الخارجية
 #: الروسي سيرغي لافروف", "مدير المرصد، رامي عبد الرحمن"): a space, or a comma and a space.
 APPOSITION_GAP = 2
@@ -121,6 +123,9 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
             free = _free_source(norm, m.end(), sent_end, lex)
             if not free:
                 return False
+            if kind == "preposition" and norm[free[0]] == "ل" and m.group().endswith(_TAKES_LAM) \
+                    and free[1] - free[0] > 2:
+                free = (free[0] + 1, free[1])   # "وفقاً لمصادر": the source is مصادر
             c = named(free)
             if c is None:
                 out.append(Attribution(m.start(), m.end(), kind, *free, _record(view, *free, None),

@@ -18,7 +18,7 @@ from bisect import bisect_left
 import datetime as dt
 import hashlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import re
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -126,6 +126,13 @@ def _call_finder(finder: Any, *args: Any) -> list[Span]:
     if hasattr(finder, "find"):
         return list(finder.find(*args))
     return list(finder(*args))
+
+
+#: The page's own people and sources, in the first person plural ("مراسلنا", "مصادرنا"); the
+#: name they are given with the outlet's name after it.
+_OUR_SOURCE = re.compile(r"^[وفبل]?(مراسل|مراسله|موفد|موفده|مندوب|مصادر|كاميرا)(?:نا|تنا)$")
+_OUR_SOURCE_NAMES = {"مراسل": "مراسل", "مراسله": "مراسلة", "موفد": "موفد", "موفده": "موفدة",
+                     "مندوب": "مندوب", "مصادر": "مصادر", "كاميرا": "كاميرا"}
 
 
 #: Words that may stand between a verb trigger and the word before it as its particle (قد سيطر).
@@ -594,6 +601,14 @@ class _DocEvents:
         atts_cache: dict[int, list[Attribution]] = {}
 
         inherit = self.ex.options.inherit_attribution
+        outlet = self.doc.outlet
+
+        def own_outlet(a: Attribution) -> Attribution:
+            """"مراسلنا" (our correspondent) is the page's outlet's: named so, with the outlet's name."""
+            m = _OUR_SOURCE.match(normalize_arabic(a.record.get("text") or ""))
+            if m is None or not outlet:
+                return a
+            return replace(a, record={**a.record, "name": f"{_OUR_SOURCE_NAMES[m.group(1)]} {outlet}"})
 
         def atts_of(i: int) -> list[Attribution]:
             """Sentence i's attributions; a continuation sentence with none of its own takes the
@@ -612,6 +627,8 @@ class _DocEvents:
                     break
                 chain.append((j, cont))
                 j -= 1
+            if j >= 0 and atts_cache.get(j):
+                atts_cache[j] = [own_outlet(a) for a in atts_cache[j]]
             base = atts_cache.get(j, []) if j >= 0 else []
             for k, cont in reversed(chain):
                 if not cont:
