@@ -115,3 +115,8 @@ def test_our_correspondent_is_the_outlets():
         d = Document(id="x", text=text, origin=Origin(), published="2024-01-06", cleaned=True, outlet=outlet)
         [ev] = [e for e in ex.extract(d)[1] if e.type == "shelling"]
         assert [(a["text"], a["name"]) for a in ev.attribution] == [("مراسلنا", name)]
+
+
+def test_on_the_tongue_of_names_the_speaker():
+    a = atts("جاء ذلك في بيان على لسان المتحدث سامي خليل.", ["سامي خليل"])
+    assert a[0].kind == "preposition" and a[0].record["name"] == "سامي خليل"
