@@ -138,6 +138,17 @@ def test_vague_counts_show_the_words_of_the_page_and_the_range_as_a_tooltip(q, t
     assert quantity_display(q, ui_strings()["ar"]) == {"text": text, "title": title}
 
 
+def test_the_english_page_says_vague_counts_in_english_words() -> None:
+    from rasd.web.app import ui_strings
+    from rasd.web.pages import quantity_display
+
+    en = ui_strings()["en"]
+    shown = quantity_display({"min": 100, "max": 999, "approx": True, "unit": "soldiers", "text": "مئات المسلحين"},
+                             en, "en")
+    assert shown == {"text": "hundreds of fighters", "title": "~ 100–999 fighters «مئات المسلحين»"}
+    assert quantity_display({"unit": "injured", "text": "عدد من الجرحى"}, en, "en")["text"] == "a number of injured"
+
+
 def test_event_pages_show_vague_counts_as_written(client, demo_db) -> None:
     ev = next(e for e in client.get("/api/events", params={"type": "protest"}).json()["items"]
               if e["quantities"])

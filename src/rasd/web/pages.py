@@ -157,6 +157,11 @@ def quantity_text(q: dict, units: dict[str, str], lang: str = "ar") -> str | Non
 #: text: "ومئات الجرحى" is shown as "مئات الجرحى".
 _LEADING_CLITIC = re.compile("^(?:وب|و|ب|ل)(?=عشر|مئ|مائ|آلاف|ألوف|عد|بضع)")
 
+#: A vague count in English words, by the range the extractor gave it (rasd.extract.quantities:
+#: عشرات 10-99, مئات 100-999, آلاف 1000-9999, عشرات الآلاف, مئات الآلاف; عدة 3-9).
+ENGLISH_VAGUE = {3: "several", 10: "dozens of", 100: "hundreds of", 1000: "thousands of",
+                 10000: "tens of thousands of", 100000: "hundreds of thousands of"}
+
 #: Longer quantity texts are not a quantity phrase (a stray sentence) and are not shown as one.
 QUANTITY_TEXT_MAX = 40
 
@@ -176,6 +181,12 @@ def quantity_display(q: dict, strings: dict, lang: str = "ar") -> dict | None:
     written = _LEADING_CLITIC.sub("", (q.get("text") or "").strip())
     if isinstance(q.get("value"), (int, float)) or not written or len(written) > QUANTITY_TEXT_MAX:
         return {"text": phrase, "title": q.get("text") or ""} if phrase else None
+    if lang != "ar":  # the English page says it in English words, the page's own in the title
+        lo, hi = q.get("min"), q.get("max")
+        words = ENGLISH_VAGUE.get(lo) if isinstance(lo, int) and hi in (lo * 10 - 1, 9) else None
+        words = words or ("several" if isinstance(lo, (int, float)) else "a number of")
+        return {"text": f"{words} {strings['units'].get(unit, unit)}",
+                "title": f"{phrase} «{written}»" if phrase else written}
     if " " not in written:  # a bare "آلاف": the unit's word after it says of what
         written = f"{written} {strings['units'].get(unit, unit)}"
     return {"text": written, "title": phrase or strings["units"].get(unit, unit)}
