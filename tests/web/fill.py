@@ -129,6 +129,21 @@ DEMO = [
 ]
 
 
+#: A news event, one more a week later, an undated one, and one recalled from 1853 (background).
+TIMELINE = [
+    Article("early", "اشتباكات في ريف حماة", "اندلعت اشتباكات عنيفة في ريف حماة الشمالي.", "2024-03-01", "شبكة الرصد",
+            [("armed_clash", "اشتباكات عنيفة في ريف حماة", "حماة", [], "2024-03-01", "asserted", [], {})]),
+    Article("late", "قصف على إدلب", "قصفت المدفعية أطراف مدينة إدلب مساء الجمعة.", "2024-03-08", "شبكة الرصد",
+            [("shelling", "قصفت المدفعية أطراف مدينة إدلب", "إدلب", [], "2024-03-08", "asserted", [], {})]),
+    Article("nodate", "اعتقالات في درعا", "اعتقلت دورية ثلاثة شبان في مدينة درعا.", "2024-03-05", "صوت حوران",
+            [("arrest", "اعتقلت دورية ثلاثة شبان في مدينة درعا", "درعا", [], None, "asserted", [], {})]),
+    Article("history", "ذكرى معركة قديمة", "سيطرت القوات الروسية على مدينة حلب في صيف ذلك العام البعيد.", "2024-03-06",
+            "مجلة التاريخ",
+            [("territory_control", "سيطرت القوات الروسية على مدينة حلب", "حلب", [], "1853-07", "asserted", [],
+              {"background": True, "background_reasons": ["before_1900"]})]),
+]
+
+
 def _event(a: Article, doc_id: str, text: str, n: int, spec: tuple) -> tuple[Event, list[Span]]:
     etype, trigger, place, actors, date, modality, quantities, meta = spec
     start = text.index(trigger)

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rasd.web.app import create_app
-from rasd.web.pages import quantity_text
+from rasd.web.pages import count_phrase, quantity_text
 
 
 def _client(db: str) -> TestClient:
@@ -132,12 +132,13 @@ def test_idlib_strike_shows_a_casualty_count_dispute(examples_db):
     from rasd.web.app import ui_strings
 
     unit_word = ui_strings()["ar"]["units"][q["unit"]]
-    for side in q["sides"]:
-        assert f"{side['value']} {unit_word}" in disputes
+    for side in q["sides"]:  # the noun agrees with the count (12 قتيلًا, 7 قتلى)
+        assert count_phrase(side["value"], q["unit"], label=unit_word) in disputes
         for name in side["sources"]:
             if name not in side["doc_ids"]:
                 assert name in disputes
-    assert _section(html, "sources").count('<article class="source') == len(ev["members"])
+    # one card per source, as many as the page counts (a verbatim copy is named on its original's card)
+    assert _section(html, "sources").count('<article class="source') == ev["n_sources"]
 
 
 def test_quantities_without_a_unit_are_not_shown(examples_db):
@@ -154,9 +155,10 @@ def test_quantities_without_a_unit_are_not_shown(examples_db):
 
 def test_quantity_text():
     units = {"killed": "قتلى", "people": "أشخاص"}
-    assert quantity_text({"value": 12, "unit": "killed"}, units) == "12 قتلى"
-    assert quantity_text({"min": 10, "max": 99, "approx": True, "unit": "people"}, units) == "~ 10–99 أشخاص"
-    assert quantity_text({"value": 3.0, "unit": "houses"}, units) == "3 houses"
+    assert quantity_text({"value": 12, "unit": "killed"}, units) == "12 قتيلًا"
+    assert quantity_text({"value": 5, "unit": "killed"}, units) == "5 قتلى"
+    assert quantity_text({"min": 10, "max": 99, "approx": True, "unit": "people"}, units) == "~ 10–99 شخصًا"
+    assert quantity_text({"value": 3.0, "unit": "houses"}, units, "en") == "3 houses"
     assert quantity_text({"min": 3, "max": 9, "unit": None, "text": "عدة"}, units) is None
     assert quantity_text({"value": None, "unit": "killed"}, units) is None
 

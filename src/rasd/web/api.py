@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Optional, TypeVar
+from typing import Any, Literal, Optional, TypeVar
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -106,10 +106,13 @@ def list_events(request: Request, limit: int = _LIMIT, offset: int = _OFFSET,
                 place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
                 date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
                 modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"],
-                background: Optional[bool] = _F["background"]) -> dict:
-    """OUTPUT.md event records (plus `doc_id` and `disputes`), by date."""
+                background: Optional[bool] = _F["background"],
+                order: Literal["oldest", "newest"] = Query("oldest", description="oldest or newest first "
+                                                           "(undated events last either way)")) -> dict:
+    """OUTPUT.md event records (plus `doc_id`, `disputes` and `n_sources`: distinct source documents,
+    a verbatim copy counted with the one it repeats), by date."""
     f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed, background)
-    return FastJSON(_reader(request).list_events(f, limit=limit, offset=offset))
+    return FastJSON(_reader(request).list_events(f, limit=limit, offset=offset, newest_first=order == "newest"))
 
 
 @router.get("/events.geojson", summary="Events with coordinates as GeoJSON")
@@ -130,8 +133,10 @@ def get_event(request: Request, event_id: str) -> dict:
 
     On a linked store the id may be a fused event's or one of its documents' events; the fused
     event comes back with `members`: each source's own version (outlet, published, attribution,
-    modality, date, quantities) and its evidence in its document, side by side; dispute sides
-    carry the `documents` they name.
+    modality, date, quantities), its evidence in its document, and `passages`: its mentions' excerpts
+    merged where they overlap, every mention marked; dispute sides carry the `documents` they name.
+    An unlinked event has `passages` per document. `n_sources` counts distinct source documents, a
+    verbatim copy (`duplicate_of`) counted with the document it repeats.
     """
     return FastJSON(found(_reader(request).get_event(event_id), "event", event_id))
 

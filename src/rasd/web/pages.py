@@ -5,7 +5,10 @@ remembered in a cookie. Every value from the store reaches the page through auto
 """
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rasd.web.api import event_filter, found
-from rasd.web.app import TEMPLATE_DIR, ui_strings
+from rasd.web.app import STATIC_DIR, TEMPLATE_DIR, ui_strings
 from rasd.web.queries import EventFilter, StoreReader, span_segments
 
 router = APIRouter(include_in_schema=False)
@@ -83,8 +86,51 @@ def _number(v: Any) -> str:
     return str(v)
 
 
-def quantity_text(q: dict, units: dict[str, str]) -> str | None:
-    """A quantity in words: `12 killed`, `10–99 injured`, `~ 3 people`; None when it has no unit or no number.
+@lru_cache(maxsize=1)
+def unit_forms() -> dict:
+    """Per language, unit -> plural category -> the unit's form after a count (static/unit_forms.json)."""
+    return json.loads((STATIC_DIR / "unit_forms.json").read_text("utf-8"))
+
+
+def plural_category(n: float, lang: str = "ar") -> str:
+    """The CLDR plural category of a count: Arabic `zero`, `one`, `two`, `few` (3-10), `many` (11-99),
+    `other` (100-102, 1000, fractions), by the last two digits (103 is few: 103 قتلى); English
+    `one` or `other`. The same rules as Babel's `Locale("ar").plural_form`, without the dependency."""
+    if lang != "ar":
+        return "one" if n == 1 else "other"
+    if n != int(n):
+        return "other"
+    n = int(abs(n))
+    if n < 3:
+        return ("zero", "one", "two")[n]
+    last = n % 100
+    return "few" if 3 <= last <= 10 else "many" if last >= 11 else "other"
+
+
+def count_phrase(n: float, unit: str, lang: str = "ar", *, shown: str | None = None,
+                 label: str | None = None) -> str:
+    """A count and its unit, the noun agreeing with the number: 1 → قتيل واحد, 2 → قتيلان, 5 → 5 قتلى,
+    12 → 12 قتيلًا, 100 → 100 قتيل. `shown`: the number as printed (a range "10–99"; its form follows
+    `n`, its last number, as Arabic agrees with the nearer one); `label`: the unit's word when it has
+    no forms (the plural label of i18n.json)."""
+    forms = unit_forms().get(lang, {}).get(unit, {})
+    cat = plural_category(n, lang)
+    if cat == "zero":
+        cat = "few"
+    is_range = shown is not None and shown != _number(n)
+    shown = shown if shown is not None else _number(n)
+    form = forms.get(cat)
+    if is_range and cat in ("one", "two") and form and "{n}" not in form:
+        form = forms.get("few")  # "0–2" keeps its digits: the plural after them, not "قتيلان"
+    if form is None:
+        return f"{shown} {label or unit}"
+    if "{n}" in form:
+        return form.replace("{n}", shown)
+    return form if cat in ("one", "two") and not is_range else f"{shown} {form}"
+
+
+def quantity_text(q: dict, units: dict[str, str], lang: str = "ar") -> str | None:
+    """A quantity in words: `12 قتيلًا`, `~ 10–99 جريحًا`, `3 أيام`; None when it has no unit or no number.
 
     A number with no unit ("4", "عدة") says nothing a reader can use, so it is not shown.
     """
@@ -92,17 +138,58 @@ def quantity_text(q: dict, units: dict[str, str]) -> str | None:
     if not unit:
         return None
     v, lo, hi = q.get("value"), q.get("min"), q.get("max")
+    label = units.get(unit, unit)
     if isinstance(v, (int, float)):
-        n = _number(v)
+        text = count_phrase(v, unit, lang, label=label)
     elif isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
-        n = _number(lo) if lo == hi else f"{_number(lo)}–{_number(hi)}"
+        text = count_phrase(hi, unit, lang, label=label,
+                            shown=_number(lo) if lo == hi else f"{_number(lo)}–{_number(hi)}")
     elif isinstance(lo, (int, float)):
-        n = f"{_number(lo)}+"
+        text = f"{_number(lo)}+ {label}"
     elif isinstance(hi, (int, float)):
-        n = f"≤ {_number(hi)}"
+        text = f"≤ {_number(hi)} {label}"
     else:
         return None
-    return f"{'~ ' if q.get('approx') else ''}{n} {units.get(unit, unit)}"
+    return f"{'~ ' if q.get('approx') else ''}{text}"
+
+
+#: A clitic (و "and", ب "with", ل "for") glued to a vague quantity word at the start of a quantity's
+#: text: "ومئات الجرحى" is shown as "مئات الجرحى".
+_LEADING_CLITIC = re.compile("^(?:وب|و|ب|ل)(?=عشر|مئ|مائ|آلاف|ألوف|عد|بضع)")
+
+#: A vague count in English words, by the range the extractor gave it (rasd.extract.quantities:
+#: عشرات 10-99, مئات 100-999, آلاف 1000-9999, عشرات الآلاف, مئات الآلاف; عدة 3-9).
+ENGLISH_VAGUE = {3: "several", 10: "dozens of", 100: "hundreds of", 1000: "thousands of",
+                 10000: "tens of thousands of", 100000: "hundreds of thousands of"}
+
+#: Longer quantity texts are not a quantity phrase (a stray sentence) and are not shown as one.
+QUANTITY_TEXT_MAX = 40
+
+
+def quantity_display(q: dict, strings: dict, lang: str = "ar") -> dict | None:
+    """How a quantity is shown: `{text, title}`, or None (no unit).
+
+    An exact count is the phrase built from number and unit (`12 قتيلًا`), the words of the page in
+    its title. A vague one (آلاف، مئات، عشرات، عدة، "عدد من"), which has a range or no number at all,
+    is shown as the page wrote it (`مئات المحتجين`) with the range it stands for in the title:
+    "~ 100–999 أشخاص" read as if the page had counted (issue 13 item 4).
+    """
+    unit = q.get("unit") if isinstance(q, dict) else None
+    if not unit:
+        return None
+    phrase = quantity_text(q, strings["units"], lang)
+    written = _LEADING_CLITIC.sub("", (q.get("text") or "").strip())
+    if isinstance(q.get("value"), (int, float)) or not written or len(written) > QUANTITY_TEXT_MAX:
+        return {"text": phrase, "title": q.get("text") or ""} if phrase else None
+    if lang != "ar":  # the English page says it in English words, the page's own in the title
+        lo, hi = q.get("min"), q.get("max")
+        words = ENGLISH_VAGUE.get(lo) if isinstance(lo, int) and hi in (lo * 10 - 1, 9) else None
+        words = words or ("several" if isinstance(lo, (int, float)) else "a number of")
+        return {"text": f"{words} {strings['units'].get(unit, unit)}",
+                "title": f"{phrase} «{written}»" if phrase else written}
+    if " " not in written:  # a bare "آلاف": the unit's word after it says of what
+        written = f"{written} {strings['units'].get(unit, unit)}"
+    return {"text": written, "title": phrase or strings["units"].get(unit, unit)}
 
 
 def dispute_value(dispute: dict, value: Any, strings: dict) -> str:
@@ -112,7 +199,7 @@ def dispute_value(dispute: dict, value: Any, strings: dict) -> str:
         return strings["modalities"].get(value, str(value))
     if field == "quantity":
         q = dict(value) if isinstance(value, dict) else {"value": value}
-        return quantity_text({**q, "unit": dispute.get("unit")}, strings["units"]) or str(value)
+        return quantity_text({**q, "unit": dispute.get("unit")}, strings["units"], strings["lang"]) or str(value)
     if isinstance(value, (list, tuple)):
         return strings["ui"]["list_sep"].join(str(v) for v in value)
     return "" if value is None else str(value)
@@ -126,11 +213,11 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
     html = _env.get_template(template).render(
         request=request, lang=lang, dir="rtl" if lang == "ar" else "ltr", t=strings["ui"],
         type_label=lambda t: strings["types"].get(t, t), mod_label=lambda m: strings["modalities"].get(m, m),
-        qty=lambda q: quantity_text(q, strings["units"]),
+        qty=lambda q: quantity_display(q, strings, lang),
         field_label=lambda f: strings["dispute_fields"].get(f, f),
         unit_label=lambda u: strings["units"].get(u, u),
         genre_label=lambda g: strings["genres"].get(g, g),
-        side_value=lambda d, v: dispute_value(d, v, strings),
+        side_value=lambda d, v: dispute_value(d, v, {**strings, "lang": lang}),
         other_lang=other, other_lang_url=_url(request, lang=other), url=lambda **kw: _url(request, **kw),
         vendors=request.app.state.vendors, tiles_url=request.app.state.tiles_url or "", **ctx)
     resp = HTMLResponse(html, status_code=status)
@@ -176,8 +263,9 @@ def timeline_chart(items: list[dict], types: list[str], rtl: bool) -> dict:
             y -= h
             parts.append({"type": t, "y": round(y, 2), "h": round(h, 2), "n": c})
         bars.append({"x": x, "date": it["date"], "total": it["total"], "parts": parts})
+    ends = sorted(bars, key=lambda b: b["x"])
     return {"bars": bars, "width": max(n, 1) * BAR_WIDTH, "height": CHART_HEIGHT, "bar_w": BAR_WIDTH - 2,
-            "peak": peak}
+            "peak": peak, "left": ends[0]["date"] if ends else None, "right": ends[-1]["date"] if ends else None}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -192,16 +280,40 @@ def favicon() -> RedirectResponse:
     return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
+def news_span(r: StoreReader, f: EventFilter) -> tuple[str, str] | None:
+    """The dates the timeline's chart covers when it shows background events too: from the first to
+    the last date of the news (non-background) events matching the rest of `f`. None: draw every
+    date (no date bound chosen, background off, or no news event to bound it by).
+
+    One event recalled from 1853 used to stretch the chart from 1853 to 2024 (issue 13 item 1);
+    its events are still listed, the chart says how many it leaves out.
+    """
+    if not f.background or f.date_from or f.date_to:
+        return None
+    dates = [i["date"] for i in r.timeline(replace(f, background=None))["items"]]
+    return (min(dates), max(dates)) if dates else None
+
+
+def in_span(date: str, span: tuple[str, str]) -> bool:
+    """Whether a stored date (YYYY, YYYY-MM or YYYY-MM-DD) overlaps `span`: "2022" overlaps 2022-05-19.
+    ('~' sorts after every digit and '-', so "2022~" is the end of the year 2022.)"""
+    return date + "~" >= span[0] and date <= span[1] + "~"
+
+
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(request: Request) -> HTMLResponse:
-    """Events by day with filters (type, governorate, date range, modality) and a stacked bar chart."""
+    """Events by day, newest first (`order=oldest` turns it), with filters (type, governorate, date
+    range, modality, background) and a stacked bar chart over the dates of the news."""
     r = _reader(request)
     f = _filters(request)
     offset = _int(request, "offset")
+    newest = request.query_params.get("order") != "oldest"
     tl = r.timeline(f)
     facets = r.facets()
     types = list(facets["types"])
-    events = r.list_events(f, limit=TIMELINE_PAGE, offset=offset)
+    span = news_span(r, f)
+    drawn = [i for i in tl["items"] if span is None or in_span(i["date"], span)]
+    events = r.list_events(f, limit=TIMELINE_PAGE, offset=offset, newest_first=newest)
     days: list[tuple[str, list[dict]]] = []
     for ev in events["items"]:
         d = (ev["date"] or {}).get("value") or ""
@@ -209,9 +321,10 @@ def timeline_page(request: Request) -> HTMLResponse:
             days.append((d, []))
         days[-1][1].append(ev)
     lang, _ = _lang(request)
-    return render(request, "timeline.html", f=f, facets=facets, chart=timeline_chart(tl["items"], types, lang == "ar"),
+    return render(request, "timeline.html", f=f, facets=facets, chart=timeline_chart(drawn, types, lang == "ar"),
                   timeline=tl, days=days, events=events, page=TIMELINE_PAGE, offset=offset,
-                  query=urlencode(f.as_query()))
+                  query=urlencode(f.as_query()), newest=newest,
+                  n_off_chart=sum(i["total"] for i in tl["items"]) - sum(i["total"] for i in drawn))
 
 
 @router.get("/map", response_class=HTMLResponse)
@@ -226,7 +339,25 @@ def map_page(request: Request) -> HTMLResponse:
 def event_page(request: Request, event_id: str) -> HTMLResponse:
     """An event: what, where (small map), when (with basis), who, how many, and each source's evidence."""
     ev = found(_reader(request).get_event(event_id), "event", event_id)
-    return render(request, "event.html", ev=ev)
+    return render(request, "event.html", ev=ev, cards=source_cards(ev.get("members") or []))
+
+
+def source_cards(members: list[dict]) -> list[dict]:
+    """One card per source (`rasd.web.queries.source_count`): the members of a fused event grouped by
+    the document they are or repeat; a card shows the original when it is a member (else the first
+    copy) and names the verbatim copies (`copies`), so the page shows as many cards as it counts
+    sources and never the same paragraphs twice."""
+    cards: dict[str, dict] = {}
+    for m in members:
+        key = m.get("duplicate_of") or m.get("doc_id")
+        card = cards.setdefault(key, {"member": m, "copies": []})
+        if card["member"] is not m:
+            if m.get("doc_id") == key:  # the original came after a copy of it: it leads the card
+                card["copies"].append(card["member"])
+                card["member"] = m
+            else:
+                card["copies"].append(m)
+    return list(cards.values())
 
 
 @router.get("/documents", response_class=HTMLResponse)

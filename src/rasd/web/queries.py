@@ -140,7 +140,8 @@ def _event_out(record_json: str, doc_id: str | None = None) -> dict:
     """An event as the API shows it: OUTPUT.md's fields, fusion fields, its document and disputes.
 
     `doc_id`: the document owning the event (default: the record's own, the first source of a fused event).
-    `n_sources` counts the distinct documents that are not duplicates of another (1 when unlinked).
+    `n_sources` counts the distinct source documents, a verbatim copy counted with the document it
+    repeats (`source_count`; 1 when unlinked).
     """
     raw = _loads(record_json)
     meta = raw.get("meta") or {}
@@ -157,9 +158,15 @@ def _event_out(record_json: str, doc_id: str | None = None) -> dict:
     rec["doc_id"] = doc_id or raw.get("doc_id")
     rec.setdefault("disputes", [])
     srcs = rec.get("sources")
-    rec["n_sources"] = (len({s.get("doc_id") for s in srcs if isinstance(s, dict) and not s.get("duplicate_of")})
-                        or 1) if isinstance(srcs, list) else 1
+    rec["n_sources"] = source_count(srcs) if isinstance(srcs, list) else 1
     return rec
+
+
+def source_count(sources: Iterable[Any]) -> int:
+    """How many sources an event has: distinct documents, a verbatim copy (`duplicate_of`) counted
+    once with the document it repeats; at least 1. The one definition of "sources" that the event
+    page, the lists and the API share (issue 13 item 6)."""
+    return len({s.get("duplicate_of") or s.get("doc_id") for s in sources if isinstance(s, dict)}) or 1
 
 
 def actor_key(actor: dict) -> str:
@@ -347,17 +354,40 @@ class StoreReader:
 
     # -- events -----------------------------------------------------------------------------
 
-    def list_events(self, f: EventFilter, *, limit: int = 50, offset: int = 0) -> dict:
+    def list_events(self, f: EventFilter, *, limit: int = 50, offset: int = 0, newest_first: bool = False) -> dict:
         """Events matching `f` (one per fused event on a linked store), by date (undated last), then
-        document order (fused events: id)."""
+        document order (fused events: id); `newest_first`: latest date first (undated still last)."""
         src = self.source()
         where, params = _event_where(f, self._gov_aliases, src)
-        total, page = self._page(src.table, src.key, where, params, _event_order(f, src), limit, offset)
+        if newest_first:
+            total, page = self._newest_page(src, where, params, limit, offset)
+        else:
+            total, page = self._page(src.table, src.key, where, params, _event_order(f, src), limit, offset)
         rows = self.conn().execute(
-            f"SELECT e.record, {src.doc_col} AS doc_id FROM {src.table} WHERE {src.key} IN "
-            f"({','.join('?' * len(page))}) ORDER BY {src.order}", page).fetchall() if page else []
+            f"SELECT {src.key} AS k, e.record, {src.doc_col} AS doc_id FROM {src.table} WHERE {src.key} IN "
+            f"({','.join('?' * len(page))})", page).fetchall() if page else []
+        by_key = {r["k"]: r for r in rows}
         return {"total": total, "limit": limit, "offset": offset,
-                "items": [_event_out(r["record"], r["doc_id"]) for r in rows]}
+                "items": [_event_out(by_key[k]["record"], by_key[k]["doc_id"]) for k in page if k in by_key]}
+
+    def _newest_page(self, src: EventSource, where: str, params: list, limit: int, offset: int) -> tuple[int, list]:
+        """(count of every match, one page of keys) newest first, undated last: the dated events read
+        backwards along the dated order index (a DESC mix with "undated last" would need an index of
+        its own), then the undated ones after them."""
+        joiner = " AND " if where else " WHERE "
+        dated_where = where + joiner + "(e.date_value IS NULL) = 0"
+        undated_where = where + joiner + "e.date_value IS NULL"
+        total = self._count(f"SELECT count(*) FROM {src.table}{where}", params)
+        n_dated = self._count(f"SELECT count(*) FROM {src.table}{dated_where}", params)
+        desc = ", ".join(f"{term.strip()} DESC" for term in src.dated_order.split(","))
+        keys = [r[0] for r in self.conn().execute(
+            f"SELECT {src.key} FROM {src.table}{dated_where} ORDER BY {desc} LIMIT ? OFFSET ?",
+            params + [limit, offset])] if offset < n_dated else []
+        if len(keys) < limit:
+            keys += [r[0] for r in self.conn().execute(
+                f"SELECT {src.key} FROM {src.table}{undated_where} ORDER BY {src.order} LIMIT ? OFFSET ?",
+                params + [limit - len(keys), max(0, offset - n_dated)])]
+        return total, keys
 
     def get_event(self, event_id: str) -> dict | None:
         """One event with, for each mention, the source document and the evidence in its context.
@@ -384,6 +414,11 @@ class StoreReader:
                    for m, i in zip(ev["mentions"], doc_ids)]
         ev.setdefault("sources", sources)
         ev["evidence"] = sources
+        # one passage list per document, overlapping excerpts merged (issue 13 item 6)
+        ev["passages"] = [{"doc_id": i, "document": _brief(docs[i]) if i in docs else None,
+                           "passages": evidence_passages(docs[i]["text"], [m for m, j in zip(ev["mentions"], doc_ids)
+                                                                          if j == i]) if i in docs else []}
+                          for i in dict.fromkeys(doc_ids)]
         return ev
 
     def _members(self, ev: dict) -> list[dict]:
@@ -398,12 +433,14 @@ class StoreReader:
             if row["d_id"] is not None:
                 doc = docs[row["doc_id"]] = _brief(row, "d_")
             evidence = [_evidence(m, doc, row["d_text"]) for m in rec["mentions"]]
+            passages = evidence_passages(row["d_text"], rec["mentions"]) if row["d_text"] is not None else []
             out.append({"event_id": row["event_id"], "doc_id": row["doc_id"], "document": doc,
                         "outlet": row["outlet"] or (doc or {}).get("outlet"),
                         "published": row["published"] or (doc or {}).get("published"),
                         "duplicate_of": row["duplicate_of"], "story_id": row["story_id"],
                         "attribution": rec["attribution"], "modality": rec["modality"], "date": rec["date"],
-                        "quantities": rec["quantities"], "actors": rec["actors"], "evidence": evidence})
+                        "quantities": rec["quantities"], "actors": rec["actors"], "evidence": evidence,
+                        "passages": passages})
         for d in ev.get("disputes") or ():
             for side in (d.get("sides") or ()) if isinstance(d, dict) else ():
                 if isinstance(side, dict):
@@ -636,6 +673,42 @@ def evidence_context(text: str, start: int | None, end: int | None, width: int =
         hi += 1
     return {"before": text[lo:start], "match": text[start:end], "after": text[end:hi],
             "clipped_start": lo > 0, "clipped_end": hi < len(text)}
+
+
+def evidence_passages(text: str, mentions: Iterable[dict], width: int = EVIDENCE_CONTEXT) -> list[dict]:
+    """The excerpts of `text` around each mention, merged where they overlap or touch, every mention marked.
+
+    Several mentions of one event in a document (a trigger, the casualty count two sentences on)
+    each got their own excerpt, so a card repeated the same paragraphs; here they become one
+    passage per stretch of text. Returns `[{start, end, clipped_start, clipped_end, segments}]`
+    in text order, `segments` being `[{text, mark}]` (`mark`: inside a mention). Mentions out of
+    range are skipped.
+    """
+    windows = []
+    marks = []
+    for m in mentions:
+        ctx = evidence_context(text, m.get("start"), m.get("end"), width)
+        if ctx is None:
+            continue
+        lo = m["start"] - len(ctx["before"])
+        hi = m["end"] + len(ctx["after"])
+        windows.append([lo, hi])
+        marks.append((m["start"], m["end"]))
+    merged: list[list[int]] = []
+    for lo, hi in sorted(windows):
+        # touching or only blank between: one passage (the reader sees the same paragraph once)
+        if merged and not text[merged[-1][1]:lo].strip():
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    out = []
+    for lo, hi in merged:
+        spans = [{"start": a - lo, "end": b - lo, "label": "mark"} for a, b in marks if lo <= a and b <= hi]
+        segments = [{"text": seg["text"], "mark": bool(seg["labels"])}
+                    for seg in span_segments(text[lo:hi], spans)]
+        out.append({"start": lo, "end": hi, "clipped_start": lo > 0, "clipped_end": hi < len(text),
+                    "segments": segments})
+    return out
 
 
 def span_segments(text: str, spans: Iterable[dict]) -> list[dict]:
