@@ -28,7 +28,8 @@ def tl_client(tmp_path_factory):
 
 
 def _day_headings(html: str) -> list[str]:
-    return re.findall(r'<section class="day">\s*<h2>([^<]*?) <small>', html)
+    # a date heading is isolated left to right (<bdi dir="ltr">), the undated one is not
+    return re.findall(r'<section class="day">\s*<h2>(?:<bdi dir="ltr">)?([^<]*?)(?:</bdi>)? <small>', html)
 
 
 def test_timeline_lists_newest_first_undated_last_and_switches_to_oldest(tl_client) -> None:
@@ -239,3 +240,14 @@ def test_the_source_count_is_defined_where_it_is_shown(client) -> None:
     assert "المصدر وثيقة واحدة نشرت الخبر" in html
     en = client.get(f"/events/{ev['id']}", params={"lang": "en"}).text
     assert "A source is one document that reported it" in en
+
+
+def test_dates_beside_arabic_text_are_isolated_left_to_right(tl_client) -> None:
+    """Issue 13 item 3: "2024-03-08" must not read "08-03-2024" inside right-to-left text."""
+    html = tl_client.get("/timeline").text
+    assert '<h2><bdi dir="ltr">2024-03-08</bdi> <small>' in html
+    ev = next(e for e in tl_client.get("/api/events", params={"order": "newest"}).json()["items"]
+              if (e.get("date") or {}).get("value"))
+    page = tl_client.get(f"/events/{ev['id']}").text
+    assert f'<span class="h-date"><bdi dir="ltr">{ev["date"]["value"]}</bdi></span>' in page
+    assert ">None<" not in page and " None " not in page

@@ -59,6 +59,18 @@ _env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select
 _env.filters["seg"] = lambda v: quote(str(v), safe="")
 
 
+def _ltr(value: Any) -> Any:
+    """A date, number or code printed inside Arabic text, isolated left to right (`<bdi dir=ltr>`)
+    so that "2024-12-05" never reads "05-12-2024" beside Arabic words (issue 13 item 3). Empty
+    values stay empty; the value is escaped."""
+    if value is None or value == "":
+        return ""
+    return Markup('<bdi dir="ltr">%s</bdi>') % _printable(str(value))
+
+
+_env.filters["ltr"] = _ltr
+
+
 def _lang(request: Request) -> tuple[str, bool]:
     """The page language and whether it was chosen by the query string (then a cookie is set)."""
     q = request.query_params.get("lang")
