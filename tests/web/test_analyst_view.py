@@ -251,3 +251,14 @@ def test_dates_beside_arabic_text_are_isolated_left_to_right(tl_client) -> None:
     page = tl_client.get(f"/events/{ev['id']}").text
     assert f'<span class="h-date"><bdi dir="ltr">{ev["date"]["value"]}</bdi></span>' in page
     assert ">None<" not in page and " None " not in page
+
+
+def test_arabic_pages_print_no_english_codes(tl_client) -> None:
+    """Issue 13 item 2: type codes, precisions and date bases have Arabic labels (the code stays
+    in a tooltip); the only Latin text left is the language toggle."""
+    ids = [e["id"] for e in tl_client.get("/api/events", params={"background": 1}).json()["items"]]
+    assert ids
+    for path in ["/timeline"] + [f"/events/{i}" for i in ids]:
+        html = tl_client.get(path, params={"lang": "ar"}).text
+        text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", html, flags=re.S)
+        assert not re.findall(r"\b[a-z_]{3,}\b", text), path

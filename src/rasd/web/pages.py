@@ -229,6 +229,9 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
         field_label=lambda f: strings["dispute_fields"].get(f, f),
         unit_label=lambda u: strings["units"].get(u, u),
         genre_label=lambda g: strings["genres"].get(g, g),
+        prec_label=lambda v: strings["precisions"].get(v, v),
+        basis_label=lambda v: strings["date_bases"].get(v, v),
+        reason_label=lambda v: strings["removal_reasons"].get(v, v),
         side_value=lambda d, v: dispute_value(d, v, {**strings, "lang": lang}),
         other_lang=other, other_lang_url=_url(request, lang=other), url=lambda **kw: _url(request, **kw),
         vendors=request.app.state.vendors, tiles_url=request.app.state.tiles_url or "", **ctx)
