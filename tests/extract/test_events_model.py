@@ -261,3 +261,17 @@ def test_a_listed_site_keeps_the_adjective_written_after_it():
     assert [(text[s.start:s.end], s.value["name"], s.value["text"]) for s in sites] == [
         ("حقل الورد النفطي", "حقل الورد", "حقل الورد النفطي")]
     assert replaced == {(field.start, field.end)}
+
+
+def test_a_town_followed_by_old_is_its_old_quarter():
+    from rasd.document import Span
+    from rasd.extract.places_unknown import site_spans
+
+    text = "قصفت الطائرات أحياء حمص القديمة، ثم حمص كلها."
+    a, b = text.index("حمص"), text.rindex("حمص")
+    town = {"name": "حمص", "precision": "town", "lat": 34.73, "lon": 36.71, "country": "SY", "admin1": "حمص"}
+    spans = [Span(a, a + 3, "PLACE", dict(town), "fake"), Span(b, b + 3, "PLACE", dict(town), "fake")]
+    sites, replaced = site_spans(make_view(text), spans)
+    assert [(text[s.start:s.end], s.value["name"], s.value["lat"], s.value["kind"]) for s in sites] == [
+        ("حمص القديمة", "حمص القديمة", 34.73, "neighbourhood")]
+    assert replaced == {(a, a + 3)}

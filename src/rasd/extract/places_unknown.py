@@ -33,6 +33,7 @@ class _Rules:
     finder: re.Pattern[str]      # where a cue word (with a clitic) may stand
     site_finder: re.Pattern[str] | None = None   # where an installation word may stand
     site_adjectives: frozenset[str] = frozenset()
+    old_quarter: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +47,8 @@ def _rules() -> _Rules:
                if sites else None)
     return _Rules(cues, frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]),
                   re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?(?:{alt})(?![\u0621-\u064A])"),
-                  site_rx, frozenset(n(w) for w in data.get("site_adjectives") or ()))
+                  site_rx, frozenset(n(w) for w in data.get("site_adjectives") or ()),
+                  frozenset(n(w) for w in data.get("old_quarter") or ()))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -155,13 +157,12 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
     الدولي), with the place's coordinates, governorate and country. A known span that already holds
     the installation word (a site the gazetteer lists) wins."""
     rules = _rules()
+    out, replaced = _old_quarters(view, known, rules)
     if rules.site_finder is None:
-        return [], set()
+        return out, replaced
     norm = view.norm
     places = sorted(((view.to_norm(s.start), view.to_norm(s.end), s) for s in known if s.label == "PLACE"),
                     key=lambda x: x[0])
-    out: list[Span] = []
-    replaced: set[tuple[int, int]] = set()
     for m in rules.site_finder.finditer(norm):
         cs, ce = m.start(1), m.end(1)
         known_site = next((x for x in places if x[0] <= cs < x[1]), None)
@@ -198,4 +199,29 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
             "country": a.get("country"), "precision": "site", "text": view.text[s:e],
             "resolved_by": "site_of_known_place", "unresolved_reason": "site_not_in_gazetteer"}, PRODUCED_BY))
         replaced.add((anchor.start, anchor.end))
+    return out, replaced
+
+
+def _old_quarters(view: TextView, known: list[Span], rules: _Rules) -> tuple[list[Span], set[tuple[int, int]]]:
+    """A town followed by "القديمة" is its old quarter: a neighbourhood span over both words."""
+    out: list[Span] = []
+    replaced: set[tuple[int, int]] = set()
+    if not rules.old_quarter:
+        return out, replaced
+    norm = view.norm
+    for k in known:
+        v = k.value if isinstance(k.value, dict) else {}
+        if k.label != "PLACE" or v.get("precision") != "town":
+            continue
+        end = view.to_norm(k.end)
+        nxt = _TOKEN.search(norm, end, min(len(norm), end + 20))
+        if nxt is None or norm[end:nxt.start()].strip() or nxt.group() not in rules.old_quarter:
+            continue
+        e = view.to_orig_end(nxt.end())
+        name = view.text[k.start:e]
+        out.append(Span(k.start, e, "PLACE", {
+            **v, "place_id": None, "name": name, "name_en": None, "kind": "neighbourhood",
+            "precision": "site", "text": name, "resolved_by": "old_quarter_of_known_place",
+            "unresolved_reason": "site_not_in_gazetteer"}, PRODUCED_BY))
+        replaced.add((k.start, k.end))
     return out, replaced
