@@ -100,15 +100,19 @@ for line in sys.stdin:
         event.listen(Engine, "before_cursor_execute", checkpoint)
         event.listen(Engine, "commit", checkpoint)
         link_pending = links_mod.link_pending
+        span = [0, 0]   # checkpoints before linking, and at its end (the search index and the
+                        # run's record are written after it)
         def marked(*a, **kw):
             phase[0] = "link"
+            span[0] = total[0]
             try:
                 return link_pending(*a, **kw)
             finally:
                 phase[0] = "ingest"
+                span[1] = total[0]
         links_mod.link_pending = marked
         rc = rasd_run(db)
-        say(f"DONE {rc} ingest={counts['ingest']} link={counts['link']}")
+        say(f"DONE {rc} ingest={counts['ingest']} link={counts['link']} from={span[0]} to={span[1]}")
         sys.stdout.flush()
         os._exit(0)
     say(f"PID {pid}")
@@ -166,7 +170,7 @@ class Server:
 
     def run(self, db: str, pause_at: int = 0) -> tuple[str, list[str]]:
         """One `rasd run`; paused at checkpoint `pause_at` it is SIGKILLed there. Returns
-        ("killed", [phase, n]) or ("done", [rc, ingest=, link=])."""
+        ("killed", [phase, n]) or ("done", [rc, ingest=, link=, from=, to=])."""
         self.proc.stdin.write(f"{db} {pause_at}\n".encode())
         self.proc.stdin.flush()
         pid = int(self.expect("PID")[1])
@@ -235,7 +239,8 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(tmp_path: Path, 
         clean_db = backend.new_db(tmp_path, "clean")
         status, done = server.run(clean_db)
         assert status == "done" and done[0] == "3"   # examples/bad is quarantined: exit code 3
-        n_ingest, n_link = (int(x.split("=")[1]) for x in done[1:])
+        n_ingest, n_link, link_from, link_to = (int(x.split("=")[1]) for x in done[1:])
+        assert link_to - link_from == n_link
         store = backend.open(clean_db)
         clean = snapshot(store)
         runs = store.list_runs()
@@ -246,14 +251,17 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(tmp_path: Path, 
         assert n_link > 3 * (n_docs // BATCH_DOCS)  # several statements per saved batch
 
         rnd = random.Random(SEED)
-        points = ([rnd.randint(1, n_ingest) for _ in range(N_INGEST_KILLS)]
-                  + [rnd.randint(n_ingest + 1, n_ingest + n_link) for _ in range(N_LINK_KILLS)])
+        # ingest checkpoints: those before linking and the few after it (search index, run record)
+        ingest_points = list(range(1, link_from + 1)) + list(range(link_to + 1, n_ingest + n_link + 1))
+        points = ([rnd.choice(ingest_points) for _ in range(N_INGEST_KILLS)]
+                  + [rnd.randint(link_from + 1, link_to) for _ in range(N_LINK_KILLS)])
         kills = {"ingest": 0, "link": 0}
         partly_linked = 0
         for i, point in enumerate(points):
             db = backend.new_db(tmp_path, f"p{i}")
             status, where = server.run(db, point)
-            assert status == "killed" and where == ["link" if point > n_ingest else "ingest", str(point)]
+            assert status == "killed" and where == ["link" if link_from < point <= link_to else "ingest",
+                                                    str(point)]
             kills[where[0]] += 1
             linked, stored = _linked(backend, db)
             if 0 < linked < stored:
