@@ -221,6 +221,13 @@ def event_extractor():
     return EventExtractor(places=place_finder(), actors=actor_finder())
 
 
+@lru_cache(maxsize=1)
+def extract_stage():
+    """The extraction stage (finders, events, genre) around the cached event extractor."""
+    from rasd.extract.stage import ExtractStage
+    return ExtractStage(extractor=event_extractor())
+
+
 def _check_spans(text: str, spans: Iterable[Any], label: str | None = None) -> list:
     spans = list(spans)
     for s in spans:
@@ -263,7 +270,8 @@ def check_actors(text: str, doc_date: str | None) -> list:
 
 def check_events(text: str, published: str | None) -> tuple[list, list]:
     """The event extractor on a cleaned page: spans inside the text, every event mention the
-    slice of the text it points at, every event of a known shape."""
+    slice of the text it points at, every event of a known shape; the extraction stage gives the
+    same events again, with the page's genre."""
     doc = Document(id="fuzz", text=text, raw_text=text, origin=Origin(path="fuzz.txt"), published=published,
                    published_source="metadata" if published else None, cleaned=True)
     spans, events = event_extractor().extract(doc)
@@ -275,6 +283,10 @@ def check_events(text: str, published: str | None) -> tuple[list, list]:
             assert m["text"] == text[m["start"]:m["end"]]
         json.dumps({"actors": ev.actors, "location": ev.location, "date": ev.date,
                     "quantities": ev.quantities, "meta": dict(ev.meta)}, ensure_ascii=False, default=str)
+    [out] = extract_stage().run([doc])
+    assert out.text == text and [e.id for e in out.events] == [e.id for e in events]
+    if text.strip():  # a blank page passes the stage untouched (counted as skipped.empty)
+        assert "genre" in out.meta and all("background" in e.meta for e in out.events)
     return spans, events
 
 
