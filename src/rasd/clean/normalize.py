@@ -67,7 +67,9 @@ def _pairs(groups: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=8)
 def _finder(groups: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     pairs = _pairs(groups)
-    return re.compile("[" + "".join(re.escape(a) for a, _ in pairs) + "]"), dict(pairs)
+    # no groups, no characters: "[]" is not a regex, "(?!)" matches nothing (found by fuzzing, issue 12)
+    chars = "".join(re.escape(a) for a, _ in pairs)
+    return re.compile(f"[{chars}]" if chars else "(?!)"), dict(pairs)
 
 
 def normalize_arabic(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:

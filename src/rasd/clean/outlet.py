@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from rasd.clean.lexicon import Lexicon
 from rasd.clean.normalize import normalize_key, normalize_with_offsets
@@ -83,11 +83,24 @@ class Evidence:
     how: str
 
 
+def split_url(url: str) -> SplitResult | None:
+    """`url` split into parts (a bare "host/path" taken as a host), or None when it cannot be.
+
+    `urlsplit` raises ValueError on an unclosed IPv6 bracket ("http://[::1"); a page whose URL
+    field holds one is cleaned as a page without a URL (found by fuzzing, issue 12).
+    """
+    try:
+        return urlsplit(url if "//" in url else f"//{url}")
+    except ValueError:
+        return None
+
+
 def url_host(url: str | None) -> str:
     """The URL's host without `www.` (lower case), or `""`."""
-    if not url:
+    parts = split_url(url) if url else None
+    if parts is None:
         return ""
-    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+    host = (parts.hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
 
 

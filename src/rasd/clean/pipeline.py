@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Mapping
-from urllib.parse import urlsplit
 
 from rasd.clean.boilerplate import (
     SITE_MAX_BODY_SHARE, caption_credit_name, classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions, site_key,
@@ -22,7 +21,7 @@ from rasd.clean.normalize import normalize_key
 from rasd.clean.lines import Line, split_lines
 from rasd.clean.outlet import (
     RANK_AUTHOR, RANK_PROSE, RANK_READER, RANK_SIGNATURE, RANK_URL, Evidence, byline_name, choose_outlet, dateline_agency, outlet_from_field, prose_mentions, quoted_names,
-    signature_evidence, spells_domain, split_dateline, url_host,
+    signature_evidence, spells_domain, split_dateline, split_url, url_host,
 )
 from rasd.clean.pubdate import find_date_mentions, parse_date_line, publication_date_in_keys, valid_date
 from rasd.clean.social import FoundPost, find_social_posts
@@ -63,9 +62,9 @@ def _cached_lexicon(dirs: tuple[str, ...]) -> Lexicon:
 
 def outlet_from_url(url: str | None, lex: Lexicon) -> str | None:
     """The outlet whose domain (from the lexicon) the URL belongs to, or None."""
-    if not url:
+    parts = split_url(url) if url else None
+    if parts is None:
         return None
-    parts = urlsplit(url if "//" in url else f"//{url}")
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]

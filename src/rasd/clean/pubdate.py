@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from rasd.clean.lexicon import Lexicon
 from rasd.clean.normalize import normalize_key
@@ -78,6 +78,18 @@ def valid_date(y: int, m: int, d: int) -> bool:
     return MIN_YEAR <= y <= MAX_YEAR
 
 
+def _named(table: Mapping[str, int], found: str) -> int:
+    """`table[found]` for a month or weekday name the case-insensitive patterns matched.
+
+    `re.IGNORECASE` also matches "ſ" to "s", the Kelvin sign to "k" and "İ"/"ı" to "i", which the
+    lower-cased keys do not fold ("auguſt" matches "august"); such a name is looked up as the
+    pattern matched it (found by fuzzing, issue 12).
+    """
+    if found in table:
+        return table[found]
+    return next(v for k, v in table.items() if re.fullmatch(re.escape(k), found, re.IGNORECASE))
+
+
 def date_key(text: str) -> str:
     """The form dates are matched in: `normalize_key`, lower-cased (a `Line.key` lower-cased)."""
     return normalize_key(text).lower()
@@ -92,10 +104,10 @@ def _mentions(key: str, pats: _Patterns, lexicon: Lexicon) -> list[DateMention]:
     if not _DIGIT.search(key):
         return out
     for m in pats.dmy.finditer(key):
-        month = lexicon.months[m.group("m")]
+        month = _named(lexicon.months, m.group("m"))
         day = int(m.group("d"))
         year = int(m.group("y")) if m.group("y") else None
-        wd = lexicon.weekdays[m.group("wd")] if m.group("wd") else None
+        wd = _named(lexicon.weekdays, m.group("wd")) if m.group("wd") else None
         if not 1 <= day <= 31:
             continue
         out.append(DateMention(day, month, year, wd, m.group("anchor") is not None, m.group(0)))
@@ -115,7 +127,7 @@ def _years_by_month(keys: Iterable[str], pats: _Patterns,
         for m in pats.month_year.finditer(key):
             y = int(m.group("y"))
             if MIN_YEAR <= y <= MAX_YEAR:
-                by_month.setdefault(lexicon.months[m.group("m")], []).append(y)
+                by_month.setdefault(_named(lexicon.months, m.group("m")), []).append(y)
         years += [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", key) if MIN_YEAR <= int(y) <= MAX_YEAR]
     return by_month, years
 
@@ -137,7 +149,7 @@ def parse_date_line(text: str, lexicon: Lexicon) -> str | None:
             return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
     for m in pats.dmy.finditer(key):
         if m.group("y"):
-            y, mo, d = int(m.group("y")), lexicon.months[m.group("m")], int(m.group("d"))
+            y, mo, d = int(m.group("y")), _named(lexicon.months, m.group("m")), int(m.group("d"))
             rest = key[:m.start()] + key[m.end():]
             # what is left may only be a weekday, a time or separators
             if valid_date(y, mo, d) and not re.search(r"[^\W\d_]{2,}", re.sub(r"(?:%s)" % "|".join(
@@ -152,7 +164,7 @@ def parse_english_date(text: str, lexicon: Lexicon) -> str | None:
     pats = _pats(lexicon)
     m = pats.english.search(key)
     if m:
-        y, mo, d = int(m.group("y")), lexicon.months[m.group("m")], int(m.group("d"))
+        y, mo, d = int(m.group("y")), _named(lexicon.months, m.group("m")), int(m.group("d"))
         if valid_date(y, mo, d):
             return f"{y:04d}-{mo:02d}-{d:02d}"
     for dm in find_date_mentions(text, lexicon):

@@ -683,6 +683,30 @@ def _lasting_before(norm: str, i: int, lex: _Lexicon) -> bool:
     return False
 
 
+def _handle(m: re.Match[str], c: _Ctx) -> tuple[int, dict[str, Any]] | None:
+    """The handler of `m`'s kind. A resolution that leaves `datetime`'s calendar (years 1-9999)
+    is redone without the anchor when the anchor took it there (a page dated at the calendar's
+    end: "أمس" on 0001-01-01); one that leaves it even so is no date. Found by fuzzing, issue 12."""
+    try:
+        return _HANDLERS[m.lastgroup](m, c)
+    except OverflowError:
+        pass
+    if c.anchor is not None:
+        try:
+            return _HANDLERS[m.lastgroup](m, _Ctx(c.norm, None, c.opt, c.lex))
+        except OverflowError:
+            pass
+    return None
+
+
+def _shift(d: dt.date, days: int) -> dt.date | None:
+    """`d` moved by `days`, or None past the calendar's ends (a page naming 9999-12-31)."""
+    try:
+        return d + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = DateOptions()) -> list[Span]:
     """Find time expressions in `text`; resolve relative ones against `anchor` (the page's date).
 
@@ -697,7 +721,7 @@ def find_dates(text: str, anchor: dt.date | None = None, options: DateOptions = 
     ctx = _Ctx(view.norm, anchor, options, lex)
     spans: list[Span] = []
     for m in _matches(view.norm, lex):
-        got = _HANDLERS[m.lastgroup](m, ctx)
+        got = _handle(m, ctx)
         if got is None:
             continue
         start, value = got
@@ -754,21 +778,22 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     for m in _matches(view.norm, lex):
         kind = m.lastgroup
         if kind in ("k_my", "k_year", "k_yrange", "k_dmy", "k_iso") or (kind == "k_dm" and m["dm_y"]):
-            got = _HANDLERS[kind](m, ctx)
+            got = _handle(m, ctx)
             value = got[1].get("value") if got else None
             if value and value[:4].isdecimal() and not ctx.future_before(m.start()):
                 years.append(int(value[:4]))
         if kind == "k_dm" and m["dm_y"] and m["dm_rd"]:
-            got = _h_dm(m, ctx)
+            got = _handle(m, ctx)
             if got and got[1]["value"]:
-                d = dt.date.fromisoformat(got[1]["value"]) + dt.timedelta(days=0 if m["dm_rd"] == "اليوم" else 1)
-                today.append((d, f"'{raw(m)}' names the page's day"))
+                d = _shift(dt.date.fromisoformat(got[1]["value"]), 0 if m["dm_rd"] == "اليوم" else 1)
+                if d is not None:
+                    today.append((d, f"'{raw(m)}' names the page's day"))
         elif kind == "k_opday" and m["op_name"]:
-            got = _h_opday(m, ctx)
+            got = _handle(m, ctx)
             if got and got[1]["value"]:
                 op_days.append((dt.date.fromisoformat(got[1]["value"]), f"'{raw(m)}' = {got[1]['value']}"))
         elif kind in ("k_dm", "k_iso", "k_dmy") and (m.lastgroup != "k_dm" or m["dm_y"]):
-            got = _HANDLERS[kind](m, ctx)
+            got = _handle(m, ctx)
             if got and got[1]["value"]:
                 dated.append(dt.date.fromisoformat(got[1]["value"]))
         elif kind == "k_rday" and m["rd_wd"]:
@@ -786,7 +811,8 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     # an operation day names the page's own day: it stands when "أمس الثلاثاء" agrees with it
     for d, why in sorted(op_days, reverse=True):
         for offset, wd, expr in rel_weekdays:
-            if ok(d) and (d + dt.timedelta(days=offset)).weekday() == wd:
+            said = _shift(d, offset)
+            if ok(d) and said is not None and said.weekday() == wd:
                 return d, "inferred", f"operation day {why}, and '{expr}' agrees"
     # a dated event is a base for "أمس الثلاثاء" only when the text names no later year: an
     # article that mentions 2025 is not written the week after an event of 2019
@@ -795,9 +821,9 @@ def infer_document_date(text: str, hint: dt.date | None = None) -> tuple[dt.date
     bases += [d for d, _ in op_days if ok(d)]
     for offset, wd, expr in rel_weekdays:
         for base in sorted(bases, reverse=True):
-            event_day = base + dt.timedelta(days=(wd - base.weekday()) % 7)
-            page_day = event_day - dt.timedelta(days=offset)
-            if ok(page_day):
+            event_day = _shift(base, (wd - base.weekday()) % 7)
+            page_day = _shift(event_day, -offset) if event_day is not None else None
+            if page_day is not None and ok(page_day):
                 return page_day, "inferred", f"'{expr}' falls on {event_day} after the dated event of {base}"
     cands = [c for c in op_days if ok(c[0])]
     if cands:

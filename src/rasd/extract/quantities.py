@@ -27,6 +27,10 @@ PRODUCED_BY = "quantities"
 VERB_WINDOW_TOKENS = 3
 #: A bare four-digit number in this range with no counted noun is taken as a year, not a count.
 YEAR_RANGE = (1800, 2100)
+#: A digit token longer than this is no count. The largest sums news writes out ("1,250,000,000,000"
+#: dollars) take under 20 characters; `int()` refuses over 4,300 digits and a run of thousands of
+#: zeros raised ValueError here (found by fuzzing, issue 12).
+MAX_NUMBER_CHARS = 30
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,٬]\d{3})+(?:[.٫]\d+)?|\d+(?:[.٫]\d+)?|[^\W\d_]+|%|[^\s\w]")
 # The leading lookahead changes no match; it lets the engine skip non-digit positions at once
@@ -163,7 +167,7 @@ class _Scan:
         return None
 
     def digits(self, i: int) -> float | None:
-        if i >= len(self.toks) or not self.toks[i][0].isdecimal():
+        if i >= len(self.toks) or not self.toks[i][0].isdecimal() or len(self.toks[i]) > MAX_NUMBER_CHARS:
             return None
         t = self.toks[i].replace(",", "").replace("٬", "").replace("٫", ".")
         return float(t) if "." in t else int(t)

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 import yaml
 
 from rasd.document import Document, Item, Origin, Quarantined, RawInput, make_doc_id, sha256_hex
+
+V = TypeVar("V")
 
 #: Stage name written into every `Quarantined` a reader produces.
 STAGE = "ingest"
@@ -66,6 +68,20 @@ def load_data(name: str) -> Mapping[str, Any]:
     """Load one YAML file of reader knowledge from `rasd/data/ingest/`."""
     text = resources.files("rasd.data.ingest").joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def matched_key(table: Mapping[str, V], matched: str) -> V:
+    """The value of the lower-case key that a case-insensitive pattern built from `table` matched.
+
+    `re.IGNORECASE` also matches "ſ" to "s", the Kelvin sign to "k" and "İ"/"ı" to "i", which
+    `str.lower()` does not fold ("Auguſt" lowers to "auguſt", "TİTLE" to "ti̇tle"); a key that the
+    lowered text misses is the one that matches `matched` as the pattern did (found by fuzzing,
+    issue 12).
+    """
+    key = matched.lower()
+    if key in table:
+        return table[key]
+    return next(v for k, v in table.items() if re.fullmatch(re.escape(k), matched, re.IGNORECASE))
 
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")

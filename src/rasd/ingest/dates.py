@@ -13,7 +13,7 @@ from importlib import resources
 
 import yaml
 
-from rasd.ingest.base import load_data
+from rasd.ingest.base import load_data, matched_key
 
 #: Years a publication date may carry. Web news starts in the 1990s; a wider window still
 #: rejects phone numbers and ids that happen to look like dates.
@@ -88,7 +88,7 @@ def match_date(text: str, pos: int = 0) -> tuple[str, int] | None:
         if not m:
             continue
         if gm == "mn":
-            month = month_of[re.sub(r"\s+", " ", m.group(gm).lower())]
+            month = matched_key(month_of, re.sub(r"\s+", " ", m.group(gm)))
         else:
             month = int(m.group("m"))
         day, year = int(m.group(gd)), int(m.group(gy))
@@ -107,9 +107,12 @@ def parse_date(value: object) -> str | None:
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > EPOCH_MS_THRESHOLD else value
         try:
-            return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).date().isoformat()
+            day = _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).date()
         except (OverflowError, OSError, ValueError):
             return None
+        # the same window as a written date: -62135596800 is 0001-01-01, and a page dated at the
+        # calendar's ends took "tomorrow" out of range in the date finder (found by fuzzing, issue 12)
+        return day.isoformat() if MIN_YEAR <= day.year <= MAX_YEAR else None
     if not isinstance(value, str):
         return None
     text = value.strip()

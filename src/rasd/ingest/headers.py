@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping
 
-from rasd.ingest.base import load_data
+from rasd.ingest.base import load_data, matched_key
 from rasd.ingest.dates import match_date
 
 #: Longest free-text value accepted per field; a longer "value" is a body paragraph that merely
@@ -58,8 +58,12 @@ def _grammar() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     return pattern, slot_of
 
 
+def _key_spaces(key: str) -> str:
+    return re.sub(r"[ \t_]+", " ", key.strip())
+
+
 def _key_norm(key: str) -> str:
-    return re.sub(r"[ \t_]+", " ", key.strip().lower())
+    return _key_spaces(key).lower()
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -84,7 +88,7 @@ def parse_headers(text: str) -> HeaderFields:
         m = pattern.match(text, pos)
         if not m:
             break
-        slot, kind = slot_of[_key_norm(m.group("key"))]
+        slot, kind = matched_key(slot_of, _key_spaces(m.group("key")))
         has_sep = m.group("sep") is not None
         vpos = m.end()
         value: str | None = None

@@ -24,6 +24,8 @@ def read_text(raw: RawInput, options: ReadOptions) -> Item:
     if isinstance(decoded, Rejected):
         return quarantine(raw, decoded.reason, decoded.detail)
     text = normalize_newlines(decoded.text)
+    if not text.strip():  # a byte-order mark decoded as text ("\ufeff" after a UTF-16 BOM) and no more
+        return quarantine(raw, "empty", f"only a byte-order mark and whitespace ({decoded.encoding})")
     headers = parse_headers(text)
     if headers.fields and not text[headers.header_end:].strip():
         return quarantine(raw, "empty", "header fields but no body")
