@@ -7,6 +7,8 @@
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") { return; }
   var lang = el.dataset.lang || "ar";
+  // [[south, west], [north, east]] added to Syria's outline for the first view: Gaza to Baghdad
+  var FIRST_VIEW = [[31.2, 34.2], [37.4, 44.5]];
   var map = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 18 }).setView([35.0, 38.5], 6.5);
   // panes, bottom to top: countries, Syria, labels, clusters and markers (labels never cover a cluster)
   map.createPane("countries").style.zIndex = 350;
@@ -142,7 +144,8 @@
       }
       var outline = L.geoJSON(res[0], { pane: "syria", interactive: false,
                                         style: { color: "#55606e", weight: 2, fillColor: "#e9e4d8", fillOpacity: 0.8 } }).addTo(map);
-      map.fitBounds(outline.getBounds(), { padding: [10, 10] });
+      // Syria with the neighbours its news names most (Lebanon, Gaza, western Iraq) in the first view
+      map.fitBounds(outline.getBounds().extend(L.latLngBounds(FIRST_VIEW)), { padding: [10, 10] });
       res[1].items.forEach(function (g) {
         L.circleMarker([g.lat, g.lon], { radius: 3, color: "#8a8f98", weight: 1, fillOpacity: 0.8, interactive: false,
                                          pane: "labels" }).addTo(govLabels);
