@@ -85,6 +85,12 @@ def test_cells_stay_bounded_whatever_the_box_and_zoom():
     assert cell_size(20, (36.0, 33.0, 36.01, 33.01)) < cell_size(6, (36.0, 33.0, 36.01, 33.01))
 
 
+def test_string_keys_of_a_store_linked_in_part_come_back_as_str():
+    keys = np.array(["ev-a", "ev-b", "ev-c"], dtype=object)
+    res = cluster(keys, np.array([33.5, 36.2, 36.2]), np.array([36.3, 37.1, 37.1]), (30, 30, 45, 40), 10)
+    assert res["singles"] == ["ev-a"] and res["clusters"][0][0] == 2
+
+
 def test_countries_have_arabic_names(client):
     r = client.get("/api/map/countries")
     if r.status_code == 404:

@@ -83,7 +83,8 @@ def cluster(keys: np.ndarray, lat: np.ndarray, lon: np.ndarray, bbox: tuple[floa
     min_lo, max_lo = np.minimum.reduceat(lo, starts), np.maximum.reduceat(lo, starts)
     for i, c in enumerate(counts.tolist()):
         if c == 1:
-            out["singles"].append(k[starts[i]].item())
+            key = k[starts[i]]  # a numpy integer (rowid) or, on a store linked in part, a str (event id)
+            out["singles"].append(key.item() if hasattr(key, "item") else key)
         else:
             out["clusters"].append((c, round(float(sum_la[i]) / c, 5), round(float(sum_lo[i]) / c, 5),
                                     [float(min_lo[i]), float(min_la[i]), float(max_lo[i]), float(max_la[i])]))
