@@ -86,7 +86,7 @@ def test_timeline_filter(page, server, shots):
 def test_open_an_event_from_the_map(page, server, shots):
     page.goto(server + "/map")
     page.wait_for_selector("#map[data-ready='1']", timeout=15000)
-    assert page.locator("path.leaflet-interactive").count() >= 1  # the outline of Syria
+    assert page.locator(".leaflet-syria-pane path").count() >= 1  # the outline of Syria
     page.screenshot(path=str(shots / "map.png"))
     # zoom into clusters until a single marker shows, then open its popup and follow the link
     for _ in range(6):
@@ -144,3 +144,31 @@ def test_xss_payloads_render_as_text(page, server, demo_db, shots):
     page.wait_for_selector("#map[data-ready='1']", timeout=15000)
     assert page.locator("img[src=x]").count() == 0
     assert page.dialogs == [], page.dialogs
+
+
+def test_map_shows_countries_and_loads_clusters_by_viewport(page, server, shots):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/api/map/clusters" in r.url else None)
+    page.goto(server + "/map")
+    page.wait_for_selector("#map[data-ready='1']", timeout=15000)
+    assert "لبنان" in page.locator(".country-label").all_text_contents()
+    assert page.locator(".leaflet-countries-pane path").count() >= 10  # the region's outlines
+    assert page.locator(".marker-cluster, .leaflet-marker-icon").count() >= 1
+    first = len(requests)
+    assert first >= 1 and "bbox=" in requests[-1] and "zoom=" in requests[-1]
+    page.screenshot(path=str(shots / "map_countries.png"))
+    # zooming in asks the server again for the new viewport
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(1000)
+    page.wait_for_selector("#map:not([data-loading='1'])")
+    assert len(requests) > first
+    # a governorate label never shows under a cluster
+    hidden = page.evaluate("""() => {
+        const boxes = [...document.querySelectorAll('.leaflet-marker-icon')].map(m => m.getBoundingClientRect());
+        return [...document.querySelectorAll('.gov-label')].filter(l => l.style.visibility !== 'hidden').some(l => {
+            const r = l.getBoundingClientRect();
+            return boxes.some(b => r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom);
+        });
+    }""")
+    assert hidden is False
+    assert not page.errors, page.errors

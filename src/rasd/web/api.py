@@ -42,6 +42,8 @@ _LIMIT = Query(50, ge=1, le=MAX_LIMIT, description="Page size")
 #: Largest offset or count a route accepts: far above any store's rows, far below SQLite's 64-bit
 #: integers (an offset of 2**63 overflowed into a 500 on nine routes, issue 12).
 MAX_OFFSET = 10**9
+#: Deepest zoom the cluster route accepts (Leaflet's and OpenStreetMap's largest).
+MAX_ZOOM = 20
 _OFFSET = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip")
 
 
@@ -125,6 +127,41 @@ def events_geojson(request: Request, limit: int = Query(MAX_LIMIT, ge=1, le=MAX_
     """A FeatureCollection of Points (lon, lat) with the event's type, date, place and modality."""
     f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed, background)
     return FastJSON(_reader(request).geojson_bytes(f, limit=limit))
+
+
+@router.get("/map/clusters", summary="Events in a viewport, clustered on a grid by zoom (the map)")
+def map_clusters(request: Request,
+                 bbox: str = Query("-180,-90,180,90", max_length=200,
+                                   description="west,south,east,north in degrees (WGS84)"),
+                 zoom: int = Query(6, ge=0, le=MAX_ZOOM, description="Map zoom level (Leaflet/XYZ)"),
+                 type: Optional[str] = _F["type"], actor: Optional[str] = _F["actor"],
+                 place: Optional[str] = _F["place"], governorate: Optional[str] = _F["governorate"],
+                 date_from: Optional[str] = _F["date_from"], date_to: Optional[str] = _F["date_to"],
+                 modality: Optional[str] = _F["modality"], disputed: Optional[bool] = _F["disputed"],
+                 background: Optional[bool] = _F["background"]) -> dict:
+    """A FeatureCollection of the matching events inside `bbox` (widened to whole grid cells, given back
+    as `bbox`): a cell holding one event gives that event (properties as /api/events.geojson), any
+    other a cluster (`cluster`: true, `count`, `bbox` of its events). At most a few hundred features
+    whatever the store's size; `total` counts the events inside."""
+    from rasd.web.mapdata import parse_bbox
+
+    try:
+        box = parse_bbox(bbox)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=f"bad bbox: {exc}") from None
+    f = event_filter(type, actor, place, governorate, date_from, date_to, modality, disputed, background)
+    return FastJSON(_reader(request).map_clusters(f, box, zoom))
+
+
+@router.get("/map/countries", summary="Country outlines around Syria with Arabic names (the map's base layer)")
+def map_countries(request: Request) -> dict:
+    """Natural Earth 1:50m countries meeting the region (GeoJSON, `name` Arabic, `name_en`, `label`
+    [lon, lat]) and extra place labels (`labels`); 404 when the npm package world-atlas is missing."""
+    from rasd.web.mapdata import countries_geojson
+
+    nm = request.app.state.node_modules
+    return FastJSON(found(countries_geojson(str(nm) if nm else None), "country outlines",
+                          "world-atlas (run npm ci)"))
 
 
 @router.get("/events/{event_id}", summary="One event with each source's evidence in context")

@@ -366,6 +366,7 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
                 app.mount(f"/vendor/{name}", StaticFiles(directory=str(folder)), name=f"vendor-{name}")
                 vendors[name] = True
     app.state.vendors = vendors
+    app.state.node_modules = nm
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_middleware(ResponseCache, reader=reader, max_bytes=cache_mb * 1024 * 1024)

@@ -33,6 +33,10 @@ EVIDENCE_CONTEXT = 240
 #: The largest page a list endpoint returns (the map asks for every event in one go).
 MAX_LIMIT = 5000
 
+#: Event filters whose matching map points are kept (per data version) for the map's cluster
+#: requests: a reader pans and zooms under one filter; each holds one int64 per matching event.
+MAP_SELECTIONS = 16
+
 #: Totals (count of every match) kept per data version: one per distinct filter; a page of a
 #: filter already counted then costs only its index scan. 4096 filters hold well under 1 MB.
 COUNT_CACHE_SIZE = 4096
@@ -486,6 +490,60 @@ class StoreReader:
             cur.close()  # ends the read at once when the limit stopped the loop
         return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
 
+    def _map_points(self) -> tuple[Any, Any, Any]:
+        """(keys, lat, lon) numpy arrays of every event with coordinates, once per data version."""
+        import numpy as np
+
+        def build() -> tuple[Any, Any, Any]:
+            src = self.source()
+            rows = self.conn().execute(
+                f"SELECT {src.key}, json_extract(e.record, '$.location.lat'), json_extract(e.record, '$.location.lon') "
+                f"FROM {src.table} WHERE json_extract(e.record, '$.location.lat') IS NOT NULL "
+                f"AND json_extract(e.record, '$.location.lon') IS NOT NULL").fetchall()
+            keys = np.array([r[0] for r in rows], dtype=object if src.key == "e.id" else np.int64)
+            return (keys, np.array([float(r[1]) for r in rows], dtype=np.float64),
+                    np.array([float(r[2]) for r in rows], dtype=np.float64))
+        return self._cached("map_points", build)
+
+    def _map_selection(self, f: EventFilter) -> Any:
+        """Positions in `_map_points()` of the events matching `f`; remembered per filter and data version."""
+        import numpy as np
+
+        keys = self._map_points()[0]
+        src = self.source()
+        where, params = _event_where(f, self._gov_aliases, src)
+        if not where:
+            return np.arange(len(keys))
+        def build() -> Any:
+            matched = {r[0] for r in self.conn().execute(f"SELECT {src.key} FROM {src.table}{where}", params)}
+            return np.flatnonzero(np.fromiter((k in matched for k in keys.tolist()), dtype=bool, count=len(keys)))
+        sel = self._cached("map_sel:" + repr((where, params)), build)
+        with self._lock:  # keep the newest MAP_SELECTIONS filters
+            names = [n for n in self._cache if n.startswith("map_sel:")]
+            for n in names[:-MAP_SELECTIONS]:
+                self._cache.pop(n, None)
+        return sel
+
+    def map_clusters(self, f: EventFilter, bbox: tuple[float, float, float, float], zoom: int) -> dict:
+        """The matching events inside `bbox` grouped on a grid for `zoom` (`rasd.web.mapdata.cluster`), as a
+        GeoJSON FeatureCollection: clusters (`cluster`, `count`, `bbox`) and lone events (as in the GeoJSON)."""
+        from rasd.web.mapdata import cluster
+
+        keys, lat, lon = self._map_points()
+        sel = self._map_selection(f)
+        res = cluster(keys[sel], lat[sel], lon[sel], bbox, zoom)
+        feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lo, la]},
+                  "properties": {"cluster": True, "count": c, "bbox": box}} for c, la, lo, box in res["clusters"]]
+        if res["singles"]:
+            src = self.source()
+            marks = ",".join("?" * len(res["singles"]))
+            for r in self.conn().execute(f"SELECT e.record, {src.doc_col} AS doc_id FROM {src.table} "
+                                         f"WHERE {src.key} IN ({marks})", res["singles"]):
+                feats.append(_feature(_event_out(r["record"], r["doc_id"])))
+        return {"type": "FeatureCollection", "zoom": zoom, "cell": res["cell"], "bbox": res["bbox"],
+                "total": res["total"], "n_clusters": len(res["clusters"]), "n_events": len(res["singles"]),
+                "filters": f.as_query(), "features": feats}
+
     def _features(self) -> dict[Any, bytes]:
         """Row key (the source's `key`) -> the event's GeoJSON Feature, encoded, for every event with coordinates."""
         def build() -> dict[Any, bytes]:
@@ -497,15 +555,8 @@ class StoreReader:
                 loc = ev["location"]
                 if not isinstance(loc, dict) or loc.get("lat") is None or loc.get("lon") is None:
                     continue
-                out[r["rowid"]] = json.dumps({
-                    "type": "Feature", "id": ev["id"],
-                    "geometry": {"type": "Point", "coordinates": [float(loc["lon"]), float(loc["lat"])]},
-                    "properties": {"id": ev["id"], "type": ev["type"], "date": (ev["date"] or {}).get("value"),
-                                   "place": loc.get("name") or loc.get("text"), "place_en": loc.get("name_en"),
-                                   "admin1": loc.get("admin1"), "precision": loc.get("precision"),
-                                   "modality": ev["modality"], "doc_id": ev["doc_id"],
-                                   "n_sources": ev["n_sources"], "disputed": bool(ev["disputes"])},
-                }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                out[r["rowid"]] = json.dumps(_feature(ev), ensure_ascii=False,
+                                             separators=(",", ":")).encode("utf-8")
             return out
         return self._cached("features", build)
 
@@ -633,6 +684,20 @@ class StoreReader:
             })
         return {"q": q, "keys_count": len(res["keys"]), "total": res["total"], "limit": limit, "offset": offset,
                 "items": items}
+
+
+def _feature(ev: dict) -> dict:
+    """An event with coordinates as a GeoJSON Point Feature (the map's marker and popup)."""
+    loc = ev["location"]
+    return {
+        "type": "Feature", "id": ev["id"],
+        "geometry": {"type": "Point", "coordinates": [float(loc["lon"]), float(loc["lat"])]},
+        "properties": {"id": ev["id"], "type": ev["type"], "date": (ev["date"] or {}).get("value"),
+                       "place": loc.get("name") or loc.get("text"), "place_en": loc.get("name_en"),
+                       "admin1": loc.get("admin1"), "precision": loc.get("precision"),
+                       "modality": ev["modality"], "doc_id": ev["doc_id"],
+                       "n_sources": ev["n_sources"], "disputed": bool(ev["disputes"])},
+    }
 
 
 def _count(ent: dict, text: str | None, role: str | None, date: str | None) -> None:
