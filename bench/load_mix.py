@@ -70,10 +70,12 @@ class MixSpace:
         self.types = q("SELECT DISTINCT type FROM events ORDER BY 1")
         self.govs = q("SELECT DISTINCT admin1 FROM events WHERE admin1 IS NOT NULL ORDER BY 1")
         self.months = q("SELECT DISTINCT substr(date_value, 1, 7) FROM events WHERE date_value >= '2023' ORDER BY 1")
-        self.days = q("SELECT DISTINCT date_value FROM events WHERE length(date_value) = 10 AND date_value >= '2023' ORDER BY 1")
+        self.days = q("SELECT DISTINCT date_value FROM events WHERE length(date_value) = 10 "
+                      "AND date_value >= '2023' ORDER BY 1")
         self.places = q("SELECT DISTINCT coalesce(json_extract(record, '$.location.place_id'), "
                         "json_extract(record, '$.location.name')) p FROM events WHERE p IS NOT NULL ORDER BY 1")
-        self.actors = q("SELECT DISTINCT coalesce(json_extract(a.value, '$.actor_id'), json_extract(a.value, '$.name')) k "
+        self.actors = q("SELECT DISTINCT coalesce(json_extract(a.value, '$.actor_id'), "
+                        "json_extract(a.value, '$.name')) k "
                         "FROM events e, json_each(e.record, '$.actors') a WHERE k IS NOT NULL ORDER BY 1")
         tables = set(q("SELECT name FROM sqlite_master WHERE type = 'table'"))
         self.stories = q("SELECT id FROM stories ORDER BY id") if "stories" in tables else []

@@ -357,7 +357,8 @@ def timeline_page(request: Request) -> HTMLResponse:
             days.append((d, []))
         days[-1][1].append(ev)
     lang, _ = _lang(request)
-    return render(request, "timeline.html", chart_bars=chart_bars, f=f, facets=facets, chart=timeline_chart(drawn, types, lang == "ar"),
+    return render(request, "timeline.html", chart_bars=chart_bars, f=f, facets=facets,
+                  chart=timeline_chart(drawn, types, lang == "ar"),
                   timeline=tl, days=days, events=events, page=TIMELINE_PAGE, offset=offset,
                   query=urlencode(f.as_query()), newest=newest,
                   n_off_chart=sum(i["total"] for i in tl["items"]) - sum(i["total"] for i in drawn))
