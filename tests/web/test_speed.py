@@ -118,3 +118,46 @@ def test_cache_drops_least_recent_answers_past_its_budget(tmp_path):
         cache._store((f"/api/x{i}", b""), (0, 200, [], b"y" * 40))
     assert cache.size <= 100
     assert list(cache.entries) == [("/api/x3", b""), ("/api/x4", b"")]
+
+
+def test_unfiltered_timeline_reads_the_background_index_not_every_record(demo_db):
+    """Issue 12: the timeline's counts (background left out) came from parsing every record's JSON."""
+    from rasd.web.app import ensure_read_indexes
+    from rasd.web.queries import BACKGROUND_SQL
+
+    ensure_read_indexes(demo_db[0])
+    plan = _plan(demo_db[0], f"SELECT e.date_value, e.type, count(*) FROM events e WHERE {BACKGROUND_SQL} = 0 "
+                             "GROUP BY e.date_value, e.type")
+    assert "ix_web_events_timeline" in plan, plan
+
+
+@pytest.mark.parametrize("kind", ["actor", "place"])
+def test_actor_and_place_filters_by_row_list_match_the_json_filter(demo_db, kind):
+    """The row lists built once per store version select exactly the events the SQL over each
+    record's JSON selects, for every value an event names (id, name, text) and an unknown one."""
+    from rasd.web.fused import EVENTS_SOURCE
+    from rasd.web.queries import EventFilter, _event_where, entity_row_keys
+
+    con = sqlite3.connect(demo_db[0])
+    try:
+        rows = entity_row_keys(con.execute("SELECT e.rowid, e.record FROM events e"))
+        assert rows[kind]
+        for value in [*rows[kind], "no such value"]:
+            f = EventFilter(background=True, **{kind: value})
+            found = []
+            for entity_rows in (None, rows):
+                where, params = _event_where(f, {}, EVENTS_SOURCE, entity_rows)
+                found.append(sorted(r[0] for r in con.execute(f"SELECT e.rowid FROM events e{where}", params)))
+            assert found[0] == found[1], value
+    finally:
+        con.close()
+
+
+def test_entity_row_keys_take_only_string_values():
+    """SQL's `=` never equals a JSON number or object to a text parameter: those values name no rows."""
+    from rasd.web.queries import entity_row_keys
+
+    rows = entity_row_keys([(1, '{"actors": [{"actor_id": 5, "name": "الجيش", "text": null}, "x"], '
+                                '"location": {"place_id": {"a": 1}, "name": "حمص", "name_en": "Homs"}}'),
+                            (2, '{"actors": null, "location": null}'), (3, '[]')])
+    assert rows == {"actor": {"الجيش": {1}}, "place": {"حمص": {1}, "Homs": {1}}}

@@ -144,7 +144,18 @@ def highlight_terms(text: str, keys: Iterable[str]) -> list[tuple[int, int]]:
     wanted = set(keys)
     if not wanted or not text:
         return []
-    return [(s, e) for s, e, w in iter_words(text) if wanted.intersection(word_keys(w))]
+    # each distinct word form decided once per text: a search page's snippets looked up ~340 words
+    # a document, the most part of its time under load (issue 12); the same words as `iter_words`
+    decided: dict[str, bool] = {}
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        hit = decided.get(word)
+        if hit is None:
+            hit = decided[word] = bool(word.strip("_\u0640")) and not wanted.isdisjoint(word_keys(word))
+        if hit:
+            out.append((m.start(), m.end()))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from rasd.web.api import event_filter, found
 from rasd.web.app import STATIC_DIR, TEMPLATE_DIR, ui_strings
@@ -283,6 +283,27 @@ def timeline_chart(items: list[dict], types: list[str], rtl: bool) -> dict:
             "peak": peak, "left": ends[0]["date"] if ends else None, "right": ends[-1]["date"] if ends else None}
 
 
+def chart_bars(chart: dict, query: str, type_label: Any) -> Markup:
+    """The timeline chart's bars as SVG markup (links, titles, stacked rects), escaped like a template.
+
+    Written in Python rather than as a Jinja loop: a chart has hundreds of bars and the loop
+    cost ~25 ms of a ~70 ms timeline page, the largest part of that page under load (issue 12).
+    """
+    def e(v: Any) -> str:
+        return str(escape(_printable(str(v))))
+
+    q = e(query) + ("&amp;" if query else "")
+    out: list[str] = []
+    w = chart["bar_w"]
+    for b in chart["bars"]:
+        date = e(b["date"])
+        rects = "".join(f'<rect x="{b["x"]}" y="{p["y"]}" width="{w}" height="{p["h"]}" class="t-{e(p["type"])}">'
+                        f'<title>{date} · {e(type_label(p["type"]))}: {p["n"]}</title></rect>' for p in b["parts"])
+        out.append(f'<a href="/timeline?{q}date_from={date}&amp;date_to={date}">\n    <g class="bar">\n'
+                   f'      <title>{date}: {b["total"]}</title>\n      {rects}\n    </g>\n  </a>')
+    return Markup("\n  ".join(out))
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> RedirectResponse:
     """The home page is the timeline."""
@@ -336,7 +357,8 @@ def timeline_page(request: Request) -> HTMLResponse:
             days.append((d, []))
         days[-1][1].append(ev)
     lang, _ = _lang(request)
-    return render(request, "timeline.html", f=f, facets=facets, chart=timeline_chart(drawn, types, lang == "ar"),
+    return render(request, "timeline.html", chart_bars=chart_bars, f=f, facets=facets,
+                  chart=timeline_chart(drawn, types, lang == "ar"),
                   timeline=tl, days=days, events=events, page=TIMELINE_PAGE, offset=offset,
                   query=urlencode(f.as_query()), newest=newest,
                   n_off_chart=sum(i["total"] for i in tl["items"]) - sum(i["total"] for i in drawn))

@@ -93,8 +93,13 @@ BACKGROUND_SQL = "coalesce(json_extract(e.record, '$.meta.background'), 0)"
 
 
 def _event_where(f: EventFilter, gov_aliases: dict[str, str],
-                 src: EventSource = EVENTS_SOURCE) -> tuple[str, list[Any]]:
-    """SQL WHERE clause (over `src`'s alias `e`) and its parameters for a filter."""
+                 src: EventSource = EVENTS_SOURCE, entity_rows: Mapping[str, Mapping[str, Any]] | None = None
+                 ) -> tuple[str, list[Any]]:
+    """SQL WHERE clause (over `src`'s alias `e`) and its parameters for a filter.
+
+    `entity_rows` (`entity_row_keys`): the row keys of the events each actor or place value names;
+    with it the actor and place filters read that list instead of parsing every record's JSON.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if f.type:
@@ -115,12 +120,18 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
     if f.modality:
         clauses.append("json_extract(e.record, '$.modality') = ?")
         params.append(f.modality)
-    if f.actor:
+    if f.actor and entity_rows is not None:
+        clauses.append(f"{src.key} IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(entity_rows["actor"].get(f.actor, ()))))
+    elif f.actor:
         clauses.append("EXISTS (SELECT 1 FROM json_each(e.record, '$.actors') a WHERE "
                        "json_extract(a.value, '$.actor_id') = ? OR json_extract(a.value, '$.name') = ? "
                        "OR json_extract(a.value, '$.text') = ?)")
         params += [f.actor] * 3
-    if f.place:
+    if f.place and entity_rows is not None:
+        clauses.append(f"{src.key} IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(entity_rows["place"].get(f.place, ()))))
+    elif f.place:
         clauses.append("(json_extract(e.record, '$.location.place_id') = ? OR "
                        "json_extract(e.record, '$.location.name') = ? OR "
                        "json_extract(e.record, '$.location.name_en') = ?)")
@@ -133,6 +144,33 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
         else:  # a 0/1 column: equality keeps the index order ix_web_fused_disputed_order
             clauses.append(f"{src.disputed} = {1 if f.disputed else 0}")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def entity_row_keys(rows: Iterable[tuple[Any, str]]) -> dict[str, dict[str, set]]:
+    """{"actor": value -> row keys, "place": value -> row keys} from (row key, record JSON) pairs.
+
+    The same matches as `_event_where`'s SQL without the map: an actor value names the events with
+    an actor whose `actor_id`, `name` or `text` is that string; a place value those whose location's
+    `place_id`, `name` or `name_en` is. Only strings: SQL's `=` never equals a JSON number to a text.
+    """
+    actor: dict[str, set] = defaultdict(set)
+    place: dict[str, set] = defaultdict(set)
+    for key, record in rows:
+        rec = _loads(record)
+        if not isinstance(rec, dict):
+            continue
+        actors = rec.get("actors")
+        for a in (actors.values() if isinstance(actors, dict) else actors if isinstance(actors, list) else ()):
+            if isinstance(a, dict):
+                for field in ("actor_id", "name", "text"):
+                    if isinstance(a.get(field), str):
+                        actor[a[field]].add(key)
+        loc = rec.get("location")
+        if isinstance(loc, dict):
+            for field in ("place_id", "name", "name_en"):
+                if isinstance(loc.get(field), str):
+                    place[loc[field]].add(key)
+    return {"actor": dict(actor), "place": dict(place)}
 
 
 def _event_order(f: EventFilter, src: EventSource = EVENTS_SOURCE) -> str:
@@ -280,6 +318,19 @@ class StoreReader:
             f"SELECT {key} FROM {table}{where} ORDER BY {order} LIMIT ? OFFSET ?", params + [limit, offset])]
         return total, keys
 
+    def _where(self, f: EventFilter, src: EventSource) -> tuple[str, list[Any]]:
+        """`_event_where` for this store, with the actor and place row lists when `f` filters by them."""
+        return _event_where(f, self._gov_aliases, src, self._entity_rows() if (f.actor or f.place) else None)
+
+    def _entity_rows(self) -> dict[str, dict[str, set]]:
+        """`entity_row_keys` of every event of the current source, built once per data version: an
+        actor's or place's page filtered every record's JSON twice (count and page), 20-45 ms a
+        page, the slowest uncached route under load (issue 12)."""
+        def build() -> dict[str, dict[str, set]]:
+            src = self.source()
+            return entity_row_keys(self.conn().execute(f"SELECT {src.key}, e.record FROM {src.table}"))
+        return self._cached("entity_rows", build)
+
     def source(self) -> EventSource:
         """Where events are read from for this data version: fused events once the store is linked."""
         return self._cached("source", lambda: fused.detect_source(self.conn(), self.tables()))
@@ -362,7 +413,7 @@ class StoreReader:
         """Events matching `f` (one per fused event on a linked store), by date (undated last), then
         document order (fused events: id); `newest_first`: latest date first (undated still last)."""
         src = self.source()
-        where, params = _event_where(f, self._gov_aliases, src)
+        where, params = self._where(f, src)
         if newest_first:
             total, page = self._newest_page(src, where, params, limit, offset)
         else:
@@ -454,7 +505,7 @@ class StoreReader:
     def timeline(self, f: EventFilter) -> dict:
         """Event counts per date and type (dates as stored: day, month or year), plus undated."""
         src = self.source()
-        where, params = _event_where(f, self._gov_aliases, src)
+        where, params = self._where(f, src)
         rows = self.conn().execute(
             f"SELECT e.date_value AS d, e.type AS t, count(*) AS n FROM {src.table}{where} "
             f"GROUP BY e.date_value, e.type ORDER BY e.date_value", params).fetchall()
@@ -475,7 +526,7 @@ class StoreReader:
         JSON: joined from features encoded once per data version."""
         src = self.source()
         features = self._features()
-        where, params = _event_where(f, self._gov_aliases, src)
+        where, params = self._where(f, src)
         parts: list[bytes] = []
         # the matching keys in date order (an index scan for the indexed filters), kept when mapped
         cur = self.conn().execute(f"SELECT {src.key} FROM {src.table}{where} ORDER BY e.date_value", params)
