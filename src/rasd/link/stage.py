@@ -54,6 +54,15 @@ class LinkResult:
     fused: dict[str, Event] = field(default_factory=dict)     # fused id -> fused event (every touched cluster)
     counters: dict = field(default_factory=dict)
 
+    def absorb(self, part: "LinkResult") -> None:
+        """Add one batch's decisions (its counters are the running totals: the latest wins)."""
+        self.signatures += part.signatures
+        self.duplicates += part.duplicates
+        self.documents += part.documents
+        self.members += part.members
+        self.fused.update(part.fused)
+        self.counters = part.counters
+
 
 def _order(doc: Document) -> tuple:
     """Documents are linked oldest first (undated last), so a canonical is the earlier copy."""
@@ -126,12 +135,7 @@ class Linker:
         """
         result = LinkResult()
         for part in self.link_batches(docs, refresh, batch_docs=0):
-            result.signatures += part.signatures
-            result.duplicates += part.duplicates
-            result.documents += part.documents
-            result.members += part.members
-            result.fused.update(part.fused)
-            result.counters = part.counters
+            result.absorb(part)
         result.counters = result.counters or self.counters.as_dict()
         return result
 

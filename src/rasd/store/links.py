@@ -400,12 +400,7 @@ def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iter
         if total is None:
             total = part
         else:
-            total.signatures += part.signatures
-            total.duplicates += part.duplicates
-            total.documents += part.documents
-            total.members += part.members
-            total.fused.update(part.fused)
-            total.counters = part.counters
+            total.absorb(part)
     if stale:
         total.counters["relinked"] = len(stale)
     return total
