@@ -275,3 +275,14 @@ def test_a_town_followed_by_old_is_its_old_quarter():
     assert [(text[s.start:s.end], s.value["name"], s.value["lat"], s.value["kind"]) for s in sites] == [
         ("حمص القديمة", "حمص القديمة", 34.73, "neighbourhood")]
     assert replaced == {(a, a + 3)}
+
+
+def test_the_mention_model_reads_the_pages_genre():
+    text = "قصفت قوات النظام مدينة الرستن يوم الخميس."
+    m = EventModel(types=(), weights={}, bias={}, mention_weights={"m:genre:opinion_analysis": -10.0},
+                   mention_bias=3.0, keep=0.5, meta={"genre_feature": True})
+    ex = _learned_extractor(m)
+    assert [e.type for e in ex.extract(doc(text), genre="news_report")[1]] == ["shelling"]
+    assert ex.extract(doc(text), genre="opinion_analysis")[1] == []
+    # without a genre given, the extractor classifies the page itself
+    assert ex.page_genre(doc(text)) in {"news_report", "bulletin_roundup", "opinion_analysis", "interview", "other"}

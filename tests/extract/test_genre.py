@@ -32,7 +32,7 @@ class FixedExtractor:
     def __init__(self, dates: list[str | None]) -> None:
         self.dates = dates
 
-    def extract(self, doc: Document):
+    def extract(self, doc: Document, genre: str | None = None):
         return [], [Event(id=f"{doc.id}-{i}", type="shelling", doc_id=doc.id,
                           date={"value": d, "precision": None, "basis": None}, meta={"note": "kept"})
                     for i, d in enumerate(self.dates)]

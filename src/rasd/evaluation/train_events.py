@@ -39,6 +39,8 @@ MIN_ARTICLES = 2
 #: Weights smaller than this are left out of the shipped file (they change no decision).
 MIN_WEIGHT = 0.01
 FOLDS = 5
+#: The mention model reads the page's genre (as classified by the genre model, crossed with type).
+GENRE_FEATURE = True
 #: The lowest sentence probability at which a trigger is added as a candidate while training.
 ADD_FLOOR = 0.1
 ADD_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
@@ -147,8 +149,8 @@ class MentionRow:
 class _Page:
     """One training article, cleaned and analysed once."""
 
-    def __init__(self, key: str, doc: Document, analysis: Any, rows: list[SentenceRow]) -> None:
-        self.key, self.doc, self.analysis, self.rows = key, doc, analysis, rows
+    def __init__(self, key: str, doc: Document, analysis: Any, rows: list[SentenceRow], genre: str = "") -> None:
+        self.key, self.doc, self.analysis, self.rows, self.genre = key, doc, analysis, rows, genre
 
 
 def _pages(corpus: LabelledCorpus, keys: Sequence[str]) -> tuple[Any, list[_Page]]:
@@ -172,7 +174,7 @@ def _pages(corpus: LabelledCorpus, keys: Sequence[str]) -> tuple[Any, list[_Page
             labels = frozenset(t for g in evs if aligned(text, g["evidence"]) for t in (g["type"], *g.get("type_also", [])))
             rows.append(SentenceRow(key, sentence_features(norm, sent.start, sent.end, facts), labels,
                                     tuple(t for t, _ in facts.rule_types)))
-        pages.append(_Page(key, doc, a, rows))
+        pages.append(_Page(key, doc, a, rows, ex.page_genre(doc)))
     return ex, pages
 
 
@@ -193,7 +195,10 @@ def _mention_rows(ex: Any, page: _Page, model: Any, gold: list[dict], sc: Any,
     for m in ex.mentions(page.doc, page.analysis, triggers, keep_filtered=True, place_model=places):
         feats, probs = per_sent.get(m.sent.index, ({}, {}))
         is_added = (m.trigger.start, m.trigger.end) in added
-        mf = mention_features(feats, m.type, probs.get(m.type, 0.0), mention_facts(m, is_added))
+        facts = mention_facts(m, is_added)
+        if GENRE_FEATURE:
+            facts["genre"] = page.genre
+        mf = mention_features(feats, m.type, probs.get(m.type, 0.0), facts)
         rec = _mention_record(m)
         ev = {"type": m.type, "location": rec["location"], "date": rec["date"]}
         hits = [g for g in gold if m.type in {g["type"], *g.get("type_also", [])} and sc.place_match(g, ev)
@@ -360,7 +365,7 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
     if 0 < sum(y) < len(y):
         X, names = _matrix([r.feats for r in mrows], [r.key for r in mrows])
         mw, mb = _regression(X, names, y)
-    meta = {"trained_on": "eval train part", "articles": len(pages), "sentences": len(rows),
+    meta = {"genre_feature": GENRE_FEATURE, "trained_on": "eval train part", "articles": len(pages), "sentences": len(rows),
             "candidates": len(mrows), "C": C, "folds": FOLDS, "min_articles": MIN_ARTICLES,
             "oof_page_prf": {"rules": [round(x, 4) for x in rules_only], "learned": [round(p, 4), round(r, 4), round(f, 4)]},
             "place_rows": len(prows), "oof_place_accuracy": {"rules": round(rule_acc, 4), "ranker_fill": round(fill_acc, 4),

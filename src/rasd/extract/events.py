@@ -191,6 +191,7 @@ class EventExtractor:
         if model is None:
             model = EventModel.load(options.model_path or None) if options.learned else None
         self.model = model or None
+        self._genre: Any = None   # a GenreClassifier, made on first need (page_genre)
         self.lex = lexicon or load_event_lexicon()
         self.scope = load_scope_lexicon()
         self.places = places if places is not None else _default("places")
@@ -401,8 +402,18 @@ class EventExtractor:
             builder.names_in = names_in
         return builder.run()
 
-    def extract(self, doc: Document) -> tuple[list[Span], list[Event]]:
-        """The document's spans (finders' and triggers') and its events."""
+    def page_genre(self, doc: Document) -> str:
+        """The page's genre label (the learned mention model reads it), classified once here when
+        the caller has not (`ExtractStage` passes its own)."""
+        if self._genre is None:
+            from rasd.extract.genre import GenreClassifier
+
+            self._genre = GenreClassifier()
+        return self._genre.classify(doc).label
+
+    def extract(self, doc: Document, genre: str | None = None) -> tuple[list[Span], list[Event]]:
+        """The document's spans (finders' and triggers') and its events (`genre`: the page's genre
+        label, when already known)."""
         a = self.analyse(doc)
         model = self.model
         named: dict[int, list[NSpan]] = {}
@@ -410,11 +421,16 @@ class EventExtractor:
             raw = self.mentions(doc, a, a.triggers, named)
         else:
             triggers, per_sent, added = self.candidates(a, model)
+            if model.meta.get("genre_feature"):
+                genre = genre or self.page_genre(doc)
             raw = []
             for m in self.mentions(doc, a, triggers, named, keep_filtered=True):
                 feats, probs = per_sent.get(m.sent.index, ({}, {}))
                 is_added = (m.trigger.start, m.trigger.end) in added
-                mf = mention_features(feats, m.type, probs.get(m.type, 0.0), mention_facts(m, is_added))
+                facts = mention_facts(m, is_added)
+                if model.meta.get("genre_feature"):
+                    facts["genre"] = genre
+                mf = mention_features(feats, m.type, probs.get(m.type, 0.0), facts)
                 # a denial the rules found stays whatever the model thinks: the record keeps both
                 # sides of a disputed event visible (denials are too rare in the labels to learn)
                 if model.mention_probability(mf) >= model.keep or (

@@ -46,8 +46,8 @@ class ExtractStage:
                 self.counters.kept()
                 yield doc
                 continue
-            spans, events = self.extractor.extract(doc)
             genre = self.genre.classify(doc)
+            spans, events = self.extractor.extract(doc, genre=genre.label)
             self.counters.add(f"genre.{genre.label}")
             events = [self._mark(ev, genre.label, doc.published) for ev in events]
             self.counters.add("events", len(events))
