@@ -157,7 +157,6 @@ def test_page_sites_count_places_and_pick_the_most_named():
 
 
 def test_candidates_put_the_sentence_first_and_inherit_the_rest_once():
-    from rasd.extract.events_args import Trigger
     from rasd.extract.events_places import PageSites, candidates
     from rasd.extract.sentences import Sentence
 
@@ -166,8 +165,7 @@ def test_candidates_put_the_sentence_first_and_inherit_the_rest_once():
                     clauses=((norm.index("وقتل"), len(norm)),))
     homs = _place("حمص", norm.index("حمص"))
     page = PageSites.of([homs, _place("سوريا", 200, "country")])
-    t = Trigger("attack_on_civilians", norm.index("وقتل"), norm.index("وقتل") + 4, "verb")
-    got = candidates(sent, t, [], [], [], homs, page)
+    got = candidates(sent, [], [], [], homs, page)
     # the last event's place, the page's top and first place are one place: one candidate
     assert [(c.source, c.span.value["name"]) for c in got] == [("last_event", "حمص"), ("page_country", "سوريا")]
     assert all(c.span.value.get("inherited") for c in got)

@@ -69,3 +69,18 @@ def browser():
         b = launch_chromium(p)
         yield b
         b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh right-to-left page that records dialogs (an executed alert) and console errors (CSP
+    violations)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.errors = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    ctx.close()

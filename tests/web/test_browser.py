@@ -35,20 +35,6 @@ def shots(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture()
-def page(browser):
-    """A fresh page that records dialogs (an executed alert) and console errors (CSP violations)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
-    pg = ctx.new_page()
-    pg.dialogs = []
-    pg.errors = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    ctx.close()
-
-
 def test_every_page_loads_rtl_without_errors(page, server, demo_db, shots):
     ev = None
     for name, path in [("timeline", "/timeline"), ("documents", "/documents"), ("actors", "/actors"),

@@ -23,17 +23,6 @@ def server(tmp_path_factory):
         yield url
 
 
-@pytest.fixture()
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ar")
-    pg = ctx.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    ctx.close()
-
-
 def _bar_dates_by_x(page) -> list[str]:
     """The dates of the chart's bars from left to right on screen."""
     bars = page.locator("svg.timeline-svg g.bar")

@@ -116,13 +116,13 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
                 break
         return None
 
-    def source(kind: str, m: re.Match, c: NSpan | None, denial: bool = False, accusation: bool = False) -> bool:
+    def source(kind: str, m: re.Match, c: NSpan | None, denial: bool = False, accusation: bool = False) -> None:
         """Add the attribution of cue m: the name found after it (with a person in apposition), else
         the plain words after it, stretched to a name they run into."""
         if c is None:
             free = _free_source(norm, m.end(), sent_end, lex)
             if not free:
-                return False
+                return
             if kind == "preposition" and norm[free[0]] == "ل" and m.group().endswith(_TAKES_LAM) \
                     and free[1] - free[0] > 2:
                 free = (free[0] + 1, free[1])   # "وفقاً لمصادر": the source is مصادر
@@ -130,7 +130,7 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
             if c is None:
                 out.append(Attribution(m.start(), m.end(), kind, *free, _record(view, *free, None),
                                        None, denial, accusation))
-                return True
+                return
             start = min(free[0], c.start)
         else:
             start = c.start
@@ -140,7 +140,6 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
             end = p.end
         rec = _record(view, start, end, c)
         out.append(Attribution(m.start(), m.end(), kind, start, end, rec, c.value, denial, accusation))
-        return True
 
     for m in lex.attr_prepositions.finditer(norm, sent_start, sent_end):
         source("preposition", m, after(m.end(), lex.attr_max_gap_after_verb))

@@ -131,8 +131,6 @@ def _call_finder(finder: Any, *args: Any) -> list[Span]:
 #: The page's own people and sources, in the first person plural ("مراسلنا", "مصادرنا"); the
 #: name they are given with the outlet's name after it.
 _OUR_SOURCE = re.compile(r"^[وفبل]?(مراسل|مراسله|موفد|موفده|مندوب|مصادر|كاميرا)(?:نا|تنا)$")
-_OUR_SOURCE_NAMES = {"مراسل": "مراسل", "مراسله": "مراسلة", "موفد": "موفد", "موفده": "موفدة",
-                     "مندوب": "مندوب", "مصادر": "مصادر", "كاميرا": "كاميرا"}
 
 
 #: Words that may stand between a verb trigger and the word before it as its particle (قد سيطر).
@@ -421,14 +419,16 @@ class EventExtractor:
             raw = self.mentions(doc, a, a.triggers, named)
         else:
             triggers, per_sent, added = self.candidates(a, model)
-            if model.meta.get("genre_feature"):
-                genre = genre or self.page_genre(doc)
+            if not model.meta.get("genre_feature"):
+                genre = None
+            elif genre is None:
+                genre = self.page_genre(doc)
             raw = []
             for m in self.mentions(doc, a, triggers, named, keep_filtered=True):
                 feats, probs = per_sent.get(m.sent.index, ({}, {}))
                 is_added = (m.trigger.start, m.trigger.end) in added
                 facts = mention_facts(m, is_added)
-                if model.meta.get("genre_feature"):
+                if genre is not None:
                     facts["genre"] = genre
                 mf = mention_features(feats, m.type, probs.get(m.type, 0.0), facts)
                 # a denial the rules found stays whatever the model thinks: the record keeps both
@@ -576,7 +576,7 @@ class _DocEvents:
         self.place_model = (PlaceModel(model.place_weights, model.place_margin) if model is not None and model.place_weights
                             and ex.options.learned_places else None)
         self.collect_places = False
-        self.page_sites = PageSites.of(places)
+        self._page_sites: PageSites | None = None   # made on the first candidates weighed
 
     def local(self, sent: Sentence) -> dict[str, list]:
         """The sentence's own places, actors, dates, counts and anaphors (cached per sentence)."""
@@ -621,10 +621,11 @@ class _DocEvents:
 
         def own_outlet(a: Attribution) -> Attribution:
             """"مراسلنا" (our correspondent) is the page's outlet's: named so, with the outlet's name."""
-            m = _OUR_SOURCE.match(normalize_arabic(a.record.get("text") or ""))
-            if m is None or not outlet:
+            m = _OUR_SOURCE.match(normalize_arabic(a.record.get("text") or "")) if outlet else None
+            if m is None:
                 return a
-            return replace(a, record={**a.record, "name": f"{_OUR_SOURCE_NAMES[m.group(1)]} {outlet}"})
+            who = m.group(1)[:-1] + "ة" if m.group(1).endswith("ه") else m.group(1)   # مراسله -> مراسلة
+            return replace(a, record={**a.record, "name": f"{who} {outlet}"})
 
         def atts_of(i: int) -> list[Attribution]:
             """Sentence i's attributions; a continuation sentence with none of its own takes the
@@ -636,15 +637,13 @@ class _DocEvents:
             while j >= 0 and j not in atts_cache:
                 sj = self.sents[j]
                 lo, hi = bisect_left(source_starts, sj.start), bisect_left(source_starts, sj.end)
-                own = find_attributions(self.view, sj.start, sj.end, sources[lo:hi], lex)
+                own = [own_outlet(a) for a in find_attributions(self.view, sj.start, sj.end, sources[lo:hi], lex)]
                 cont = not own and is_continuation(norm, sj.start, sj.end, lex)
                 if own or not (cont or (inherit and j > 0 and self.sents[j - 1].para == sj.para)):
                     atts_cache[j] = own
                     break
                 chain.append((j, cont))
                 j -= 1
-            if j >= 0 and atts_cache.get(j):
-                atts_cache[j] = [own_outlet(a) for a in atts_cache[j]]
             base = atts_cache.get(j, []) if j >= 0 else []
             for k, cont in reversed(chain):
                 if not cont:
@@ -877,8 +876,10 @@ class _DocEvents:
             if res is not None:
                 resolved.append(_anaphor_span(a, res))
         last = self.last_event[2] if self.last_event is not None else None
-        cands = place_candidates(sent, t, loc["places"], resolved, rule, last, self.page_sites)
-        describe(norm, t, sent, clause, cands, rule, self.page_sites, self.launch, self.governments)
+        if self._page_sites is None:
+            self._page_sites = PageSites.of(self.places)
+        cands = place_candidates(sent, loc["places"], resolved, rule, last, self._page_sites)
+        describe(norm, t, sent, clause, cands, rule, self._page_sites, self.launch, self.governments)
         pick = self.place_model.pick(cands) if self.place_model is not None else None
         if pick is None or (rule and any(place_name(p) == place_name(pick.span) for p in rule)):
             return rule, cands

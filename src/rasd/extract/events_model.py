@@ -177,17 +177,8 @@ class EventModel:
     place_margin: float | None = None
 
     def probabilities(self, feats: Mapping[str, float]) -> dict[str, float]:
-        """p(type) for every learned type: the features' weight rows summed in one numpy step."""
-        index, matrix, bias = self._matrix()
-        rows, vals = [], []
-        for k, v in feats.items():
-            r = index.get(k)
-            if r is not None:
-                rows.append(r)
-                vals.append(v)
-        z = bias + (vals @ matrix[rows] if rows else 0.0)
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-        return dict(zip(self.types, p.tolist()))
+        """p(type) for every learned type."""
+        return self.probabilities_many([feats])[0]
 
     def probabilities_many(self, feats_list: "list[Mapping[str, float]]") -> list[dict[str, float]]:
         """`probabilities` of many feature sets in one numpy step (a page's sentences)."""

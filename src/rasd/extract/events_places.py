@@ -73,7 +73,7 @@ class Candidate:
     feats: dict[str, float] = field(default_factory=dict)
 
 
-def candidates(sent: Sentence, trig: Trigger, sentence_places: Sequence[NSpan], resolved: Sequence[NSpan],
+def candidates(sent: Sentence, sentence_places: Sequence[NSpan], resolved: Sequence[NSpan],
                rule: Sequence[NSpan], last_event: NSpan | None, page: PageSites) -> list[Candidate]:
     """Every place the event may have, each once (a place written in the sentence first)."""
     out: list[Candidate] = []

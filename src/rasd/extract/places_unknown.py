@@ -9,6 +9,7 @@ value says the place is unresolved (`not_in_gazetteer`); a span the gazetteer al
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -163,9 +164,12 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
     norm = view.norm
     places = sorted(((view.to_norm(s.start), view.to_norm(s.end), s) for s in known if s.label == "PLACE"),
                     key=lambda x: x[0])
+    starts = [x[0] for x in places]
     for m in rules.site_finder.finditer(norm):
         cs, ce = m.start(1), m.end(1)
-        known_site = next((x for x in places if x[0] <= cs < x[1]), None)
+        # the known span holding the cue word, if any (the last one starting at or before it)
+        i = bisect_right(starts, cs) - 1
+        known_site = places[i] if i >= 0 and cs < places[i][1] else None
         if known_site is not None:
             # the gazetteer knows this site by its full name; an adjective after it belongs to the
             # name as written ("حقل العمر النفطي")
@@ -182,9 +186,10 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
         toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(norm, ce, min(len(norm), ce + 60))]
         if not toks or norm[ce:toks[0][0]].strip():
             continue
-        here = next((x for x in places if x[0] == toks[0][0]), None)
-        if here is None:
+        i = bisect_left(starts, toks[0][0])
+        if i == len(places) or starts[i] != toks[0][0]:
             continue
+        here = places[i]
         name_end, anchor = here[1], here[2]
         end = name_end
         rest = [t for t in toks if t[0] >= name_end]
