@@ -67,13 +67,13 @@ def test_same_weekday_as_the_page_is_the_page_day_either_way():
 def test_past_verb_takes_the_backward_weekday_when_a_future_marker_is_near(ex):
     # the future verb of the statement must not push the strike to next Thursday
     evs = events(ex, "وقالت إنها ستواصل الرد بعد أن قصفت الطائرات إدلب الخميس.")
-    [sh] = of_type(evs, "shelling")
+    [sh] = of_type(evs, "air_strike")
     assert sh.date["value"] == "2024-12-05"
 
 
 def test_past_verb_drops_a_written_date_later_than_the_page(ex):
     evs = events(ex, "وقصفت الطائرات الحربية مدينة إدلب في 20 كانون الأول 2024.")
-    [sh] = of_type(evs, "shelling")
+    [sh] = of_type(evs, "air_strike")
     assert sh.date["value"] is None
 
 
@@ -103,7 +103,7 @@ def test_since_a_duration_is_a_span_only_for_what_still_goes_on(text, since):
 
 def test_since_date_is_not_the_events_date(ex):
     evs = events(ex, "وقصفت الطائرات مدينة إدلب التي تسيطر عليها الفصائل منذ عام 2015.")
-    [sh] = of_type(evs, "shelling")
+    [sh] = of_type(evs, "air_strike")
     assert sh.date["value"] != "2015"
 
 
@@ -111,7 +111,7 @@ def test_date_of_a_clause_opened_by_since_does_not_date_the_next_clause(ex):
     [v] = [x.value for x in find_dates("ومنذ وصول البعثة إلى البلاد في أيلول 2023، تغير الوضع", SAT)]
     assert v["since_clause"] and not v["since"]
     evs = events(ex, "ومنذ وصول البعثة الأممية في أيلول 2023، قصفت الطائرات مدينة إدلب مرارا.")
-    [sh] = of_type(evs, "shelling")
+    [sh] = of_type(evs, "air_strike")
     assert sh.date["value"] != "2023-09"
 
 
@@ -137,7 +137,7 @@ def test_bare_season_is_no_day():
 
 def test_season_dates_the_event_without_a_day(ex):
     evs = events(ex, "وقصفت الطائرات مدينة إدلب الصيف الماضي.")
-    [sh] = of_type(evs, "shelling")
+    [sh] = of_type(evs, "air_strike")
     assert sh.date["precision"] != "day"
 
 
@@ -158,19 +158,19 @@ def test_nights_and_days_resolve_against_the_page_date(text, value, pod):
 
 def test_tomorrow_of_a_planned_meeting_does_not_date_a_past_strike(ex):
     evs = events(ex, "سيعقد الوزراء اجتماعا غدا في جنيف، بعد أن قصفت الطائرات مدينة إدلب.")
-    [sh] = of_type(evs, "shelling")
+    [sh] = of_type(evs, "air_strike")
     assert sh.date["value"] != "2024-12-08"
 
 
 def test_future_date_of_a_paragraph_is_not_carried_to_the_next(ex):
     text = ("ومن المقرر أن يجتمع الوزراء غدا في جنيف.\n\n"
             "وقصفت الطائرات الحربية مدينة إدلب.")
-    [sh] = of_type(events(ex, text), "shelling")
+    [sh] = of_type(events(ex, text), "air_strike")
     assert sh.date["value"] == "2024-12-07"
 
 
 def test_since_date_of_a_paragraph_is_not_carried_to_the_next(ex):
     text = ("وتسيطر الفصائل على المنطقة منذ 3 كانون الأول.\n\n"
             "وقصفت الطائرات الحربية مدينة إدلب.")
-    [sh] = of_type(events(ex, text), "shelling")
+    [sh] = of_type(events(ex, text), "air_strike")
     assert sh.date["value"] == "2024-12-07"

@@ -177,3 +177,37 @@ def test_the_place_reached_is_the_target_not_the_direction(ex):
     text = "وتوسعت سيطرة الفصائل باتجاه ريف حماة الشمالي وصولا إلى مدينة مورك."
     got = of_type(events(ex, text), "territory_control")
     assert [e.location["name"] for e in got] == ["مورك"]
+
+
+# -- how a strike was delivered: air strike or shelling (EVENTS.md) -------------------------------
+
+@pytest.mark.parametrize("text, want", [
+    ("وقصفت الطائرات الحربية مدينة إدلب صباح اليوم.", "air_strike"),          # a bare قصف by aircraft
+    ("وقصفت المدفعية مدينة إدلب صباح اليوم.", "shelling"),                    # by artillery
+    ("وقصفت القوات مدينة إدلب بقذائف الهاون صباح اليوم.", "shelling"),        # mortars named
+    ("وقصفت القوات مدينة إدلب صباح اليوم.", "shelling"),                      # nothing named
+    ("واستهدفت طائرة مسيرة سيارة في مدينة إدلب صباح اليوم بصاروخين.", "air_strike"),  # drone's missile
+    ("وشنت المقاتلات غارات على مدينة إدلب صباح اليوم.", "air_strike"),
+])
+def test_a_strike_takes_its_type_from_the_platform_named_near_it(ex, text, want):
+    got = {e.type for e in events(ex, text) if e.type in ("air_strike", "shelling")}
+    assert got == {want}
+
+
+def test_an_air_word_as_the_trigger_stays_an_air_strike_beside_rockets():
+    from rasd.extract.events_context import strike_type
+    from rasd.extract.events_lexicon import load_event_lexicon
+    from rasd.extract.textview import make_view
+
+    lex = load_event_lexicon()
+    norm = make_view("شنت الطائرات غارة على المدينة بعد سقوط صواريخ عليها").norm
+    s = norm.index("غاره")
+    whole = (0, len(norm))
+    assert strike_type(norm, "air_strike", (s, s + 4), whole, whole, lex) == "air_strike"
+    # a rocket trigger with aircraft named in the clause was delivered from the air
+    r = norm.index("صواريخ")
+    assert strike_type(norm, "shelling", (r, r + 6), whole, whole, lex) == "air_strike"
+    # with only ground weapons in the clause, a generic strike is shelling
+    ground = make_view("استهدفت الفصائل الموقع بالأسلحة الصاروخية").norm
+    g = (0, len(ground))
+    assert strike_type(ground, "air_strike", (0, 7), g, g, lex) == "shelling"

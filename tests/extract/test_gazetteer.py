@@ -286,3 +286,11 @@ def test_foreign_capitals_where_conferences_meet(finder: PlaceFinder) -> None:
     text = "شارك الوفد في مؤتمر بروكسل ثم توجه إلى باريس."
     got = [t for t, _, _ in places(finder, text)]
     assert got == ["بروكسل", "باريس"]
+
+
+def test_a_name_that_needs_a_cue_after_a_plural_cue_is_its_adjective(finder: PlaceFinder) -> None:
+    # "جديدة" names a town only after a cue; right after a plural it is the plural's adjective
+    assert places(finder, "وامتدت الاحتجاجات إلى مناطق جديدة في الجنوب.") == []
+    assert places(finder, "ونزح السكان نحو مدن جديدة بعيدة عن القصف.") == []
+    # after a singular cue it is still the town
+    assert [t for t, _, _ in places(finder, "دخلت القوات بلدة جديدة يابوس.")] == ["جديدة يابوس"]

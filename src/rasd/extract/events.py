@@ -31,7 +31,7 @@ from rasd.extract.events_args import (
     quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
-    TOLL_TYPES, back_reference_types, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
+    TOLL_TYPES, back_reference_types, strike_type, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
     mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
@@ -748,6 +748,7 @@ class _DocEvents:
                 if winner in by_clause[clause]:
                     typ = winner
                     break
+            typ = strike_type(norm, typ, (t.start, t.end), clause, (sent.start, sent.end), lex)
             t = Trigger(typ, t.start, t.end, t.pos)
             ci = sent.clauses.index(clause)
             # "على مرحلتين، الأولى ... والثانية ..." repeats the event per stage; "إلى جزأين، الأول

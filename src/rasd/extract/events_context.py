@@ -198,3 +198,25 @@ def pick_toll_owner(recent: Sequence[tuple[int, int, str, object]], sent: Senten
         best = min(TOLL_TYPES.index(r[2]) if r[2] in TOLL_TYPES else 99 for r in same)
         return [r[3] for r in same if (TOLL_TYPES.index(r[2]) if r[2] in TOLL_TYPES else 99) == best]
     return []
+
+
+#: The two types a strike can take, by how it was delivered.
+STRIKE_TYPES = frozenset({"air_strike", "shelling"})
+
+
+def strike_type(norm: str, typ: str, trig_span: tuple[int, int], clause: tuple[int, int],
+                sent: tuple[int, int], lex: EventLexicon) -> str:
+    """air_strike or shelling for a strike trigger, by the platform named near it (EVENTS.md):
+    aircraft or drones in its clause (else its sentence) make an air strike; ground weapons with
+    no aircraft make shelling; with neither named, the trigger's own type stands. An air word
+    as the trigger itself ("غارة") stays an air strike."""
+    if typ not in STRIKE_TYPES or lex.air_platform is None or lex.ground_weapon is None:
+        return typ
+    if typ == "air_strike" and lex.air_platform.search(norm, *trig_span):
+        return typ
+    for lo, hi in (clause, sent):
+        if lex.air_platform.search(norm, lo, hi):
+            return "air_strike"
+        if lex.ground_weapon.search(norm, lo, hi):
+            return "shelling"
+    return typ

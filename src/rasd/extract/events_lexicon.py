@@ -87,6 +87,9 @@ class EventLexicon:
     casualty_verbs: tuple[tuple[str, re.Pattern[str]], ...] = ()
     casualty_units: frozenset[str] = frozenset()
     named_death: re.Pattern[str] | None = None
+    # how a strike was delivered (triggers.yaml `platforms`): aircraft or drones, or ground weapons
+    air_platform: re.Pattern[str] | None = None
+    ground_weapon: re.Pattern[str] | None = None
 
 
 def _n(pattern: str) -> str:
@@ -228,4 +231,6 @@ def load_event_lexicon() -> EventLexicon:
                              cues.get("followup", {}).get("casualty_verbs", {}).items()),
         casualty_units=frozenset(cues.get("followup", {}).get("units", ())),
         named_death=_word(cues["followup"]["named_death"]) if cues.get("followup", {}).get("named_death") else None,
+        air_platform=_word(rf"[وفب]?(?:ال)?(?:{trig['platforms']['air']})") if trig.get("platforms") else None,
+        ground_weapon=_word(rf"[وفب]?(?:ال)?(?:{trig['platforms']['ground']})") if trig.get("platforms") else None,
     )

@@ -24,6 +24,15 @@ _TOKEN = re.compile(r"[\u0621-\u064A]+")
 _CLITIC = "وبلف"
 #: Characters read after a cue word for its name or list of names.
 WINDOW = 160
+#: Characters allowed between a plural place word and the opener of its list ("بلدات عدة، منها").
+LIST_REACH = 40
+#: Words in one name of a list ("رام حمدان"): a longer run before a delimiter is not a name.
+LIST_NAME_WORDS = 3
+#: Opening and closing quotation marks around a quoted place name.
+_OPEN = "[\"«“”]"
+_QUOTED_NAME = re.compile(r"\s*([\u0621-\u064A]+(?:[\s-]+[\u0621-\u064A]+){0,3})\s*[\"»”“]")
+#: Between two quoted names of a list: a comma and/or "و" before the next opening mark.
+_QUOTED_GAP = re.compile(r"\s*[،,]?\s*و?\s*[\"«“”]")
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,15 @@ class _Rules:
     site_finder: re.Pattern[str] | None = None   # where an installation word may stand
     site_adjectives: frozenset[str] = frozenset()
     old_quarter: frozenset[str] = frozenset()
+    quoted: re.Pattern[str] | None = None        # a cue word, adjectives and a quoted name
+    quoted_cues: dict[str, tuple[str, bool]] | None = None
+    quoted_not_after: frozenset[str] = frozenset()
+    quoted_media: frozenset[str] = frozenset()
+    quoted_media_cues: frozenset[str] = frozenset()
+    listed: re.Pattern[str] | None = None        # a plural place word, a few words, an opener
+    listed_nouns: dict[str, str] | None = None
+    in_name: frozenset[str] = frozenset()        # cue words that are the first word of the name
+    site_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -42,14 +60,37 @@ def _rules() -> _Rules:
     data = load_yaml("places", "named_after_cue.yaml")
     n = normalize_arabic
     cues = {n(k): (v[0], bool(v[1])) for k, v in data["cues"].items()}
+    # topographic words that begin the name they stand before ("تل X", "جبل X")
+    cues.update({n(k): (v, False) for k, v in (data.get("name_heads") or {}).items()})
+    in_name = frozenset(n(k) for k in data.get("name_heads") or ())
     alt = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
     sites = sorted({n(w) for w in data.get("sites") or ()}, key=len, reverse=True)
     site_rx = (re.compile(rf"(?<![\u0621-\u064A])(?:[{_CLITIC}]|ل?ل|ب?ال)?({'|'.join(map(re.escape, sites))})(?![\u0621-\u064A])")
                if sites else None)
+    quoted_cues = {n(k): (v[0], bool(v[1])) for k, v in (data.get("quoted_cues") or {}).items()}
+    quoted_rx = None
+    if quoted_cues:
+        q_alt = "|".join(sorted(map(re.escape, quoted_cues), key=len, reverse=True))
+        # clitics, the cue, up to two definite adjectives, then the opening quotation mark
+        quoted_rx = re.compile(rf"(?<![\u0621-\u064A])([{_CLITIC}]?)({q_alt})((?:\s+ال[\u0621-\u064A]+){{0,2}})\s*{_OPEN}")
+    lst = data.get("listed") or {}
+    listed_nouns = {n(k): v for k, v in (lst.get("nouns") or {}).items()}
+    listed_rx = None
+    if listed_nouns and lst.get("openers"):
+        l_alt = "|".join(sorted(map(re.escape, listed_nouns), key=len, reverse=True))
+        o_alt = "|".join(sorted((re.escape(n(o)) for o in lst["openers"]), key=len, reverse=True))
+        # the noun, up to LIST_REACH characters with no sentence or clause break, the opener
+        listed_rx = re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?({l_alt})(?![\u0621-\u064A])[^.،,؛;:\n\"«»“”()]{{0,{LIST_REACH}}}?"
+                               rf"[،,]?\s*(?<![\u0621-\u064A])(?:{o_alt})(?![\u0621-\u064A])\s*[:(]?\s*")
     return _Rules(cues, frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]),
                   re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?(?:{alt})(?![\u0621-\u064A])"),
                   site_rx, frozenset(n(w) for w in data.get("site_adjectives") or ()),
-                  frozenset(n(w) for w in data.get("old_quarter") or ()))
+                  frozenset(n(w) for w in data.get("old_quarter") or ()),
+                  quoted_rx, quoted_cues,
+                  frozenset(n(w) for w in data.get("quoted_not_after") or ()),
+                  frozenset(n(w) for w in data.get("quoted_site_media") or ()),
+                  frozenset(n(w) for w in data.get("quoted_media_cues") or ()),
+                  listed_rx, listed_nouns, in_name, frozenset(sites))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -60,8 +101,22 @@ def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
     return None
 
 
+def _site_word(word: str, rules: _Rules) -> bool:
+    """An installation word, singular or dual ("مطار", "مطارا", "مطاري"), with a clitic or not."""
+    for w in (word, word[1:] if word[:1] in _CLITIC else word):
+        if w in rules.site_words or (w[-1:] in ("ا", "ي") and w[:-1] in rules.site_words):
+            return True
+    return False
+
+
+def _second_word(word: str) -> bool:
+    """A definite noun after a name's first word is the name's second ("بلدة ميس الجبل"); a
+    relative adjective (السورية، الجنوبي) describes the place instead."""
+    return word.startswith("ال") and len(word) > 3 and not word.endswith(("يه", "ي", "يين", "يون"))
+
+
 def _name_ok(word: str, rules: _Rules) -> bool:
-    return len(word) >= 2 and word not in rules.not_names and _cue(word, rules) is None
+    return len(word) >= 2 and word not in rules.not_names and (_cue(word, rules) is None or word in rules.in_name)
 
 
 def find_unknown_places(view: TextView) -> list[tuple[int, int, str]]:
@@ -87,10 +142,15 @@ def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> li
     precision, plural = cue
     j = 1
     s, w = toks[j][0], toks[j][2]
+    head = toks[0][2]
+    if head in rules.in_name or (head[0] in _CLITIC and head[1:] in rules.in_name):
+        if w[0] == "و":
+            return out   # "تلة وفرضوا": the word is a common noun, and a verb follows
+        s = toks[0][0] + (head not in rules.in_name)
     while _name_ok(w, rules):
         e = toks[j][1]
-        if w in rules.heads and j + 1 < len(toks) and not norm[e:toks[j + 1][0]].strip() \
-                and _name_ok(toks[j + 1][2], rules):
+        if j + 1 < len(toks) and not norm[e:toks[j + 1][0]].strip() and _name_ok(toks[j + 1][2], rules) \
+                and (w in rules.heads or _second_word(toks[j + 1][2])):
             j += 1
             e = toks[j][1]
         out.append((s, e, precision))
@@ -106,6 +166,104 @@ def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> li
             s, w = toks[j][0], nxt
         else:
             break
+    return out
+
+
+def find_quoted_places(view: TextView) -> list[tuple[int, int, str]]:
+    """(start, end, precision) in normalised offsets of quoted names after a place word
+    ("ثكنة «X»", "القاعدة الأميركية «X»", "مستوطنتي «X» و«Y»"), the quotation marks left out."""
+    rules = _rules()
+    if rules.quoted is None:
+        return []
+    norm = view.norm
+    out: list[tuple[int, int, str]] = []
+    for m in rules.quoted.finditer(norm):
+        clitic, cue = m.group(1), m.group(2)
+        precision, plural = rules.quoted_cues[cue]
+        if cue in rules.quoted_media_cues and clitic in ("ب", "ل"):
+            continue   # "بموقع «X»": on a website
+        before = _TOKEN.findall(norm, max(0, m.start() - 20), m.start())
+        if before and (before[-1] in rules.quoted_not_after
+                       or (before[-1][:1] in "وف" and before[-1][1:] in rules.quoted_not_after)):
+            continue   # "ونشر موقع «X»": the website
+        pos = m.end()
+        while True:
+            q = _QUOTED_NAME.match(norm, pos)
+            if q is None:
+                break
+            s, e = q.span(1)
+            words = q.group(1).split()
+            after = _TOKEN.match(norm, q.end() + 1) if q.end() + 1 < len(norm) else None
+            if any(w in rules.not_names for w in words) or (after and after.group() in rules.quoted_media):
+                break
+            out.append((s, e, precision))
+            gap = _QUOTED_GAP.match(norm, q.end()) if plural else None
+            if gap is None:
+                break
+            pos = gap.end()
+    return out
+
+
+#: A delimiter between two listed names: a comma, a dash (a lone tatweel used as one is two spaces
+#: once normalised), or a space before "و".
+_LIST_DELIM = re.compile(r"\s*(?:([،,])\s*|([–-]\s*|(?<=\s)\s+)|\s)(و(?=[\u0621-\u064A]{2}))?")
+
+
+def find_listed_places(view: TextView) -> list[tuple[int, int, str]]:
+    """(start, end, precision) in normalised offsets of the names listed after a plural place
+    word and an opener ("استهدفت بلدات عدة، منها X وY", "أربع قرى هي (X ـ Y ـ Z)").
+
+    A name is one to LIST_NAME_WORDS words up to the next delimiter; the first delimiter sets the
+    list's style (و, a comma, a dash) and a delimiter of another kind ends the list ("X وY، فضلاً
+    عن"), except "، و" before the last name of a comma list. Fewer than two names is no list."""
+    rules = _rules()
+    if rules.listed is None:
+        return []
+    norm = view.norm
+    out: list[tuple[int, int, str]] = []
+    for m in rules.listed.finditer(norm):
+        if out and m.start() < out[-1][1]:
+            continue
+        precision = rules.listed_nouns[m.group(1)]
+        names: list[tuple[int, int]] = []
+        style = None
+        pos = m.end()
+        while True:
+            toks = []
+            for t in _TOKEN.finditer(norm, pos, min(len(norm), pos + 60)):
+                if toks and norm[toks[-1].end():t.start()].strip():
+                    break
+                toks.append(t)
+                if len(toks) > LIST_NAME_WORDS:
+                    break
+            # the name runs to the first token followed by a delimiter or the list's end
+            end_i = None
+            for i, t in enumerate(toks[:LIST_NAME_WORDS]):
+                nxt = norm[t.end():t.end() + 2]
+                if i + 1 == len(toks) or (i + 1 < len(toks) and toks[i + 1].group()[0] == "و"
+                                           and toks[i + 1].group() not in rules.heads and len(toks[i + 1].group()) > 2):
+                    end_i = i
+                    break
+                if nxt == "  " or nxt[:1] in "،,–-)" or nxt.strip()[:1] in ("،", ",", "–", "-", ")"):
+                    end_i = i
+                    break
+            if end_i is None:
+                break
+            name = toks[:end_i + 1]
+            words = [t.group() for t in name]
+            if any(w in rules.not_names or (_cue(w, rules) and w not in rules.in_name) or _site_word(w, rules) for w in words):
+                break   # a cue or an installation word: the cue and site finders read it
+            names.append((name[0].start(), name[-1].end()))
+            d = _LIST_DELIM.match(norm, name[-1].end())
+            if d is None:
+                break
+            kind = "comma" if d.group(1) else "dash" if d.group(2) else "wa" if d.group(3) else None
+            if kind is None or (style is not None and kind != style and not (style == "comma" and d.group(3))):
+                break
+            style = style or kind
+            pos = d.end()
+        if len(names) >= 2:
+            out += [(s, e, precision) for s, e in names]
     return out
 
 
@@ -137,15 +295,19 @@ def unknown_place_spans(view: TextView, known: list[Span]) -> list[Span]:
     taken = [(s.start, s.end) for s in places]
     page_country = _page_country(places)
     out = []
-    for ns, ne, precision in find_unknown_places(view):
+    named = [(ns, ne, p, "cue_only") for ns, ne, p in find_unknown_places(view)]
+    named += [(ns, ne, p, "quoted_after_cue") for ns, ne, p in find_quoted_places(view)]
+    named += [(ns, ne, p, "listed_after_cue") for ns, ne, p in find_listed_places(view)]
+    for ns, ne, precision, how in sorted(named):
         s, e = view.to_orig(ns), view.to_orig_end(ne)
         if any(a < e and s < b for a, b in taken):
             continue
+        taken.append((s, e))
         name = view.text[s:e]
         out.append(Span(s, e, "PLACE", {
             "place_id": None, "name": name, "name_en": None, "kind": precision, "lat": None, "lon": None,
             "admin1": None, "admin2": None, "country": _country(s, e, places, page_country),
-            "precision": precision, "text": name, "resolved_by": "cue_only",
+            "precision": precision, "text": name, "resolved_by": how,
             "unresolved_reason": "not_in_gazetteer"}, PRODUCED_BY))
     return out
 

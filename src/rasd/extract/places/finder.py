@@ -128,6 +128,7 @@ def _rules() -> dict[str, Any]:
         "directions": {match_key(k): v for k, v in cues["directions"].items()},
         "plural_sites": {match_key(k): (match_key(v["singular"]), v["site_kind"])
                          for k, v in cues.get("plural_sites", {}).items()},
+        "adjective_plurals": frozenset(match_key(w) for w in cues.get("adjective_plurals", ())),
     }
 
 
@@ -414,6 +415,8 @@ class PlaceFinder:
                 continue
             if self._needs_cue(m.entry) and (cue is None or not self._fits(m.entry.places, cue)):
                 continue  # a common word needs a cue that fits it (ساحة جديدة is no place)
+            if self._needs_cue(m.entry) and not coordinated and cue.key in self._rules["adjective_plurals"]:
+                continue  # "مناطق جديدة": the plural's adjective
             if cue is None and m.entry.key in self._rules["not_after_definite"] \
                     and self._definite_before(norm, m.token_start, prev):
                 continue

@@ -1,0 +1,94 @@
+"""Places no gazetteer holds, found by how the text names them: a quoted name after a place word,
+a list after a plural place word and an opener, a topographic word that begins a name, and a
+definite second word after a cue. Our own sentences; the village names are invented."""
+from __future__ import annotations
+
+from rasd.extract.places_unknown import (
+    find_listed_places, find_quoted_places, find_unknown_places, unknown_place_spans,
+)
+from rasd.extract.textview import make_view
+
+
+def _found(fn, text: str) -> list[str]:
+    v = make_view(text)
+    return [v.norm[a:b] for a, b, _ in fn(v)]
+
+
+# -- quoted names after a place word ------------------------------------------------------------
+
+def test_a_quoted_name_after_a_position_word_is_a_site():
+    assert _found(find_quoted_places, 'أعلنت الفصائل استهداف موقع "تل الزيزفون" بالصواريخ') == ["تل الزيزفون"]
+    assert _found(find_quoted_places, "وقصفت المدفعية ثكنة «المرجانة» فجراً") == ["المرجانه"]
+
+
+def test_adjectives_may_stand_between_the_word_and_the_quoted_name():
+    assert _found(find_quoted_places, 'هاجمت مسيرة القاعدة الأميركية "وادي الصفصاف" شرق البلاد') == ["وادي الصفصاف"]
+
+
+def test_a_plural_word_takes_a_list_of_quoted_names():
+    got = _found(find_quoted_places, 'استعادت القوات مناطق "الرميلة"، و"الحوايج"، و"المسطاح" بعد معارك')
+    assert got == ["الرميله", "الحوايج", "المسطاح"]
+
+
+def test_a_quoted_website_is_not_a_place():
+    # "موقع" is also a website: after a reporting word, with ب or ل, or with a media adjective
+    assert _found(find_quoted_places, 'ونشر موقع "الشاهد" صوراً للقصف') == []
+    assert _found(find_quoted_places, 'وقال في تغريدة بموقع "المدونة" إن القصف توقف') == []
+    assert _found(find_quoted_places, 'واستهدفت الغارة موقع "الراصد" الإخباري في المدينة') == []
+
+
+def test_a_quoted_name_after_a_word_that_is_no_place_word_is_not_taken():
+    assert _found(find_quoted_places, 'أصدر مركز "الدراسات الميدانية" تقريراً عن القصف') == []
+
+
+def test_quoted_places_become_unresolved_place_spans_named_as_written():
+    text = 'واستهدفت المقاومة ثكنة "الصنوبرة" بالقذائف'
+    spans = unknown_place_spans(make_view(text), [])
+    assert [(text[s.start:s.end], s.value["resolved_by"], s.value["precision"]) for s in spans] == \
+        [("الصنوبرة", "quoted_after_cue", "site")]
+
+
+# -- lists after a plural place word and an opener ----------------------------------------------
+
+def test_names_listed_after_a_plural_place_word_and_an_opener_are_places():
+    got = _found(find_listed_places, "شنت الطائرات غارات على بلدات عدة، منها الكرمة وتل الورد، فضلاً عن نقاط أخرى")
+    assert got == ["الكرمه", "تل الورد"]
+
+
+def test_a_dash_list_in_brackets_after_an_opener():
+    # a lone tatweel standing as a dash is two spaces once normalised
+    got = _found(find_listed_places, "سيطرت القوات على ثلاث قرى هي (الكرمة ـ السنديانة ـ عين الورد) بعد معارك")
+    assert got == ["الكرمه", "السنديانه", "عين الورد"]
+
+
+def test_a_comma_list_whose_last_name_takes_wa():
+    got = _found(find_listed_places, "في محافظات عدة، هي الرمانة، والسنديانة، والكرمة.")
+    assert got == ["الرمانه", "السنديانه", "الكرمه"]
+
+
+def test_no_list_without_two_names_and_no_list_of_common_words():
+    assert _found(find_listed_places, "شهدت مناطق عديدة هي الأكثر تضرراً من القصف.") == []
+    # a change of delimiter ends the list; a run of more than three words is no name
+    assert _found(find_listed_places, "قصفت مواقع عدة أبرزها الكرمة، وقال المصدر إن القصف استمر طويلاً") == []
+
+
+def test_an_installation_word_in_a_list_is_left_to_the_site_finder():
+    assert _found(find_listed_places, "انسحبت من مواقع عدة، منها مطارا الكرمة والسنديانة") == []
+
+
+# -- topographic heads and definite second words -------------------------------------------------
+
+def test_a_topographic_word_begins_the_name_after_it():
+    assert _found(find_unknown_places, "تمركز الجنود في قلعة الصنوبر وتلة المراصد") == ["قلعه الصنوبر", "تله المراصد"]
+    assert _found(find_unknown_places, "سقطت قذيفة في تل الورد") == ["تل الورد"]
+
+
+def test_a_topographic_word_before_a_verb_names_nothing():
+    assert _found(find_unknown_places, "صعدوا إلى تلة وفرضوا حصاراً") == []
+
+
+def test_a_definite_second_word_after_a_cue_belongs_to_the_name_an_adjective_does_not():
+    assert _found(find_unknown_places, "غارة على بلدة عين الجبل جنوباً") == ["عين الجبل"]
+    assert _found(find_unknown_places, "غارة على بلدة الكرمة الجبل") == ["الكرمه الجبل"]
+    assert _found(find_unknown_places, "قصف على قرية الكرمة السورية") == ["الكرمه"]
+    assert _found(find_unknown_places, "قصف على بلدة الكرمة الحدودية") == ["الكرمه"]
