@@ -262,13 +262,13 @@ class EventExtractor:
                 typ = lex.attempt_type
             found.append(Trigger(typ, s, e, pos))
         # a trigger inside a name (هيئة تحرير الشام, سجن حمص) is not a trigger, except the air
-        # force phrases, which are actors and triggers at once (الطيران الروسي)
+        # force phrases, actors and triggers at once (الطيران الروسي): triggers.yaml triggers_inside_actors
         keep = []
         blocked = sorted(blocked, key=lambda b: b.start)
         b_starts = [b.start for b in blocked]
         for t in found:
             inside = [b for b in _spans_starting_before(blocked, b_starts, t.start) if t.end <= b.end + 1]
-            if inside and not (t.type == "air_strike" and any(b in air_ok for b in inside)):
+            if inside and not (t.type in lex.inside_actors and any(b in air_ok for b in inside)):
                 continue
             keep.append(t)
         keep.sort(key=lambda t: (t.start, -(t.end - t.start)))

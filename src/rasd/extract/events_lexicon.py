@@ -89,6 +89,8 @@ class EventLexicon:
     named_death: re.Pattern[str] | None = None
     # how a strike was delivered (triggers.yaml `platforms`): aircraft or drones, or ground weapons
     air_platform: re.Pattern[str] | None = None
+    # types whose trigger may stand inside an actor's name (triggers.yaml triggers_inside_actors)
+    inside_actors: frozenset[str] = frozenset({"air_strike"})
     ground_weapon: re.Pattern[str] | None = None
 
 
@@ -231,6 +233,7 @@ def load_event_lexicon() -> EventLexicon:
                              cues.get("followup", {}).get("casualty_verbs", {}).items()),
         casualty_units=frozenset(cues.get("followup", {}).get("units", ())),
         named_death=_word(cues["followup"]["named_death"]) if cues.get("followup", {}).get("named_death") else None,
+        inside_actors=frozenset(trig.get("triggers_inside_actors", ("air_strike",))),
         air_platform=_word(rf"[وفب]?(?:ال)?(?:{trig['platforms']['air']})") if trig.get("platforms") else None,
         ground_weapon=_word(rf"[وفب]?(?:ال)?(?:{trig['platforms']['ground']})") if trig.get("platforms") else None,
     )
