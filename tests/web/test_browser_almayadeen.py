@@ -82,8 +82,9 @@ def pages(served) -> dict[str, str]:
     events = _get(served, "/api/events?limit=500")["items"]
     ev = max(events, key=lambda e: (e["n_sources"], len(e["quantities"]), e["id"]))
     story = _get(served, "/api/stories?limit=1")["items"]
+    doc = _get(served, "/api/documents?limit=1")["items"][0]["id"]
     out = {"timeline": "/timeline", "map": "/map", "search": "/search?q=" + urllib.parse.quote("حمص"),
-           "documents": "/documents", "document": f"/documents/{_get(served, '/api/documents?limit=1')['items'][0]['id']}",
+           "documents": "/documents", "document": f"/documents/{doc}",
            "event": f"/events/{ev['id']}", "actors": "/actors", "places": "/places", "stories": "/stories",
            "actor": f"/actors/{_get(served, '/api/actors?limit=1')['items'][0]['id']}",
            "place": f"/places/{_get(served, '/api/places?limit=1')['items'][0]['id']}"}

@@ -1,7 +1,8 @@
 """In Chromium, over stores built by the real pipeline from the demo pages and from the seeds.
 
 Each page type loads right-to-left with no console error (a CSP violation shows as one) and no
-script error; the map draws its markers. Screenshots go to $RASD_SCREENSHOTS or a temporary folder (the run's summary names it).
+script error; the map draws its markers. Screenshots go to $RASD_SCREENSHOTS or a temporary folder
+(the run's summary names it).
 """
 from __future__ import annotations
 

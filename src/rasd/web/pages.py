@@ -343,8 +343,9 @@ def timeline_chart(items: list[dict], types: list[str], rtl: bool) -> dict:
             parts.append({"type": t, "y": round(y, 2), "h": round(h, 2), "n": c})
         bars.append({"x": x, "date": it["date"], "total": it["total"], "parts": parts})
     ends = sorted(bars, key=lambda b: b["x"])
+    busiest = max(bars, key=lambda b: (b["total"], b["date"]))["date"] if bars else None
     return {"bars": bars, "width": max(n, 1) * BAR_WIDTH, "height": CHART_HEIGHT, "bar_w": BAR_WIDTH - 2,
-            "peak": peak, "left": ends[0]["date"] if ends else None, "right": ends[-1]["date"] if ends else None}
+            "peak": peak, "busiest": busiest, "left": ends[0]["date"] if ends else None, "right": ends[-1]["date"] if ends else None}
 
 
 def chart_bars(chart: dict, query: str, type_label: Any) -> Markup:
