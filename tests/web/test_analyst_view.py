@@ -355,3 +355,18 @@ def test_place_page_opens_on_its_chart_and_lists_newest_first(client) -> None:
     assert 'class="month-svg"' in html and "style=" not in html  # SVG from the server, no inline style (CSP)
     dates = re.findall(r'<li class="event-row"><span class="muted"><bdi dir="ltr">([^<]+)</bdi>', html)
     assert dates and dates == sorted(dates, reverse=True)
+
+
+def test_a_duplicate_names_its_original_by_title_not_by_id(examples_db) -> None:
+    from fastapi.testclient import TestClient
+
+    from rasd.web.app import create_app
+
+    with TestClient(create_app(examples_db)) as c:
+        docs = c.get("/api/documents", params={"limit": 500}).json()["items"]
+        copy = next(d for d in docs if d.get("duplicate_of"))
+        original = c.get(f"/api/documents/{copy['duplicate_of']}").json()
+        html = c.get(f"/documents/{copy['id']}", params={"lang": "ar"}).text
+        assert f'title="{original["id"]}">{original["title"]}</a>' in html
+        listing = c.get("/documents", params={"lang": "ar"}).text
+        assert f'href="/documents/{original["id"]}">وثيقة أخرى</a>)' in listing

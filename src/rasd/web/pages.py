@@ -501,7 +501,9 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         paragraphs.append(span_segments(block, local))
         pos = end
     labels = sorted({s["label"] for s in doc["spans"]})
-    return render(request, "document.html", doc=doc, paragraphs=paragraphs, labels=labels)
+    original = _reader(request).get_document(doc["duplicate_of"]) if doc.get("duplicate_of") else None
+    return render(request, "document.html", doc=doc, paragraphs=paragraphs, labels=labels,
+                  original_title=(original or {}).get("title"))
 
 
 def _entities_page(request: Request, kind: str) -> HTMLResponse:
