@@ -1,12 +1,14 @@
 """Shared test helpers: where ../shared is, and a skip when it is absent."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = (ROOT / ".." / "shared").resolve()
+#: ../shared beside the checkout; RASD_SHARED names another place (a git worktree one level deeper).
+SHARED = Path(os.environ.get("RASD_SHARED") or ROOT / ".." / "shared").resolve()
 
 
 def shared_path(*parts: str) -> Path:

@@ -2,6 +2,7 @@
 stores built (and linked) by the real pipeline from examples/ and from ../shared/seeds."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,39 @@ def seeds_db(tmp_path_factory) -> str:
     from tests.conftest import shared_path
 
     return build_real_store(tmp_path_factory.mktemp("seeds"), shared_path("seeds"))
+
+
+@pytest.fixture(scope="session")
+def almayadeen_db(tmp_path_factory) -> str:
+    """A store the real pipeline built and linked from the 796 Al Mayadeen articles in
+    ../shared/data (about 30 s to 2 min; once per session); skips when ../shared is absent."""
+    from tests.conftest import shared_path
+
+    return build_real_store(tmp_path_factory.mktemp("almayadeen"), shared_path("data", "almayadeen-syria-articles"))
+
+
+#: Where this session's browser tests put their screenshots (printed at the end of the run).
+_SHOTS: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """The folder for screenshots: $RASD_SCREENSHOTS (e.g. out/screenshots), else a temporary one.
+    The run's summary names it and counts its pictures, so they go with the test output."""
+    out = os.environ.get("RASD_SCREENSHOTS")
+    path = Path(out).resolve() if out else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    _SHOTS.append(path)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Name the screenshot folder and count its pictures at the end of a run that took any."""
+    for path in _SHOTS:
+        pngs = sorted(path.glob("*.png"))
+        if pngs:
+            terminalreporter.write_sep("-", "screenshots")
+            terminalreporter.write_line(f"{len(pngs)} screenshots in {path}")
 
 
 @pytest.fixture(scope="module")

@@ -262,3 +262,111 @@ def test_arabic_pages_print_no_english_codes(tl_client) -> None:
         html = tl_client.get(path, params={"lang": "ar"}).text
         text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", html, flags=re.S)
         assert not re.findall(r"\b[a-z_]{3,}\b", text), path
+
+
+# -- item 3 (rest): the date filters in the page's language ----------------------------------------
+
+@pytest.mark.parametrize("typed, stored", [
+    ("2024-03-08", "2024-03-08"), ("2024/3/8", "2024-03-08"), ("8/3/2024", "2024-03-08"),
+    ("٨/٣/٢٠٢٤", "2024-03-08"), ("٢٠٢٤-٠٣-٠٨", "2024-03-08"), ("۲۰۲۴-۳-۸", "2024-03-08"),
+    ("\u200f08.03.2024", "2024-03-08"), ("2024 ٫ 3 ٫ 8", "2024-03-08"), ("03-2024", "2024-03"),
+    ("2024-3", "2024-03"), ("1853", "1853"), ("", None), ("  ", None)])
+def test_date_fields_read_arabic_indic_digits_and_either_order(typed, stored) -> None:
+    from rasd.web.pages import parse_date_field
+
+    assert parse_date_field(typed) == (stored, True)
+
+
+@pytest.mark.parametrize("typed", ["2024-02-30", "2024-13", "31/02/2024", "tomorrow", "12345", "2024-03-08-01",
+                                   "٢٠٢٤-٠٣-٠٨x", "0000-01-01", "1/2/3"])
+def test_dates_not_in_the_calendar_are_not_understood(typed) -> None:
+    from rasd.web.pages import parse_date_field
+
+    assert parse_date_field(typed) == (None, False)
+
+
+def test_timeline_date_fields_are_text_in_the_page_language(tl_client) -> None:
+    html = tl_client.get("/timeline", params={"lang": "ar"}).text
+    assert 'type="date"' not in html  # Chromium shows those in the browser's locale (mm/dd/yyyy)
+    assert 'placeholder="سنة-شهر-يوم"' in html
+    assert 'placeholder="yyyy-mm-dd"' in tl_client.get("/timeline", params={"lang": "en"}).text
+    # typed in Arabic-Indic digits, day first: the filter reads it and the field shows it as stored
+    one = tl_client.get("/timeline", params={"lang": "ar", "date_from": "٠٥/٠٣/٢٠٢٤"}).text
+    assert 'id="filter-date_from" value="2024-03-05"' in one
+    assert _day_headings(one) == ["2024-03-08"]
+    # a date that is not one is shown back as typed, marked, and not applied
+    bad = tl_client.get("/timeline", params={"lang": "ar", "date_from": "31/02/2024"}).text
+    assert 'value="31/02/2024"' in bad and 'aria-invalid="true"' in bad and "تاريخ غير مفهوم" in bad
+    assert _day_headings(bad) == _day_headings(tl_client.get("/timeline", params={"lang": "ar"}).text)
+
+
+# -- item 7: the top of each page ------------------------------------------------------------------
+
+def test_event_page_opens_on_what_where_when_how_many_and_who_says_so(client) -> None:
+    ev = next(e for e in client.get("/api/events", params={"limit": 200}).json()["items"]
+              if e["location"] and e["quantities"] and (e["date"] or {}).get("value"))
+    html = client.get(f"/events/{ev['id']}", params={"lang": "ar"}).text
+    top = html[html.index('id="event-glance"'):html.index("</section>", html.index('id="event-glance"'))]
+    assert html.index('id="event-glance"') < html.index('class="facts"')  # above the details
+    for label in ("ماذا", "أين", "متى", "كم", "من يقول ذلك"):
+        assert label in top
+    assert f'<bdi dir="ltr">{ev["date"]["value"]}</bdi>' in top
+    assert (ev["location"].get("name") or ev["location"]["text"]) in top
+    assert "ورد في" in top and "مصدر واحد" in top  # one source: "مصدر واحد", never "1 مصادر"
+
+
+@pytest.mark.parametrize("n, phrase", [(1, "حدث واحد"), (2, "حدثان"), (7, "7 أحداث"), (11, "11 حدثًا"),
+                                       (1867, "1867 حدثًا"), (100, "100 حدث"), (103, "103 أحداث")])
+def test_event_counts_agree_with_their_noun(n, phrase) -> None:
+    from rasd.web.pages import count_phrase
+
+    assert count_phrase(n, "events") == phrase
+
+
+def _ev(date: str | None, background: bool = False) -> dict:
+    return {"date": {"value": date}, "background": background}
+
+
+def test_month_chart_draws_every_month_right_to_left_and_counts_what_it_leaves_out() -> None:
+    from rasd.web.pages import MONTH_CHART_MAX, month_chart
+
+    events = [_ev("2024-03-02"), _ev("2024-03-20"), _ev("2023-11"), _ev("2024"), _ev(None),
+              _ev("1853-05-01", background=True)]
+    chart = month_chart(events, rtl=True)
+    months = [b["month"] for b in chart["bars"]]
+    assert months[0] == "2023-04" and months[-1] == "2024-03" and len(months) == 12  # a year at least
+    assert {b["month"]: b["n"] for b in chart["bars"] if b["n"]} == {"2023-11": 1, "2024-03": 2}
+    assert chart["left_out"] == 3 and chart["drawn"] == 3 and chart["busiest"] == "2024-03"
+    xs = {b["month"]: b["x"] for b in chart["bars"]}
+    assert xs["2024-03"] < xs["2023-11"]  # right to left: the latest month at the left end
+    assert (chart["left"], chart["right"]) == ("2024-03", "2023-04")
+    assert [y["text"] for y in chart["years"]] == ["2024"]
+    assert month_chart(events, rtl=False)["bars"][0]["x"] < month_chart(events, rtl=False)["bars"][-1]["x"]
+    # a long history: the latest five years, the older events counted as left out
+    long = [_ev(f"{y}-06-01") for y in range(2000, 2025)]
+    chart = month_chart(long, rtl=True)
+    assert len(chart["bars"]) == MONTH_CHART_MAX and chart["left_out"] == 20
+    assert month_chart([_ev("2024"), _ev(None)], rtl=True) == {"bars": [], "left_out": 2}
+
+
+def test_place_page_opens_on_its_chart_and_lists_newest_first(client) -> None:
+    html = client.get("/places/sy-hama", params={"lang": "ar"}).text
+    assert 'id="month-chart"' in html and html.index('id="month-chart"') < html.index('class="events"')
+    assert 'class="month-svg"' in html and "style=" not in html  # SVG from the server, no inline style (CSP)
+    dates = re.findall(r'<li class="event-row"><span class="muted"><bdi dir="ltr">([^<]+)</bdi>', html)
+    assert dates and dates == sorted(dates, reverse=True)
+
+
+def test_a_duplicate_names_its_original_by_title_not_by_id(examples_db) -> None:
+    from fastapi.testclient import TestClient
+
+    from rasd.web.app import create_app
+
+    with TestClient(create_app(examples_db)) as c:
+        docs = c.get("/api/documents", params={"limit": 500}).json()["items"]
+        copy = next(d for d in docs if d.get("duplicate_of"))
+        original = c.get(f"/api/documents/{copy['duplicate_of']}").json()
+        html = c.get(f"/documents/{copy['id']}", params={"lang": "ar"}).text
+        assert f'title="{original["id"]}">{original["title"]}</a>' in html
+        listing = c.get("/documents", params={"lang": "ar"}).text
+        assert f'href="/documents/{original["id"]}">وثيقة أخرى</a>)' in listing

@@ -1,11 +1,11 @@
 """In Chromium, over stores built by the real pipeline from the demo pages and from the seeds.
 
 Each page type loads right-to-left with no console error (a CSP violation shows as one) and no
-script error; the map draws its markers. Screenshots go to $RASD_SCREENSHOTS or a temporary folder.
+script error; the map draws its markers. Screenshots go to $RASD_SCREENSHOTS or a temporary folder
+(the run's summary names it).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -35,13 +35,11 @@ def served(request, tmp_path_factory):
         yield request.param, url
 
 
-def test_every_page_type_in_chromium(served, browser, tmp_path_factory):
+def test_every_page_type_in_chromium(served, browser, shots):
     import json
     import urllib.request
 
     name, base = served
-    shots = Path(os.environ.get("RASD_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
-    shots.mkdir(parents=True, exist_ok=True)
     get = lambda path: json.loads(urllib.request.urlopen(base + path).read())  # noqa: E731
     doc = get("/api/documents?limit=1")["items"][0]["id"]
     ev = get("/api/events?limit=1")["items"][0]["id"]
@@ -62,15 +60,13 @@ def test_every_page_type_in_chromium(served, browser, tmp_path_factory):
         page.close()
 
 
-def test_disputed_event_shows_its_sources_and_disputes_in_chromium(served, browser, tmp_path_factory):
+def test_disputed_event_shows_its_sources_and_disputes_in_chromium(served, browser, shots):
     """A fused, disputed event: each source side by side with its evidence marked, the disputes in Arabic,
     then in English after the language toggle."""
     import json
     import urllib.request
 
     name, base = served
-    shots = Path(os.environ.get("RASD_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
-    shots.mkdir(parents=True, exist_ok=True)
     disputed = json.loads(urllib.request.urlopen(base + "/api/events?disputed=true&limit=50").read())["items"]
     assert disputed, f"{name}: no disputed event"
     ev = max(disputed, key=lambda e: e["n_sources"])

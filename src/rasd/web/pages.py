@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import replace
+from datetime import date as calendar_date
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -217,6 +219,15 @@ def dispute_value(dispute: dict, value: Any, strings: dict) -> str:
     return "" if value is None else str(value)
 
 
+def url_host(url: str | None) -> str:
+    """The host a URL names, without "www." (what a reader recognises an outlet by); "" if none."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
 def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render a template with the UI strings of the page's language; set the language cookie if chosen."""
     lang, chosen = _lang(request)
@@ -225,13 +236,14 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
     html = _env.get_template(template).render(
         request=request, lang=lang, dir="rtl" if lang == "ar" else "ltr", t=strings["ui"],
         type_label=lambda t: strings["types"].get(t, t), mod_label=lambda m: strings["modalities"].get(m, m),
-        qty=lambda q: quantity_display(q, strings, lang),
+        qty=lambda q: quantity_display(q, strings, lang), count=lambda n, unit: count_phrase(n, unit, lang),
         field_label=lambda f: strings["dispute_fields"].get(f, f),
         unit_label=lambda u: strings["units"].get(u, u),
         genre_label=lambda g: strings["genres"].get(g, g),
         prec_label=lambda v: strings["precisions"].get(v, v),
         basis_label=lambda v: strings["date_bases"].get(v, v),
         reason_label=lambda v: strings["removal_reasons"].get(v, v),
+        span_label=lambda v: strings["span_labels"].get(v, v), host=url_host,
         side_value=lambda d, v: dispute_value(d, v, {**strings, "lang": lang}),
         other_lang=other, other_lang_url=_url(request, lang=other), url=lambda **kw: _url(request, **kw),
         vendors=request.app.state.vendors, tiles_url=request.app.state.tiles_url or "", **ctx)
@@ -245,12 +257,64 @@ def _reader(request: Request) -> StoreReader:
     return request.app.state.reader
 
 
+#: Arabic-Indic (U+0660-0669) and Persian (U+06F0-06F9) digits, as typed on Arabic keyboards, to ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+#: What may stand between a date's parts: - / . ، ٫ (Arabic decimal point), dashes, spaces.
+_DATE_SEP = re.compile("\\s*[-/.\u060c\u066b\u2010-\u2015\u2212]\\s*|\\s+")
+#: Direction marks an Arabic keyboard or a copied date carries (LRM, RLM, ALM, embeddings, isolates).
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def parse_date_field(text: str | None) -> tuple[str | None, bool]:
+    """A date typed into a filter field as the store writes dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`),
+    and whether it was understood (an empty field is: no bound).
+
+    The date fields are text fields in the page's language, not `<input type=date>`, which Chromium
+    shows in the browser's locale (`mm/dd/yyyy`) whatever the page's language (issue 13 item 3).
+    Accepted: Latin, Arabic-Indic (٠-٩) or Persian digits; year first (2024-03-08, 2024/3/8,
+    2024-03, 2024) or, as written in Arabic, day first (8/3/2024, ٨/٣/٢٠٢٤, 03-2024); any of
+    - / . ، ٫ or spaces between the parts. A day that is not in the calendar is not understood.
+    """
+    raw = _DIRECTION_MARKS.sub("", text or "").translate(_DIGITS).strip()
+    if not raw:
+        return None, True
+    parts = [p for p in _DATE_SEP.split(raw) if p]
+    if not all(p.isascii() and p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
+        return None, False
+    if len(parts) > 1 and len(parts[-1]) == 4 and len(parts[0]) <= 2:
+        parts.reverse()  # day first: 8/3/2024
+    if len(parts[0]) != 4 or any(len(p) > 2 for p in parts[1:]):
+        return None, False
+    year, rest = int(parts[0]), [int(p) for p in parts[1:]]
+    try:
+        calendar_date(year, *(rest + [1, 1][len(rest):]))  # a real month and day (1 Jan stands in for none)
+    except ValueError:
+        return None, False
+    return "-".join([f"{year:04d}"] + [f"{n:02d}" for n in rest]), True
+
+
+def _date_params(request: Request) -> dict[str, tuple[str | None, bool]]:
+    """The date filters of the query string: name -> (the date as stored, understood?)."""
+    return {name: parse_date_field(request.query_params.get(name)) for name in ("date_from", "date_to")}
+
+
 def _filters(request: Request) -> EventFilter:
     q = request.query_params
     d, b = q.get("disputed"), q.get("background")
-    return event_filter(q.get("type"), q.get("actor"), q.get("place"), q.get("governorate"), q.get("date_from"),
-                        q.get("date_to"), q.get("modality"), True if d in ("1", "true", "on") else None,
+    dates = _date_params(request)
+    return event_filter(q.get("type"), q.get("actor"), q.get("place"), q.get("governorate"), dates["date_from"][0],
+                        dates["date_to"][0], q.get("modality"), True if d in ("1", "true", "on") else None,
                         True if b in ("1", "true", "on") else None)
+
+
+def date_fields(request: Request) -> dict[str, dict]:
+    """What the filter form's date fields show: the date as stored (what was typed, read), or what was
+    typed with `bad` set when it could not be read (the filter then ignores it)."""
+    out = {}
+    for name, (iso, ok) in _date_params(request).items():
+        out[name] = {"value": iso or "", "bad": False} if ok else \
+            {"value": request.query_params.get(name, "")[:40], "bad": True}
+    return out
 
 
 def _int(request: Request, name: str, default: int = 0) -> int:
@@ -279,8 +343,9 @@ def timeline_chart(items: list[dict], types: list[str], rtl: bool) -> dict:
             parts.append({"type": t, "y": round(y, 2), "h": round(h, 2), "n": c})
         bars.append({"x": x, "date": it["date"], "total": it["total"], "parts": parts})
     ends = sorted(bars, key=lambda b: b["x"])
+    busiest = max(bars, key=lambda b: (b["total"], b["date"]))["date"] if bars else None
     return {"bars": bars, "width": max(n, 1) * BAR_WIDTH, "height": CHART_HEIGHT, "bar_w": BAR_WIDTH - 2,
-            "peak": peak, "left": ends[0]["date"] if ends else None, "right": ends[-1]["date"] if ends else None}
+            "peak": peak, "busiest": busiest, "left": ends[0]["date"] if ends else None, "right": ends[-1]["date"] if ends else None}
 
 
 def chart_bars(chart: dict, query: str, type_label: Any) -> Markup:
@@ -357,7 +422,7 @@ def timeline_page(request: Request) -> HTMLResponse:
             days.append((d, []))
         days[-1][1].append(ev)
     lang, _ = _lang(request)
-    return render(request, "timeline.html", chart_bars=chart_bars, f=f, facets=facets,
+    return render(request, "timeline.html", chart_bars=chart_bars, f=f, facets=facets, dates=date_fields(request),
                   chart=timeline_chart(drawn, types, lang == "ar"),
                   timeline=tl, days=days, events=events, page=TIMELINE_PAGE, offset=offset,
                   query=urlencode(f.as_query()), newest=newest,
@@ -369,14 +434,29 @@ def map_page(request: Request) -> HTMLResponse:
     """Clustered markers of events over an outline of Syria and the governorate centroids."""
     r = _reader(request)
     f = _filters(request)
-    return render(request, "map.html", f=f, facets=r.facets(), query=urlencode(f.as_query()))
+    return render(request, "map.html", f=f, facets=r.facets(), query=urlencode(f.as_query()),
+                  dates=date_fields(request))
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str) -> HTMLResponse:
     """An event: what, where (small map), when (with basis), who, how many, and each source's evidence."""
     ev = found(_reader(request).get_event(event_id), "event", event_id)
-    return render(request, "event.html", ev=ev, cards=source_cards(ev.get("members") or []))
+    cards = source_cards(ev.get("members") or [])
+    return render(request, "event.html", ev=ev, cards=cards, glance=event_glance(ev, cards))
+
+
+def event_glance(ev: dict, cards: list[dict]) -> dict:
+    """The top of an event's page (issue 13 item 7): who the report names as saying so (attribution),
+    and the outlets that published it, one per source, in order of first appearance."""
+    who = list(dict.fromkeys(a.get("name") or a.get("text") for a in ev.get("attribution") or ()
+                             if a.get("name") or a.get("text")))
+    if cards:
+        outlets = [c["member"].get("outlet") for c in cards]
+    else:
+        outlets = [(p.get("document") or {}).get("outlet") for p in ev.get("passages") or ()]
+    return {"who": who, "outlets": list(dict.fromkeys(o for o in outlets if o)),
+            "n_sources": ev.get("n_sources") or len(cards) or 1}
 
 
 def source_cards(members: list[dict]) -> list[dict]:
@@ -421,7 +501,9 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         paragraphs.append(span_segments(block, local))
         pos = end
     labels = sorted({s["label"] for s in doc["spans"]})
-    return render(request, "document.html", doc=doc, paragraphs=paragraphs, labels=labels)
+    original = _reader(request).get_document(doc["duplicate_of"]) if doc.get("duplicate_of") else None
+    return render(request, "document.html", doc=doc, paragraphs=paragraphs, labels=labels,
+                  original_title=(original or {}).get("title"))
 
 
 def _entities_page(request: Request, kind: str) -> HTMLResponse:
@@ -434,7 +516,72 @@ def _entities_page(request: Request, kind: str) -> HTMLResponse:
 def _entity_page(request: Request, kind: str, what: str, key: str) -> HTMLResponse:
     """One actor or place (`kind`; `what` names it in the 404): its events over time."""
     ent = found(_reader(request).get_entity(kind, key), what, key)
-    return render(request, "entity.html", kind=kind, ent=ent, chart=_month_chart(ent["by_month"]))
+    lang, _ = _lang(request)
+    ent = {**ent, "events": newest_first(ent["events"])}
+    return render(request, "entity.html", kind=kind, ent=ent, chart=_month_chart(ent["by_month"]),
+                  months=month_chart(ent["events"], lang == "ar"))
+
+
+def newest_first(events: list[dict]) -> list[dict]:
+    """Events newest first, as the timeline lists them; undated ones last."""
+    dated = [e for e in events if (e.get("date") or {}).get("value")]
+    undated = [e for e in events if not (e.get("date") or {}).get("value")]
+    return sorted(dated, key=lambda e: e["date"]["value"], reverse=True) + undated
+
+
+#: The most months an actor's or place's chart draws, up to its latest: five years of news.
+MONTH_CHART_MAX = 60
+#: The fewest: a place seen in one month still gets a year's axis, not one bar across the page.
+MONTH_CHART_MIN = 12
+#: The chart's SVG coordinates (it scales to the page's width, keeping its proportions).
+MONTH_CHART_W, MONTH_CHART_H, MONTH_AXIS_H = 1000, 90, 18
+
+
+def _month_add(month: str, n: int) -> str:
+    y, m = divmod(int(month[:4]) * 12 + int(month[5:7]) - 1 + n, 12)
+    return f"{y:04d}-{m + 1:02d}"
+
+
+def month_chart(events: list[dict], rtl: bool) -> dict:
+    """A small bar chart of an actor's or place's events per month (issue 13 item 7): every month from
+    the first to the last that has a news event, empty months included so that time reads evenly,
+    at most `MONTH_CHART_MAX` months up to the latest; in reading direction (the latest month at
+    the left end in Arabic). Background events, events dated only by year and undated ones are not
+    drawn; `left_out` counts them with those older than the chart."""
+    counts: Counter = Counter()
+    left_out = 0
+    for ev in events:
+        value = (ev.get("date") or {}).get("value") or ""
+        if ev.get("background") or len(value) < 7:
+            left_out += 1
+        else:
+            counts[value[:7]] += 1
+    if not counts:
+        return {"bars": [], "left_out": left_out}
+    last = max(counts)
+    first = max(min(counts), _month_add(last, 1 - MONTH_CHART_MAX))
+    first = min(first, _month_add(last, 1 - MONTH_CHART_MIN))
+    months = [first]
+    while months[-1] < last:
+        months.append(_month_add(months[-1], 1))
+    left_out += sum(n for m, n in counts.items() if m < first)
+    peak = max(counts.get(m, 0) for m in months)
+    slot = MONTH_CHART_W / len(months)
+    bars, years = [], []
+    for i, m in enumerate(months):
+        x = (len(months) - 1 - i) * slot if rtl else i * slot
+        n = counts.get(m, 0)
+        h = MONTH_CHART_H * n / peak if n else 0
+        bars.append({"month": m, "n": n, "x": round(x + slot * 0.1, 2), "w": round(slot * 0.8, 2),
+                     "y": round(MONTH_CHART_H - h, 2), "h": round(h, 2)})
+        # each January names its year; the first month names itself unless a January is close by
+        if m.endswith("-01"):  # each January names its year (the two ends are named under the chart)
+            years.append({"x": round(x + slot / 2, 2), "text": m[:4]})
+    busiest = max(months, key=lambda m: (counts.get(m, 0), m))
+    ends = sorted(bars, key=lambda b: b["x"])
+    return {"bars": bars, "years": years, "width": MONTH_CHART_W, "height": MONTH_CHART_H + MONTH_AXIS_H,
+            "base": MONTH_CHART_H, "peak": peak, "busiest": busiest, "left": ends[0]["month"],
+            "right": ends[-1]["month"], "left_out": left_out, "drawn": sum(b["n"] for b in bars)}
 
 
 @router.get("/actors", response_class=HTMLResponse)

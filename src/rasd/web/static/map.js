@@ -37,17 +37,40 @@
   var govLabels = L.layerGroup();
   var events = L.layerGroup().addTo(map);
   var strings = null;
+  var forms = {};
   var seq = 0;
 
-  // a governorate label under a cluster or marker is hidden (the cluster's count matters more)
+  // "N events" with the noun agreeing with N (static/unit_forms.json; the rules of
+  // rasd.web.pages.plural_category): 1 حدث واحد, 2 حدثان, 3-10 أحداث, 11-99 حدثًا, 100 حدث
+  function pluralCategory(n) {
+    if (lang !== "ar") { return n === 1 ? "one" : "other"; }
+    if (n < 3) { return ["few", "one", "two"][n]; }
+    var last = n % 100;
+    return last >= 3 && last <= 10 ? "few" : (last >= 11 ? "many" : "other");
+  }
+  function countPhrase(n, unit) {
+    var cat = pluralCategory(n);
+    var form = ((forms[lang] || {})[unit] || {})[cat];
+    if (!form) { return n + " " + strings.ui[unit]; }
+    if (form.indexOf("{n}") >= 0) { return form.replace("{n}", String(n)); }
+    return cat === "one" || cat === "two" ? form : n + " " + form;
+  }
+
+  // a label under a cluster or marker is hidden (the cluster's count matters more, and a count over a
+  // name makes both unreadable): a governorate's when they touch at all, a country's or area's when
+  // a third of it is covered (a corner under a cluster leaves the name readable)
   function hideCoveredLabels() {
     var boxes = [];
     el.querySelectorAll(".leaflet-marker-icon").forEach(function (m) { boxes.push(m.getBoundingClientRect()); });
-    el.querySelectorAll(".gov-label").forEach(function (lab) {
+    el.querySelectorAll(".gov-label, .country-label, .area-label").forEach(function (lab) {
       lab.style.visibility = "";
       var r = lab.getBoundingClientRect();
+      var area = Math.max(1, r.width * r.height);
+      var limit = lab.classList.contains("gov-label") ? 0 : area / 3;
       var covered = boxes.some(function (b) {
-        return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+        var w = Math.min(r.right, b.right) - Math.max(r.left, b.left);
+        var h = Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top);
+        return w > 0 && h > 0 && w * h > limit;
       });
       if (covered) { lab.style.visibility = "hidden"; }
     });
@@ -77,7 +100,7 @@
     var c = f.geometry.coordinates;
     var size = p.count < 10 ? "small" : (p.count < 100 ? "medium" : "large");
     var icon = L.divIcon({ html: "", className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
-    var marker = L.marker([c[1], c[0]], { icon: icon, title: p.count + " " + strings.ui.events });
+    var marker = L.marker([c[1], c[0]], { icon: icon, title: countPhrase(p.count, "events") });
     var inner = document.createElement("div");
     inner.appendChild(text("span", p.count));
     marker.on("add", function () {
@@ -88,7 +111,7 @@
     marker.on("click", function () {
       if (b[0] === b[2] && b[1] === b[3]) {  // every event at one point: zooming will not split them
         map.setView([b[1], b[0]], Math.max(map.getZoom(), 10));
-        marker.bindPopup(text("div", p.count + " " + strings.ui.events, "popup")).openPopup();
+        marker.bindPopup(text("div", countPhrase(p.count, "events"), "popup")).openPopup();
       } else {
         map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30], maxZoom: 18 });
       }
@@ -112,7 +135,7 @@
         events.addLayer(f.properties.cluster ? clusterMarker(f) : eventMarker(f));
       });
       var count = document.getElementById("map-count");
-      if (count) { count.textContent = fc.total + " " + strings.ui.events; }
+      if (count) { count.textContent = countPhrase(fc.total, "events"); }
       hideCoveredLabels();
       el.dataset.loading = "";
       el.dataset.ready = "1";
@@ -127,7 +150,9 @@
   }
 
   var countries = getJSON(el.dataset.countries).catch(function () { return null; });  // world-atlas missing: no countries
-  Promise.all([getJSON(el.dataset.outline), getJSON(el.dataset.governorates), getJSON(el.dataset.i18n), countries])
+  var unitForms = getJSON(el.dataset.forms).catch(function () { return {}; });
+  Promise.all([getJSON(el.dataset.outline), getJSON(el.dataset.governorates), getJSON(el.dataset.i18n), countries,
+               unitForms])
     .then(function (res) {
       var world = res[3];
       if (world) {
@@ -153,6 +178,7 @@
       });
       govLabels.addTo(map);
       strings = res[2][lang] || res[2].ar;
+      forms = res[4] || {};
       map.on("moveend", function () { loadClusters().catch(showError); });
       return loadClusters();
     })
