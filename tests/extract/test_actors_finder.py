@@ -266,3 +266,17 @@ def test_a_verbal_noun_with_a_pronoun_ends_the_persons_name(finder: ActorFinder,
 def test_a_given_name_ending_in_ta_marbuta_stays_in_the_name(finder: ActorFinder) -> None:
     got = spans_by_text(finder, "وقال الناشط أسامة الديري إن الطريق مغلق.")
     assert "أسامة الديري" in got
+
+
+def test_a_nationality_adjective_of_another_country_cancels_the_alias() -> None:
+    from rasd.extract.actors import ActorFinder, ActorKB
+
+    f = ActorFinder(ActorKB.load_default())
+
+    def names(t: str) -> list[str]:
+        return [s.value.get("name") for s in f.find(t)]
+    # the alias "الجيش الوطني" of a Syrian group, followed by "الليبي": another army
+    assert names("أعلن الجيش الوطني الليبي السيطرة على المدينة") == []
+    # the actor's own nationality, or none, keeps it
+    assert names("قصف الجيش الوطني السوري مواقع في المدينة") == ["الجيش الوطني السوري"]
+    assert names("هاجمت فصائل الجيش الوطني مواقع في المدينة") == ["الجيش الوطني السوري"]

@@ -11,7 +11,7 @@ words such as الحزب resolve to the side mentioned before), and adds persons
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import ahocorasick
 
@@ -78,6 +78,7 @@ class _Matcher:
     proclitics: frozenset[str]
     heads: Mapping[str, frozenset[str]]
     trailing: frozenset[str]
+    nationality: Mapping[str, str]      # adjective -> ISO country ("الليبي" -> LY)
     generic: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
     verbs_before: frozenset[str]
     verbs_after: frozenset[str]
@@ -134,6 +135,8 @@ def _build_matcher(kb: ActorKB) -> _Matcher:
         proclitics=frozenset(norm_word(p) for p in raw["proclitics"]) | {""},
         heads=heads,
         trailing=frozenset(norm_word(w) for w in raw["trailing_adjectives"]),
+        nationality={norm_word(w): code for code, words in (raw.get("nationality_adjectives") or {}).items()
+                     for w in words},
         generic=generic,
         verbs_before=frozenset(norm_word(w) for w in raw["capital_verbs_before"]),
         verbs_after=frozenset(norm_word(w) for w in raw["capital_verbs_after"]),
@@ -265,6 +268,8 @@ class ActorFinder:
             else:
                 continue
             picked, by_date = self._pick_by_date(ids, doc_date)
+            if self._other_nationality(nt, end, picked):
+                continue   # "الجيش الوطني الليبي" is not the Syrian National Army
             hit = _Hit(start, end, picked, how + ("+date" if by_date else ""))
             if len(picked) > 1:
                 hit.candidates = list(picked)
@@ -274,6 +279,18 @@ class ActorFinder:
         if self.options.resolve_generic:
             hits = self._resolve_generic(hits, doc_date)
         return hits
+
+    def _other_nationality(self, nt: NormText, end: int, ids: Sequence[str]) -> bool:
+        """The word right after the name is a nationality adjective of another country than every
+        candidate actor's ("الجيش الوطني الليبي" after the alias "الجيش الوطني" of a Syrian group)."""
+        nxt = nt.next_token(end)
+        if nxt is None or not nxt.is_word or nxt.newline_before or nt.norm[end:nxt.start].strip(" "):
+            return False
+        code = self._m.nationality.get(nxt.text)
+        if code is None:
+            return False
+        countries = {self.kb.get(i).country for i in ids}
+        return None not in countries and code not in countries
 
     def _grow_constructs(self, nt: NormText, hits: list[_Hit]) -> None:
         m = self._m
