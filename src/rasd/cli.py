@@ -211,10 +211,10 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
                 task = bar.add_task("run", total=total or None, n=0)
                 engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts,
                                      progress=lambda n, b: bar.update(task, completed=b, n=n))
-                report = engine.run(read_paths(paths, read_opts), run_id)
+                report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         else:
             engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
-            report = engine.run(read_paths(paths, read_opts), run_id)
+            report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         timings.update(report.timings_s)
         if run_opts.extract:
             # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
