@@ -211,3 +211,40 @@ def test_warc_bytes_read_through_read_bytes(tmp_path):
     path = write_warc(tmp_path / "crawl.warc.gz", gz=True, extras=False)
     items = list(read_bytes(path.read_bytes(), path="upload.warc.gz"))
     assert len(docs_of(items)) == len(TOWNS)
+
+
+def test_rasd_run_on_a_warc_fills_the_store(tmp_path):
+    """End to end: `rasd run crawl.warc.gz` stores one document per page record with its URI,
+    offset and WARC date, counts the skipped records, and a corrupt record is quarantined."""
+    import subprocess
+    import sys
+
+    from rasd.store.sqlite import SqliteStore
+
+    path = write_warc(tmp_path / "crawl.warc.gz", gz=True)
+    data = bytearray(path.read_bytes())
+    bad = _record_starts(path)[4]  # the second town's response
+    for k in range(bad + 20, bad + 60):
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    db = tmp_path / "store.db"
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(path), "--db", str(db), "-q"],
+                       capture_output=True, text=True)
+    assert r.returncode == 3, r.stderr  # 3: the run finished with quarantined records
+    store = SqliteStore(str(db))
+    try:
+        docs = list(store.iter_documents())
+        by_url = {d.origin.url: d for d in docs}
+        want = {f"https://news.example.org/syria/{i}" for i in range(len(TOWNS)) if i != 1}
+        assert want <= set(by_url) and "https://news.example.org/syria/1" not in by_url
+        for url in want:
+            doc = by_url[url]
+            assert doc.origin.path == str(path) and doc.meta["warc"]["offset"] == doc.origin.record
+            assert doc.meta["warc"]["date"].startswith("2024-03-0")
+        [q] = store.list_quarantine()
+        assert q["reason"] == "parse_error" and q["record"] == bad
+        [run] = store.list_runs()
+        read = run["counts"]["stages"]["read"]
+        assert read["dropped.warc_request"] == len(TOWNS) and read["dropped.warc_not_html"] == 1
+    finally:
+        store.close()
