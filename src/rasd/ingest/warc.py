@@ -229,9 +229,10 @@ def _corrupt_item(stream: BinaryIO, start: int, end: int | None, path: str | Non
 
 
 #: What a broken record raises inside warcio: its own error, a bad gzip member, a short read,
-#: a header it cannot parse.
+#: a header it cannot parse (a response without WARC-Target-URI: AttributeError on None).
 def _errors(archive_error: type) -> tuple[type[BaseException], ...]:
-    return (archive_error, zlib.error, EOFError, ValueError, IndexError, KeyError, UnicodeDecodeError, OSError)
+    return (archive_error, zlib.error, EOFError, ValueError, IndexError, KeyError, UnicodeDecodeError, OSError,
+            AttributeError, TypeError)
 
 
 def _trailing(stream: BinaryIO, end: int, path: str | None) -> Iterator[Item]:
