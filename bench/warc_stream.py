@@ -1,12 +1,13 @@
 """WARC.gz streaming: reading speed and peak memory at two file sizes (flat memory = streaming).
 
-    python bench/warc_stream.py [--sizes-mb 100,1000] [--dir /tmp] [--parse-only] [--keep] [--shared ../shared]
+    python bench/warc_stream.py [--sizes-mb 100,1000] [--modes full,reader,parse] [--dir /tmp] [--keep] [--shared ../shared]
 
 Writes a per-record gzipped WARC of HTML pages of each size (MB of the .warc.gz file) into
 `--dir` (never the repository), then reads it in a fresh process with `rasd.ingest.read_paths`
 (warcio + trafilatura + Document per page) and reports records, docs/s, MB/s (of the .warc.gz
-and of the uncompressed pages) and the child's peak RSS. `--parse-only` measures the WARC layer
-alone (warcio, payload read, no HTML extraction).
+and of the uncompressed pages) and the child's peak RSS. `--modes reader` runs the same with
+trafilatura replaced by a stub (the WARC reader's own cost and memory), `--modes parse` warcio
+alone; trafilatura runs at ~0.3-1 MB/s of pages, so the full mode suits the smaller sizes.
 
 Pages: the Al Mayadeen articles in ../shared/data (each wrapped in a news-site page: menu,
 most-read list, scripts, footer), copied with unique URLs until the size is reached; where
@@ -89,9 +90,21 @@ def write_warc(path: Path, target_bytes: int) -> dict:
     return {"records": records, "payload_bytes": payload, "file_bytes": path.stat().st_size}
 
 
-def child(path: str, parse_only: bool) -> None:
+def _stub_html_item(raw, options, *, url=None, meta=None):
+    """Stands in for trafilatura in `--mode reader`: a Document from the first bytes of the page."""
+    from rasd.ingest.base import document_item
+
+    return document_item(raw, (raw.data or b"")[:200].decode("utf-8", "replace"), options=options, fmt="html",
+                         encoding="utf-8", url=url, meta=meta)
+
+
+def child(path: str, parse_only: bool, mode: str = "full") -> None:
     """Read the file; print what was read as JSON (run in a fresh process for its peak RSS)."""
-    if parse_only:
+    if mode == "reader":
+        from rasd.ingest import warc
+
+        warc.html_reader.html_item = _stub_html_item  # the WARC reader without HTML extraction
+    if parse_only or mode == "parse":
         from warcio.archiveiterator import ArchiveIterator
 
         n = size = 0
@@ -118,8 +131,8 @@ def child(path: str, parse_only: bool) -> None:
     print(json.dumps({"documents": docs, "text_chars": chars, "other": dict(other)}))
 
 
-def measure(path: Path, parse_only: bool) -> tuple[float, float, dict]:
-    cmd = [sys.executable, __file__, "--child", str(path)] + (["--parse-only"] if parse_only else [])
+def measure(path: Path, mode: str) -> tuple[float, float, dict]:
+    cmd = [sys.executable, __file__, "--child", str(path), "--mode", mode]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
@@ -135,7 +148,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes-mb", default="100,1000", help="sizes of the .warc.gz files, in MB (10^6 bytes)")
     ap.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp"))
-    ap.add_argument("--parse-only", action="store_true")
+    ap.add_argument("--parse-only", action="store_true", help="the same as --modes parse")
+    ap.add_argument("--modes", default="full",
+                    help="comma-separated: full (read_paths: warcio + trafilatura + Document), reader (the "
+                         "same with trafilatura replaced by a stub: the WARC reader's own cost), parse (warcio alone)")
+    ap.add_argument("--mode", default="full", help=argparse.SUPPRESS)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--shared", default=str(ROOT / ".." / "shared"))
     ap.add_argument("--child")
@@ -143,30 +160,33 @@ def main() -> None:
     global CORPUS
     CORPUS = Path(args.shared) / CORPUS_IN_SHARED
     if args.child:
-        child(args.child, args.parse_only)
+        child(args.child, args.parse_only, args.mode)
         return
+    modes = ["parse"] if args.parse_only else args.modes.split(",")
+    names = {"full": "read_paths (warcio + trafilatura + Document)",
+             "reader": "read_paths, trafilatura stubbed (warcio + rasd's WARC reader + hashing + Document)",
+             "parse": "warcio alone (records parsed, payloads read)"}
     print(f"load average: {os.getloadavg()}; corpus: {'../shared Al Mayadeen' if CORPUS.is_file() else 'own sentences'}")
-    mode = "WARC layer only (warcio)" if args.parse_only else "read_paths (warcio + trafilatura + Document)"
-    print(f"mode: {mode}")
-    print("| .warc.gz MB | pages MB | records | seconds | docs/s | MB/s (.gz) | MB/s (pages) | peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| mode | .warc.gz MB | pages MB | records | seconds | docs/s | MB/s (.gz) | MB/s (pages) | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mb in (int(s) for s in args.sizes_mb.split(",")):
         path = Path(args.dir) / f"rasd-bench-{mb}mb.warc.gz"
-        if not path.exists():
-            made = write_warc(path, mb * 1_000_000)
-        else:
-            made = {"file_bytes": path.stat().st_size}
+        made = write_warc(path, mb * 1_000_000) if not path.exists() else {"file_bytes": path.stat().st_size}
         try:
-            seconds, rss, out = measure(path, args.parse_only)
+            for mode in modes:
+                seconds, rss, out = measure(path, mode)
+                n = out.get("documents", out.get("records"))
+                payload = made.get("payload_bytes", out.get("payload_bytes", 0))
+                print(f"| {mode} | {made['file_bytes'] / 1e6:.0f} | {payload / 1e6:.0f} | {n} | {seconds:.1f} "
+                      f"| {n / seconds:.0f} | {made['file_bytes'] / 1e6 / seconds:.1f} | {payload / 1e6 / seconds:.1f} "
+                      f"| {rss:.0f} |", flush=True)
+                if out.get("other"):
+                    print(f"  ({mode}: not documents: {out['other']})", flush=True)
         finally:
             if not args.keep:
                 path.unlink(missing_ok=True)
-        n = out.get("documents", out.get("records"))
-        payload = made.get("payload_bytes", out.get("payload_bytes", 0))
-        print(f"| {made['file_bytes'] / 1e6:.0f} | {payload / 1e6:.0f} | {n} | {seconds:.1f} | {n / seconds:.0f} "
-              f"| {made['file_bytes'] / 1e6 / seconds:.1f} | {payload / 1e6 / seconds:.1f} | {rss:.0f} |", flush=True)
-        if not args.parse_only and out.get("other"):
-            print(f"  (not documents: {out['other']})")
+    print(f"modes: " + "; ".join(f"{m} = {names[m]}" for m in modes))
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -248,3 +248,15 @@ def test_rasd_run_on_a_warc_fills_the_store(tmp_path):
         assert read["dropped.warc_request"] == len(TOWNS) and read["dropped.warc_not_html"] == 1
     finally:
         store.close()
+
+
+def test_a_warc_gzipped_whole_is_read_decompressed(tmp_path):
+    plain = write_warc(tmp_path / "crawl.warc", gz=False)
+    packed = tmp_path / "crawl.warc.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))  # `gzip crawl.warc`: one member, not one per record
+    want, want_skipped = read(plain)
+    got, got_skipped = read(packed)
+    assert quarantined_of(got) == [] and got_skipped == want_skipped
+    assert [(d.origin.url, d.origin.record, d.text) for d in docs_of(got)] == \
+        [(d.origin.url, d.origin.record, d.text) for d in docs_of(want)]
+    assert {d.meta["warc"]["offset_in"] for d in docs_of(got)} == {"decompressed file"}

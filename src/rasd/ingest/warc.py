@@ -21,6 +21,7 @@ from rasd.document import Item, RawInput
 from rasd.ingest import html as html_reader
 from rasd.ingest import text as text_reader
 from rasd.ingest.base import ReadOptions, quarantine, raw_input
+from rasd.ingest.compressed import open_decompressed
 
 MEDIA_TYPE = "application/warc"
 
@@ -128,14 +129,17 @@ def _unsupported_encoding(record: Any) -> str | None:
     return None if encoding in BufferedReader.get_supported_decompressors() else encoding
 
 
-def _warc_meta(record: Any, offset: int) -> dict[str, Any]:
+def _warc_meta(record: Any, offset: int, whole_gzip: bool) -> dict[str, Any]:
     headers = record.rec_headers
     meta = {"offset": offset, "type": record.rec_type, "date": headers.get_header("WARC-Date"),
             "record_id": headers.get_header("WARC-Record-ID")}
+    if whole_gzip:  # the offset counts decompressed bytes: gunzip the file, then seek there
+        meta["offset_in"] = "decompressed file"
     return {k: v for k, v in meta.items() if v not in (None, "")}
 
 
-def record_items(record: Any, offset: int, *, path: str | None, options: ReadOptions, skip: Skip) -> Iterator[Item]:
+def record_items(record: Any, offset: int, *, path: str | None, options: ReadOptions, skip: Skip,
+                 whole_gzip: bool = False) -> Iterator[Item]:
     """The item for one parsed WARC record (none when it is skipped); reads the record's payload."""
     if record.format == "warc" and record.rec_headers.get_header("Content-Length") is None:
         raise TruncatedRecord("record header has no Content-Length (cut or corrupt header)")
@@ -169,7 +173,7 @@ def record_items(record: Any, offset: int, *, path: str | None, options: ReadOpt
     if not data.strip():
         yield quarantine(raw, "empty", f"WARC record at byte {offset} has an empty payload")
         return
-    meta = {"warc": _warc_meta(record, offset)}
+    meta = {"warc": _warc_meta(record, offset, whole_gzip)}
     if kind == "html":
         yield html_reader.html_item(raw, options, url=url, meta=meta)
     else:
@@ -254,11 +258,13 @@ def _seekable(stream: BinaryIO) -> bool:
 
 
 def read_warc(stream: BinaryIO, *, path: str | None, options: ReadOptions, on_skip: Skip | None = None,
-              gzipped: bool = False) -> Iterator[Item]:
+              gzipped: bool = False, whole_gzip: bool = False, skip_first: int = 0) -> Iterator[Item]:
     """Read every page record of a WARC (or per-record gzipped WARC.gz) stream.
 
     On a seekable stream a corrupt record is quarantined (its bytes up to the next record start)
     and reading resumes there; on a pipe the rest of the stream is quarantined in one item.
+    A WARC gzipped whole (`gzip crawl.warc`) is read again decompressed, past the records
+    already read; its offsets then count decompressed bytes (`meta.warc.offset_in`).
     """
     archive_iterator, archive_error = _warcio()
     errors = _errors(archive_error)
@@ -266,6 +272,7 @@ def read_warc(stream: BinaryIO, *, path: str | None, options: ReadOptions, on_sk
     seekable = _seekable(stream)
     start = stream.tell() if seekable else 0
     empty = True
+    handled = 0  # records read or skipped, for the whole-gzip restart
     while True:
         it = archive_iterator(stream, no_record_parse=False)
         offset = start
@@ -273,7 +280,10 @@ def read_warc(stream: BinaryIO, *, path: str | None, options: ReadOptions, on_sk
             for record in it:
                 offset = it.offset
                 empty = False
-                yield from record_items(record, offset, path=path, options=options, skip=skip)
+                handled += 1
+                if handled <= skip_first:
+                    continue
+                yield from record_items(record, offset, path=path, options=options, skip=skip, whole_gzip=whole_gzip)
             if empty:
                 yield quarantine(raw_input(b"", path=path, media_type=MEDIA_TYPE), "empty", "WARC file has no records")
             elif seekable:
@@ -281,6 +291,11 @@ def read_warc(stream: BinaryIO, *, path: str | None, options: ReadOptions, on_sk
             return
         except errors as exc:
             empty = False
+            if gzipped and seekable and "non-chunked gzip" in str(exc):
+                stream.seek(0)
+                yield from read_warc(open_decompressed(stream, "gzip"), path=path, options=options, on_skip=on_skip,
+                                     whole_gzip=True, skip_first=handled)
+                return
             if not seekable:
                 offset = max(offset, it.offset)
                 raw = raw_input(b"", path=path, media_type=MEDIA_TYPE, record=offset)
