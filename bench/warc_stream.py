@@ -120,15 +120,16 @@ def child(path: str, parse_only: bool, mode: str = "full") -> None:
     from rasd.document import Document
     from rasd.ingest import ReadOptions, read_paths
 
-    docs = chars = 0
+    docs = chars = size = 0
     other: Counter = Counter()
     for item in read_paths([path], ReadOptions(), on_skip=lambda r: other.update([r])):
+        size += item.raw.size
         if isinstance(item.result, Document):
             docs += 1
             chars += len(item.result.text)
         else:
             other[item.result.reason] += 1
-    print(json.dumps({"documents": docs, "text_chars": chars, "other": dict(other)}))
+    print(json.dumps({"documents": docs, "text_chars": chars, "payload_bytes": size, "other": dict(other)}))
 
 
 def measure(path: Path, mode: str) -> tuple[float, float, dict]:

@@ -270,7 +270,7 @@ def read_warc(stream: BinaryIO, *, path: str | None, options: ReadOptions, on_sk
     errors = _errors(archive_error)
     skip = on_skip or _no_skip
     seekable = _seekable(stream)
-    start = stream.tell() if seekable else 0
+    start = first = stream.tell() if seekable else 0
     empty = True
     handled = 0  # records read or skipped, for the whole-gzip restart
     while True:
@@ -292,7 +292,7 @@ def read_warc(stream: BinaryIO, *, path: str | None, options: ReadOptions, on_sk
         except errors as exc:
             empty = False
             if gzipped and seekable and "non-chunked gzip" in str(exc):
-                stream.seek(0)
+                stream.seek(first)
                 yield from read_warc(open_decompressed(stream, "gzip"), path=path, options=options, on_skip=on_skip,
                                      whole_gzip=True, skip_first=handled)
                 return
