@@ -2,8 +2,9 @@
 
 Each file's format is sniffed from its extension and first bytes and handed to the reader for
 it; a gzip or zstd file (known by its first bytes) is decompressed as it is read and its inner
-format sniffed the same way. JSON Lines, CSV, Parquet and WARC are streamed record by record. Nothing here raises on one bad file: a missing or unreadable path, a file over the size
-limit, binary content all become quarantined items, and reading goes on.
+format sniffed the same way. JSON Lines, CSV, Parquet and WARC are streamed record by record.
+Nothing here raises on one bad file: a missing or unreadable path, a file over the size limit,
+binary content all become quarantined items, and reading goes on.
 """
 from __future__ import annotations
 
@@ -87,11 +88,11 @@ def _read_one(raw: RawInput, fmt: str, options: ReadOptions) -> Iterator[Item]:
 
 
 def _read_streamed(stream: BinaryIO, fmt: str, path: str | None, options: ReadOptions,
-                   on_skip: OnSkip | None, gzipped: bool = False) -> Iterator[Item]:
+                   on_skip: OnSkip | None) -> Iterator[Item]:
     if fmt == "jsonl":
         yield from jsonl_reader.read_jsonl_stream(stream, path=path, options=options)
     elif fmt == "warc":
-        yield from warc_reader.read_warc(stream, path=path, options=options, on_skip=on_skip, gzipped=gzipped)
+        yield from warc_reader.read_warc(stream, path=path, options=options, on_skip=on_skip)
     elif fmt == "csv":
         yield from tables.read_csv(stream, path=path, options=options)
     else:
