@@ -57,7 +57,8 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 #: Modules each target exercises: imported under atheris' instrumentation so coverage guides it.
 MODULES = {
     "readers": ("rasd.ingest", "rasd.ingest.paths", "rasd.ingest.jsonl", "rasd.ingest.html",
-                "rasd.ingest.text", "rasd.ingest.headers", "rasd.ingest.dates", "rasd.ingest.decode"),
+                "rasd.ingest.text", "rasd.ingest.headers", "rasd.ingest.dates", "rasd.ingest.decode",
+                "rasd.ingest.warc", "rasd.ingest.tables", "rasd.ingest.compressed"),
     "cleaner": ("rasd.clean.pipeline",),
     "normalise": ("rasd.clean.normalize", "rasd.extract.textview"),
     "finders": ("rasd.extract.dates", "rasd.extract.quantities", "rasd.extract.gazetteer",

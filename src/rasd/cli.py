@@ -211,10 +211,10 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
                 task = bar.add_task("run", total=total or None, n=0)
                 engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts,
                                      progress=lambda n, b: bar.update(task, completed=b, n=n))
-                report = engine.run(read_paths(paths, read_opts), run_id)
+                report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         else:
             engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
-            report = engine.run(read_paths(paths, read_opts), run_id)
+            report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         timings.update(report.timings_s)
         if run_opts.extract:
             # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
@@ -282,7 +282,8 @@ def _update_search(store) -> None:
         pass
 
 
-_PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin.")
+_PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin: text, HTML, JSON Lines/JSON, "
+                                   "CSV/TSV, Parquet, WARC; gzip or zstd compressed too (.jsonl.gz, .warc.gz, .csv.zst).")
 _DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file (or SQLAlchemy URL) of the store.")
 _CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] [link] sections.")
 
@@ -295,11 +296,11 @@ def _pipeline_command(extract: bool, doc: str):
         db: str = _DB,
         config: Optional[str] = _CONFIG,
         reprocess: bool = typer.Option(False, "--reprocess", help="Process records again even if already done."),
-        text_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the article text."),
-        title_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the title."),
-        url_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the URL."),
-        date_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the publication date."),
-        outlet_field: Optional[str] = typer.Option(None, help="JSON Lines: field holding the outlet name."),
+        text_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the article text."),
+        title_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the title."),
+        url_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the URL."),
+        date_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the publication date."),
+        outlet_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the outlet name."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
     ) -> None:
         overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,

@@ -71,7 +71,8 @@ class Origin:
     path: str | None = None          # the input file as given on the command line (or None)
     url: str | None = None
     part: int = 0                    # 0 = the page's own article; 1, 2… = articles split off it
-    record: int | None = None        # line number inside a JSON Lines file (1-based)
+    record: int | None = None        # where in a multi-record file: JSON Lines / CSV line (1-based),
+                                     # Parquet row (1-based), WARC record's byte offset
     raw_sha256: str | None = None    # hash of the raw record's bytes (key into the raw store)
     ingested_at: str | None = None   # ISO timestamp of the run that first read it
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
 import trafilatura
+from lxml import etree
 
 from rasd.document import Item, RawInput
 from rasd.ingest.base import ReadOptions, Rejected, document_item, normalize_newlines, quarantine
@@ -45,8 +47,13 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def read_html(raw: RawInput, options: ReadOptions) -> Item:
-    """Extract one HTML page's main text and metadata into an item (Document or Quarantined)."""
+def read_html(raw: RawInput, options: ReadOptions, *, url: str | None = None,
+              meta: Mapping[str, Any] | None = None) -> Item:
+    """Extract one HTML page's main text and metadata into an item (Document or Quarantined).
+
+    `url`, when given, is where the page was fetched (a WARC record's target URI) and wins over
+    the URL the page names itself (kept as `meta['page_url']` when they differ); `meta` is added.
+    """
     decoded = _decode_html(raw.data or b"")
     if isinstance(decoded, Rejected):
         return quarantine(raw, decoded.reason, decoded.detail)
@@ -63,8 +70,19 @@ def read_html(raw: RawInput, options: ReadOptions) -> Item:
         "keywords": [t for t in (result.tags or []) if t],
         "author": result.author,
         "hostname": result.hostname,
+        "page_url": result.url if url and result.url and result.url != url else None,
+        **(meta or {}),
     }
     return document_item(
         raw, body, options=options, fmt="html", encoding=decoded.encoding,
-        title=result.title, url=result.url, published=published, outlet=result.sitename, meta=meta,
+        title=result.title, url=url or result.url, published=published, outlet=result.sitename, meta=meta,
     )
+
+
+def html_item(raw: RawInput, options: ReadOptions, *, url: str | None = None,
+              meta: Mapping[str, Any] | None = None) -> Item:
+    """`read_html`, with trafilatura/lxml failing on broken markup turned into a quarantined item."""
+    try:
+        return read_html(raw, options, url=url, meta=meta)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        return quarantine(raw, "parse_error", f"html extraction failed: {type(exc).__name__}: {exc}")

@@ -50,8 +50,12 @@ def _field(obj: dict, slot: str, options: ReadOptions) -> tuple[str | None, Any]
     return None, None
 
 
-def record_item(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
-    """Turn one parsed JSON record into an item: a Document, or parse_error / empty."""
+def record_item(obj: Any, raw: RawInput, options: ReadOptions, *, fmt: str = "jsonl",
+                encoding: str = "utf-8") -> Item:
+    """Turn one parsed JSON record into an item: a Document, or parse_error / empty.
+
+    CSV rows and Parquet rows come here too, as objects (`fmt` and `encoding` name their file's).
+    """
     where = f"record {raw.record}" if raw.record is not None else "record"
     if not isinstance(obj, dict):
         return quarantine(raw, "parse_error", f"{where} is a JSON {type(obj).__name__}, not an object")
@@ -95,7 +99,7 @@ def record_item(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
     title = values.get("title") if isinstance(values.get("title"), str) else None
     url = values.get("url") if isinstance(values.get("url"), str) else None
     return document_item(
-        raw, text, options=options, fmt="jsonl", encoding="utf-8",
+        raw, text, options=options, fmt=fmt, encoding=encoding,
         title=title.strip() if title else None, url=url.strip() if url else None,
         published=published, outlet=outlet, meta=meta,
     )
@@ -107,10 +111,11 @@ def _json_msg(exc: json.JSONDecodeError) -> str:
     return exc.msg.removesuffix(" at")
 
 
-def _guarded_record(obj: Any, raw: RawInput, options: ReadOptions) -> Item:
+def guarded_record(obj: Any, raw: RawInput, options: ReadOptions, *, fmt: str = "jsonl",
+                   encoding: str = "utf-8") -> Item:
     """`record_item`, with any failure on this one record quarantined instead of ending the file."""
     try:
-        return record_item(obj, raw, options)
+        return record_item(obj, raw, options, fmt=fmt, encoding=encoding)
     except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the others
         where = f"record {raw.record}" if raw.record is not None else "record"
         return quarantine(raw, "parse_error", f"{where}: {type(exc).__name__}: {str(exc)[:300]}")
@@ -172,7 +177,7 @@ def read_jsonl_stream(stream: BinaryIO, *, path: str | None, options: ReadOption
         except RecursionError:
             yield quarantine(raw, "parse_error", f"line {number}: JSON nested too deeply to parse")
             continue
-        yield _guarded_record(obj, raw, options)
+        yield guarded_record(obj, raw, options)
 
 
 def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterator[Item]:
@@ -197,7 +202,7 @@ def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterato
             yield quarantine(raw_file, "parse_error", detail)
         return
     if not isinstance(obj, list):
-        yield _guarded_record(obj, raw_file, options)
+        yield guarded_record(obj, raw_file, options)
         return
     if not obj:
         yield quarantine(raw_file, "empty", "JSON array has no records")
@@ -205,4 +210,4 @@ def read_json(data: bytes, *, path: str | None, options: ReadOptions) -> Iterato
     for index, element in enumerate(obj, start=1):
         data_i = json.dumps(element, ensure_ascii=False, sort_keys=True).encode("utf-8")
         raw = raw_input(data_i, path=path, media_type=JSON_MEDIA_TYPE, record=index)
-        yield _guarded_record(element, raw, options)
+        yield guarded_record(element, raw, options)

@@ -1,8 +1,10 @@
 """Where input comes from: files, folders (walked recursively in sorted order) and stdin.
 
 Each file's format is sniffed from its extension and first bytes and handed to the reader for
-it. Nothing here raises on one bad file: a missing or unreadable path, a file over the size
-limit, binary content all become quarantined items, and reading goes on.
+it; a gzip or zstd file (known by its first bytes) is decompressed as it is read and its inner
+format sniffed the same way. JSON Lines, CSV, Parquet and WARC are streamed record by record.
+Nothing here raises on one bad file: a missing or unreadable path, a file over the size limit,
+binary content all become quarantined items, and reading goes on.
 """
 from __future__ import annotations
 
@@ -12,15 +14,17 @@ import os
 import re
 import stat
 import sys
-from typing import BinaryIO, Iterable, Iterator
-
-from lxml import etree
+import zlib
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from rasd.document import Item, RawInput, sha256_hex
 from rasd.ingest import html as html_reader
 from rasd.ingest import jsonl as jsonl_reader
+from rasd.ingest import tables
 from rasd.ingest import text as text_reader
+from rasd.ingest import warc as warc_reader
 from rasd.ingest.base import ReadOptions, display_path, quarantine, raw_input
+from rasd.ingest.compressed import CompressedInputError, compression_of, inner_name, open_decompressed
 
 #: Bytes looked at to sniff a format: enough to get past a BOM, a doctype and leading comments.
 SNIFF_BYTES = 4096
@@ -30,16 +34,32 @@ HASH_CHUNK = 1024 * 1024
 _EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "json",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".text": "text",
+    ".warc": "warc", ".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
 }
 _MEDIA_TYPES = {"jsonl": jsonl_reader.JSONL_MEDIA_TYPE, "json": jsonl_reader.JSON_MEDIA_TYPE,
-                "html": html_reader.MEDIA_TYPE, "text": text_reader.MEDIA_TYPE}
+                "html": html_reader.MEDIA_TYPE, "text": text_reader.MEDIA_TYPE, "warc": warc_reader.MEDIA_TYPE,
+                "csv": tables.CSV_MEDIA_TYPE, "parquet": tables.PARQUET_MEDIA_TYPE}
+#: Formats read record by record from the stream: no whole-file size limit, memory per record.
+STREAMED = ("jsonl", "warc", "csv", "parquet")
 _HTML_START = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+
+#: Called with a reason each time a reader passes over a record that holds no article (a WARC
+#: request or image record); the engine counts them as `read: dropped.<reason>`.
+OnSkip = Callable[[str], None]
 
 
 def sniff_format(path: str | None, head: bytes) -> str:
-    """The reader for a file: "jsonl", "json", "html" or "text", from its extension, else its first bytes."""
+    """The reader for a file: "jsonl", "json", "html", "text", "warc", "csv" or "parquet", from
+    its first bytes where they are unambiguous (a WARC version line, Parquet's magic number),
+    else its extension, else its first bytes again."""
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if head.startswith(b"PAR1"):
+        return "parquet"
     ext = os.path.splitext(path or "")[1].lower()
     fmt = _EXTENSIONS.get(ext)
+    if fmt == "parquet":  # a .parquet name without the magic number: read as what it is
+        fmt = None
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if fmt in ("jsonl", "json"):
         # An array under a .jsonl name is still an array; JSON Lines under .json is handled by
@@ -62,12 +82,21 @@ def _read_one(raw: RawInput, fmt: str, options: ReadOptions) -> Iterator[Item]:
     elif fmt == "jsonl":
         yield from jsonl_reader.read_jsonl_stream(io.BytesIO(raw.data or b""), path=raw.path, options=options)
     elif fmt == "html":
-        try:
-            yield html_reader.read_html(raw, options)
-        except (ValueError, TypeError, etree.LxmlError) as exc:  # trafilatura/lxml on broken markup
-            yield quarantine(raw, "parse_error", f"html extraction failed: {type(exc).__name__}: {exc}")
+        yield html_reader.html_item(raw, options)
     else:
         yield text_reader.read_text(raw, options)
+
+
+def _read_streamed(stream: BinaryIO, fmt: str, path: str | None, options: ReadOptions,
+                   on_skip: OnSkip | None) -> Iterator[Item]:
+    if fmt == "jsonl":
+        yield from jsonl_reader.read_jsonl_stream(stream, path=path, options=options)
+    elif fmt == "warc":
+        yield from warc_reader.read_warc(stream, path=path, options=options, on_skip=on_skip)
+    elif fmt == "csv":
+        yield from tables.read_csv(stream, path=path, options=options)
+    else:
+        yield from tables.read_parquet(stream, path=path, options=options)
 
 
 def _too_large(path: str | None, size: int, digest: str, fmt: str, options: ReadOptions) -> Item:
@@ -82,7 +111,10 @@ def read_bytes(data: bytes, *, path: str | None, options: ReadOptions = ReadOpti
     `options.max_bytes` is quarantined as `too_large` (hash and size kept, bytes dropped).
     """
     fmt = sniff_format(path, data[:SNIFF_BYTES])
-    if fmt != "jsonl" and len(data) > options.max_bytes:
+    if fmt in STREAMED or compression_of(data[:SNIFF_BYTES]):
+        yield from read_stream(io.BytesIO(data), path=path, options=options)
+        return
+    if len(data) > options.max_bytes:
         yield _too_large(path, len(data), sha256_hex(data), fmt, options)
         return
     yield from _read_one(raw_input(data, path=path, media_type=_MEDIA_TYPES[fmt]), fmt, options)
@@ -106,16 +138,53 @@ def _hash_rest(stream: BinaryIO, digest: "hashlib._Hash") -> int:
     return size
 
 
+def _gunzip_head(head: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
+    except zlib.error:
+        return b""
+
+
+def _read_compressed(stream: BinaryIO, codec: str, head: bytes, path: str | None, options: ReadOptions,
+                     on_skip: OnSkip | None) -> Iterator[Item]:
+    """A gzip/zstd file: a per-record gzipped WARC goes to the WARC reader whole (its offsets are
+    the compressed ones); anything else is decompressed as it is read and sniffed by its inner
+    name (`a.jsonl.gz` -> `a.jsonl`) and first bytes. A cut or corrupt stream ends in one
+    quarantined item after the records read before it."""
+    name = inner_name(path)
+    if codec == "gzip" and sniff_format(name, _gunzip_head(head)) == "warc":
+        yield from warc_reader.read_warc(stream, path=path, options=options, on_skip=on_skip, gzipped=True)
+        return
+    inner = open_decompressed(stream, codec)
+    try:
+        yield from _read_format(inner, path=path, name=name, options=options, size=None, on_skip=on_skip)
+    except CompressedInputError as exc:
+        yield _no_bytes(path, "parse_error", f"{path or 'stdin'}: {exc}; the records before it were read")
+
+
 def read_stream(stream: BinaryIO, *, path: str | None, options: ReadOptions = ReadOptions(),
-                size: int | None = None) -> Iterator[Item]:
-    """Read an open binary stream (a file or stdin); JSON Lines is streamed, never held whole.
+                size: int | None = None, on_skip: OnSkip | None = None) -> Iterator[Item]:
+    """Read an open binary stream (a file or stdin); JSON Lines, CSV, Parquet and WARC are
+    streamed, never held whole, and gzip/zstd are decompressed as they are read.
 
     `size`, when known (os.stat), lets an oversized file be quarantined before any read; it is
     then hashed in chunks. Without it, at most `max_bytes + 1` bytes are buffered to find out.
+    `on_skip` is told of each record passed over as no article (see `OnSkip`).
     """
-    fmt = sniff_format(path, _peek(stream, SNIFF_BYTES))
-    if fmt == "jsonl":
-        yield from jsonl_reader.read_jsonl_stream(stream, path=path, options=options)
+    head = _peek(stream, SNIFF_BYTES)
+    codec = compression_of(head)
+    if codec:
+        yield from _read_compressed(stream, codec, head, path, options, on_skip)
+        return
+    yield from _read_format(stream, path=path, name=path, options=options, size=size, on_skip=on_skip)
+
+
+def _read_format(stream: BinaryIO, *, path: str | None, name: str | None, options: ReadOptions,
+                 size: int | None, on_skip: OnSkip | None) -> Iterator[Item]:
+    """Read an uncompressed stream whose format is sniffed from `name` and its first bytes."""
+    fmt = sniff_format(name, _peek(stream, SNIFF_BYTES))
+    if fmt in STREAMED:
+        yield from _read_streamed(stream, fmt, path, options, on_skip)
         return
     if size is not None and size > options.max_bytes:
         digest = hashlib.sha256()
@@ -143,7 +212,7 @@ def _unreadable(path: str, exc: OSError) -> Item:
     return _no_bytes(path, "parse_error", f"cannot read {path!r}: {exc.strerror or exc}")
 
 
-def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]:
+def read_file(path: str, options: ReadOptions = ReadOptions(), on_skip: OnSkip | None = None) -> Iterator[Item]:
     """Read one file by path; a missing, unreadable or non-regular path is one quarantined item.
 
     Only regular files are opened: a FIFO would block forever and a device (/dev/zero) never ends.
@@ -158,7 +227,7 @@ def read_file(path: str, options: ReadOptions = ReadOptions()) -> Iterator[Item]
             yield _no_bytes(shown, "not_text", f"{shown}: not a regular file ({_file_kind(st.st_mode)}); not opened")
             return
         with open(path, "rb") as stream:
-            yield from read_stream(stream, path=shown, options=options, size=st.st_size)
+            yield from read_stream(stream, path=shown, options=options, size=st.st_size, on_skip=on_skip)
     except OSError as exc:
         yield _unreadable(shown, exc)
 
@@ -224,18 +293,23 @@ def _walk(folder: str, seen: set[tuple[int, int]]) -> Iterator[str]:
             yield child
 
 
-def read_paths(paths: Iterable[str], options: ReadOptions = ReadOptions()) -> Iterator[Item]:
-    """Read every file, folder and "-" (stdin) in `paths` into items, one bad file never stopping the rest."""
+def read_paths(paths: Iterable[str], options: ReadOptions = ReadOptions(),
+               on_skip: OnSkip | None = None) -> Iterator[Item]:
+    """Read every file, folder and "-" (stdin) in `paths` into items, one bad file never stopping the rest.
+
+    `on_skip(reason)` is called for each record passed over as holding no article (WARC request,
+    metadata and non-HTML records); without it they are passed over uncounted.
+    """
     for path in iter_input_files(paths):
         if path == "-":
             stdin = getattr(sys.stdin, "buffer", None)
             if stdin is None:
                 yield _unreadable("-", OSError("stdin is closed or not a byte stream"))
             else:
-                yield from read_stream(stdin, path=None, options=options)
+                yield from read_stream(stdin, path=None, options=options, on_skip=on_skip)
         else:
             try:
-                yield from read_file(path, options)
+                yield from read_file(path, options, on_skip)
             except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not end the batch
                 shown = display_path(path)
                 yield _no_bytes(shown, "parse_error", f"{shown}: reading stopped: {type(exc).__name__}: {str(exc)[:300]}")
