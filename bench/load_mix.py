@@ -32,6 +32,7 @@ import json
 import os
 import random
 import re
+import resource
 import socket
 import sqlite3
 import subprocess
@@ -223,17 +224,56 @@ def summarise(results: list[tuple], elapsed: float) -> dict:
     return out
 
 
-def phase(port: int, urls: list[tuple[str, str]], clients: int) -> dict:
-    """Send every URL once through `clients` closed-loop clients; a short warm-up first (not counted)."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process `pid` and its child processes (`--workers`), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(stat[1]) == pid:  # fields after the name: state, ppid, ... utime, stime
+            total += (int(stat[11]) + int(stat[12])) / tick
+    return total
+
+
+def own_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def event_loop_runner():
+    """`asyncio.run`, on uvloop when it is installed (the web extra has it): the generator's own CPU
+    per request is about halved, leaving more of a small machine's cores to the server it measures."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return lambda coro: asyncio.Runner(loop_factory=uvloop.new_event_loop).run(coro)
+
+
+def phase(port: int, urls: list[tuple[str, str]], clients: int, server_pid: int | None = None) -> dict:
+    """Send every URL once through `clients` closed-loop clients; a short warm-up first (not counted).
+
+    Also measures the CPU seconds the generator (this process) and the server (`server_pid` and its
+    workers) spent during the timed part, per request."""
     results: list[tuple] = []
+    cpu: dict = {}
 
     async def run() -> float:
         warm = Seq([("w", "/api/facets"), ("w", "/timeline"), ("w", "/api/governorates")] * 4)
         await asyncio.gather(*(guarded(warm, []) for _ in range(4)))
         seq = Seq(urls)
+        cpu["client"], cpu["server"] = own_cpu(), cpu_seconds(server_pid) if server_pid else 0.0
         t0 = time.perf_counter()
         await asyncio.gather(*(guarded(seq, results) for _ in range(clients)))
-        return time.perf_counter() - t0
+        elapsed = time.perf_counter() - t0
+        cpu["client"] = own_cpu() - cpu["client"]
+        cpu["server"] = (cpu_seconds(server_pid) - cpu["server"]) if server_pid else float("nan")
+        return elapsed
 
     async def guarded(seq: Seq, sink: list) -> None:
         try:
@@ -241,7 +281,11 @@ def phase(port: int, urls: list[tuple[str, str]], clients: int) -> dict:
         except IndexError:
             pass
 
-    return summarise(results, asyncio.run(run()))
+    out = summarise(results, event_loop_runner()(run()))
+    n = max(1, out["requests"])
+    out["client_cpu_ms_per_req"] = round(1000 * cpu["client"] / n, 2)
+    out["server_cpu_ms_per_req"] = round(1000 * cpu["server"] / n, 2)
+    return out
 
 
 def main() -> int:
@@ -270,7 +314,7 @@ def main() -> int:
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 wait_port(port, proc)
-                s = phase(port, urls, n)
+                s = phase(port, urls, n, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=20)
@@ -280,7 +324,8 @@ def main() -> int:
                 met = s["p95_ms"] < TARGET_P95_MS and s["p99_ms"] < TARGET_P99_MS and s["errors"] == 0
             print(f"== {label}: {s['requests']} req in {s['seconds']} s = {s['rps']} req/s; p50 {s['p50_ms']} "
                   f"p95 {s['p95_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms; errors {s['errors']}; "
-                  f"cache hits {s['cache_hit_rate']:.0%}; load {os.getloadavg()[0]:.2f}", flush=True)
+                  f"cache hits {s['cache_hit_rate']:.0%}; CPU per request: server {s['server_cpu_ms_per_req']} ms, "
+                  f"generator {s['client_cpu_ms_per_req']} ms; load {os.getloadavg()[0]:.2f}", flush=True)
             for fam, e in s["by_family"].items():
                 print(f"     {fam:15s} n={e['n']:5d} p50={e['p50_ms']:7.1f} p95={e['p95_ms']:7.1f} "
                       f"p99={e['p99_ms']:7.1f} errors={e['errors']}", flush=True)

@@ -17,6 +17,7 @@ import os
 import re
 from bisect import bisect_right
 import sqlite3
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
@@ -24,7 +25,8 @@ from typing import Any, Iterable, Iterator
 from rasd.clean.normalize import normalize_arabic
 
 #: Words are runs of letters, digits and combining marks (so a diacritised word stays one word).
-_WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+", re.UNICODE)
+_WORD_CHAR = r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]"
+_WORD = re.compile(_WORD_CHAR + "+", re.UNICODE)
 
 #: Leading conjunctions و/ف glue onto a word (والمعارضة); the Snowball stemmer keeps them on long
 #: words, so a word that starts with one and is at least this long is also keyed without it.
@@ -45,6 +47,9 @@ SNIPPET_CONTEXT = 90
 #: Rows indexed per transaction: one commit per batch keeps an update of 10,000 documents at a
 #: few seconds without holding the write lock for the whole run.
 INDEX_BATCH = 500
+
+#: Word forms whose search keys `highlight_terms` keeps at once (a few MB; ~47,000 for 800 articles).
+VOCABULARY_LIMIT = 500_000
 
 #: The FTS5 table; a store holding it has a search index.
 SEARCH_TABLE = "search_fts"
@@ -139,22 +144,59 @@ def all_keys(words: Iterable[tuple[str, ...]]) -> set[str]:
     return {k for keys in words for k in keys}
 
 
+class _Vocabulary:
+    """The word forms keyed so far and, per search key, the forms having it (`word_keys` inverted).
+
+    Which words of a text meet a query's keys is then decided by set operations over the text's
+    distinct words instead of a Python step per word: a search page's snippets (20 documents of
+    ~360 distinct words) spent most of their time there under load (issue 12). Bounded: past
+    `limit` forms it starts again (a corpus of 800 articles has ~47,000).
+    """
+
+    def __init__(self, limit: int = VOCABULARY_LIMIT) -> None:
+        self.limit = limit
+        self.forms: dict[str, set[str]] = {}
+        self.known: set[str] = set()
+        self.lock = threading.Lock()
+
+    def matching(self, words: set[str], keys: set[str]) -> set[str]:
+        """The words among `words` whose search keys meet `keys` (words of `_` or tatweel only never do)."""
+        with self.lock:
+            new = words - self.known
+            if len(self.known) + len(new) > self.limit:
+                self.forms.clear()
+                self.known.clear()
+                new = words
+            for w in new:
+                if w.strip("_\u0640"):
+                    for k in word_keys(w):
+                        self.forms.setdefault(k, set()).add(w)
+            self.known |= new
+            candidates = set().union(*(self.forms.get(k, ()) for k in keys))
+        return words & candidates
+
+
+_VOCABULARY = _Vocabulary()
+_is_word_char = re.compile(_WORD_CHAR).match
+
+
 def highlight_terms(text: str, keys: Iterable[str]) -> list[tuple[int, int]]:
     """(start, end) in the ORIGINAL `text` of every word whose search keys meet `keys`."""
     wanted = set(keys)
     if not wanted or not text:
         return []
-    # each distinct word form decided once per text: a search page's snippets looked up ~340 words
-    # a document, the most part of its time under load (issue 12); the same words as `iter_words`
-    decided: dict[str, bool] = {}
+    # the same words as `iter_words` (maximal runs of `_WORD`): the matching forms found among the
+    # text's distinct words, then each occurrence of them that is a whole run
     out = []
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        hit = decided.get(word)
-        if hit is None:
-            hit = decided[word] = bool(word.strip("_\u0640")) and not wanted.isdisjoint(word_keys(word))
-        if hit:
-            out.append((m.start(), m.end()))
+    n = len(text)
+    for w in _VOCABULARY.matching(set(_WORD.findall(text)), wanted):
+        i = text.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not _is_word_char(text, i - 1)) and (j == n or not _is_word_char(text, j)):
+                out.append((i, j))
+            i = text.find(w, j)
+    out.sort()
     return out
 
 

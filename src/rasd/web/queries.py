@@ -89,7 +89,11 @@ class EventFilter:
 
 #: 1 for an event marked background (its record's meta), else 0: per-document and fused records
 #: alike (a fused event keeps its first member's meta).
-BACKGROUND_SQL = "coalesce(json_extract(e.record, '$.meta.background'), 0)"
+#: Written as the read indexes' expressions (`rasd.web.fused.READ_INDEXES`), so SQLite reads the
+#: value from an index instead of parsing the record.
+BACKGROUND_SQL = fused.BACKGROUND_EXPR.replace("(record,", "(e.record,")
+#: The record's modality, likewise.
+MODALITY_SQL = fused.MODALITY_EXPR.replace("(record,", "(e.record,")
 
 
 def _event_where(f: EventFilter, gov_aliases: dict[str, str],
@@ -118,7 +122,7 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
         clauses.append("e.date_value <= ?")
         params.append(f.date_to + "~")
     if f.modality:
-        clauses.append("json_extract(e.record, '$.modality') = ?")
+        clauses.append(f"{MODALITY_SQL} = ?")
         params.append(f.modality)
     if f.actor and entity_rows is not None:
         clauses.append(f"{src.key} IN (SELECT value FROM json_each(?))")
@@ -430,7 +434,10 @@ class StoreReader:
         backwards along the dated order index (a DESC mix with "undated last" would need an index of
         its own), then the undated ones after them."""
         joiner = " AND " if where else " WHERE "
-        dated_where = where + joiner + "(e.date_value IS NULL) = 0"
+        dated = "(e.date_value IS NULL) = 0"
+        # a date bound already wrote the term; written twice, SQLite chose an index without the
+        # background flag and parsed each row's JSON (9 ms instead of 0.1, issue 12)
+        dated_where = where if dated in where else where + joiner + dated
         undated_where = where + joiner + "e.date_value IS NULL"
         total = self._count(f"SELECT count(*) FROM {src.table}{where}", params)
         n_dated = self._count(f"SELECT count(*) FROM {src.table}{dated_where}", params)
