@@ -500,18 +500,13 @@ def serve_cmd(
     prepare_search_index(db)
     os.environ[APP_ARGS_ENV] = json.dumps({"db": str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
                                            "cache_mb": cache_mb, "index": False, "allowed_hosts": hosts})
-    import socket
-
-    from uvicorn.supervisors import Multiprocess
+    from rasd.web.serve import serve_workers
 
     config = uvicorn.Config("rasd.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
                             log_level="warning")
-    sock = config.bind_socket()
-    # what uvicorn.run does for workers, plus TCP_NODELAY on the shared socket (accepted sockets
-    # inherit it): uvicorn's own socket lacks it, and a small body written after its headers then
-    # waits for the client's delayed ACK (~40 ms on Linux; measured: p95 44 ms instead of 4 ms)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
+    # each worker on a listening socket of its own, so connections spread evenly (rasd.web.serve)
+    if serve_workers(config, workers):
+        raise typer.Exit(1)
 
 
 @quarantine_app.command("list")
