@@ -282,6 +282,7 @@ def phase(port: int, urls: list[tuple[str, str]], clients: int, server_pid: int 
             pass
 
     out = summarise(results, event_loop_runner()(run()))
+    out["slowest"] = [(round(r[1], 1), r[4]) for r in sorted(results, key=lambda r: -r[1])[:20]]
     n = max(1, out["requests"])
     out["client_cpu_ms_per_req"] = round(1000 * cpu["client"] / n, 2)
     out["server_cpu_ms_per_req"] = round(1000 * cpu["server"] / n, 2)
@@ -297,6 +298,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--json", default=None, help="Also write the summaries to this file.")
+    ap.add_argument("--slowest", type=int, default=0, help="Print this many slowest requests of each phase.")
     args = ap.parse_args()
     urls = MixSpace(args.db, args.seed).build(args.urls)
     print(f"store {args.db}: {len(urls)} requests, {len({u for _, u in urls})} distinct URLs; "
@@ -326,6 +328,8 @@ def main() -> int:
                   f"p95 {s['p95_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms; errors {s['errors']}; "
                   f"cache hits {s['cache_hit_rate']:.0%}; CPU per request: server {s['server_cpu_ms_per_req']} ms, "
                   f"generator {s['client_cpu_ms_per_req']} ms; load {os.getloadavg()[0]:.2f}", flush=True)
+            for ms, url in s["slowest"][:args.slowest]:
+                print(f"     slow {ms:8.1f} ms {url}", flush=True)
             for fam, e in s["by_family"].items():
                 print(f"     {fam:15s} n={e['n']:5d} p50={e['p50_ms']:7.1f} p95={e['p95_ms']:7.1f} "
                       f"p99={e['p99_ms']:7.1f} errors={e['errors']}", flush=True)

@@ -191,3 +191,47 @@ def test_highlighter_vocabulary_starts_again_past_its_limit(monkeypatch):
     for _ in range(3):
         assert search.highlight_terms(TRICKY, keys) == _highlight_reference(TRICKY, keys)
         assert len(small.known) <= max(5, len(set(search._WORD.findall(TRICKY))))
+
+
+def test_word_table_holds_every_indexed_form_with_its_keys_and_is_refilled(demo_db, tmp_path):
+    from rasd.store.search import _WORD, WORDS_TABLE, update_search_index, word_keys
+
+    db = str(tmp_path / "words.db")
+    shutil.copy(demo_db[0], db)
+    update_search_index(db)
+    con = sqlite3.connect(db)
+    try:
+        rows = dict(con.execute(f"SELECT word, keys FROM {WORDS_TABLE}"))
+        forms = {w for t, ti in con.execute("SELECT text, title FROM documents")
+                 for w in _WORD.findall(t or "") + _WORD.findall(ti or "") if w.strip("_\u0640")}
+        assert set(rows) == forms and len(forms) > 100
+        assert all(rows[w] == " ".join(word_keys(w)) for w in forms)
+        con.execute(f"DROP TABLE {WORDS_TABLE}")  # a store indexed before the table existed
+        con.commit()
+    finally:
+        con.close()
+    update_search_index(db)
+    con = sqlite3.connect(db)
+    try:
+        assert dict(con.execute(f"SELECT word, keys FROM {WORDS_TABLE}")) == rows
+    finally:
+        con.close()
+
+
+def test_highlighter_with_the_stores_vocabulary_marks_the_same_words(demo_db, tmp_path, monkeypatch):
+    from rasd.store import search
+
+    db = str(tmp_path / "voc.db")
+    shutil.copy(demo_db[0], db)
+    search.update_search_index(db)
+    fresh = search._Vocabulary()
+    monkeypatch.setattr(search, "_VOCABULARY", fresh)
+    con = sqlite3.connect(db)
+    try:
+        assert search.load_vocabulary(con) == len(fresh.known) > 100
+        texts = [r[0] for r in con.execute("SELECT text FROM documents")] + [TRICKY]
+    finally:
+        con.close()
+    for q in ("الجيش", "قصف", "المعارضة حمص", "homs"):
+        keys = search.all_keys(search.query_keys(q))
+        assert all(search.highlight_terms(t, keys) == _highlight_reference(t, keys) for t in texts), q

@@ -54,6 +54,12 @@ VOCABULARY_LIMIT = 500_000
 #: The FTS5 table; a store holding it has a search index.
 SEARCH_TABLE = "search_fts"
 
+#: Every word form of the indexed documents with its search keys (`word_keys`, space-separated),
+#: written as the documents are indexed, so a server reads its highlighter's vocabulary instead
+#: of stemming ~47,000 forms anew in each process (~2 s of the first searches, issue 12). The
+#: name carries the version of `word_keys`' rules: a change of rules starts a new table.
+WORDS_TABLE = "search_words_v1"
+
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS search_docs (
         rowid INTEGER PRIMARY KEY,
@@ -63,6 +69,10 @@ _SCHEMA = (
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
         title, body, tokenize = "unicode61 remove_diacritics 0"
     )""",
+    f"""CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (
+        word TEXT PRIMARY KEY,
+        keys TEXT NOT NULL
+    ) WITHOUT ROWID""",
 )
 
 
@@ -158,6 +168,18 @@ class _Vocabulary:
         self.forms: dict[str, set[str]] = {}
         self.known: set[str] = set()
         self.lock = threading.Lock()
+
+    def preload(self, pairs: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+        """Take (form, its `word_keys`) pairs computed before (the store's word table)."""
+        with self.lock:
+            for w, keys in pairs:
+                if w in self.known:
+                    continue
+                if len(self.known) >= self.limit:
+                    break
+                self.known.add(w)
+                for k in keys:
+                    self.forms.setdefault(k, set()).add(w)
 
     def matching(self, words: set[str], keys: set[str]) -> set[str]:
         """The words among `words` whose search keys meet `keys` (words of `_` or tatweel only never do)."""
@@ -299,6 +321,12 @@ def update_search_index(engine_or_store: Any) -> dict:
             if current.get(doc_id) != _fingerprint(title, content_hash, text or ""):
                 todo.append(doc_id)
         gone = [d for d in current if d not in seen]
+        stored = {r[0] for r in conn.execute(f"SELECT word FROM {WORDS_TABLE}")}
+        if not stored and current:  # indexed before the word table existed: every document's words
+            texts = conn.execute("SELECT title, text FROM documents").fetchall()
+            conn.execute("BEGIN IMMEDIATE")
+            _store_words(conn, stored, texts)
+            conn.execute("COMMIT")
         for i in range(0, len(gone), INDEX_BATCH):
             conn.execute("BEGIN IMMEDIATE")
             for doc_id in gone[i:i + INDEX_BATCH]:
@@ -316,11 +344,36 @@ def update_search_index(engine_or_store: Any) -> dict:
                                    (doc_id, _fingerprint(title, content_hash, text or "")))
                 conn.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
                              (cur.lastrowid, index_text(title), index_text(text)))
+            _store_words(conn, stored, ((title, text) for _d, title, _h, text in rows))
             conn.execute("COMMIT")
         total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         return {"indexed": len(todo), "removed": len(gone), "total": total}
     finally:
         conn.close()
+
+
+def _store_words(conn: sqlite3.Connection, stored: set[str], texts: Iterable[tuple[str | None, str | None]]) -> None:
+    """Add the word forms of `texts` not in `stored` to the word table (and to `stored`)."""
+    new: set[str] = set()
+    for title, text in texts:
+        new.update(_WORD.findall(title or ""), _WORD.findall(text or ""))
+    new -= stored
+    conn.executemany(f"INSERT OR IGNORE INTO {WORDS_TABLE} (word, keys) VALUES (?, ?)",
+                     [(w, " ".join(word_keys(w))) for w in sorted(new) if w.strip("_\u0640")])
+    stored |= new
+
+
+def load_vocabulary(conn: sqlite3.Connection) -> int:
+    """Give the highlighter the store's word table (`WORDS_TABLE`); how many forms it read (0 when
+    the store has none, or more than `VOCABULARY_LIMIT`: the highlighter then keys words itself)."""
+    try:
+        n = conn.execute(f"SELECT count(*) FROM {WORDS_TABLE}").fetchone()[0]
+        if not n or n > _VOCABULARY.limit:
+            return 0
+        _VOCABULARY.preload((w, tuple(k.split())) for w, k in conn.execute(f"SELECT word, keys FROM {WORDS_TABLE}"))
+        return n
+    except sqlite3.OperationalError:  # no such table
+        return 0
 
 
 def _delete(conn: sqlite3.Connection, doc_id: str) -> None:

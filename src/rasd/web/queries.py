@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from rasd.store import codec
 from rasd.store.export import EVENT_EXTRA_FIELDS, document_record
-from rasd.store.search import SEARCH_TABLE, make_snippet, search_documents
+from rasd.store.search import SEARCH_TABLE, load_vocabulary, make_snippet, search_documents
 from rasd.web import fused
 from rasd.web.fused import EVENTS_SOURCE, EventSource
 
@@ -722,6 +722,8 @@ class StoreReader:
         if SEARCH_TABLE not in self.tables():
             return {"q": q, "total": 0, "limit": limit, "offset": offset, "items": [],
                     "note": "no search index in this store (start the server once with write access)"}
+        # the highlighter's word forms read from the store once per data version, not stemmed again
+        self._cached("vocabulary", lambda: load_vocabulary(self.conn()))
         res = search_documents(self.conn(), q, limit=limit, offset=offset)
         docs = self._documents([hit["doc_id"] for hit in res["items"]], "id, title, outlet, published, text")
         items = []
