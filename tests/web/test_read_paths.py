@@ -235,3 +235,17 @@ def test_highlighter_with_the_stores_vocabulary_marks_the_same_words(demo_db, tm
     for q in ("الجيش", "قصف", "المعارضة حمص", "homs"):
         keys = search.all_keys(search.query_keys(q))
         assert all(search.highlight_terms(t, keys) == _highlight_reference(t, keys) for t in texts), q
+
+
+def test_app_builds_its_per_version_tables_before_the_first_request(demo_db, tmp_path):
+    from rasd.web.app import create_app
+
+    db = str(tmp_path / "warm.db")
+    shutil.copy(demo_db[0], db)
+    version = None
+    for warm in (True, False):
+        reader = create_app(db, warm=warm).state.reader
+        version = reader.data_version()
+        built = {name for name, (v, _value) in reader._cache.items() if v == version}
+        want = {"facets", "entities", "entity_rows", "vocabulary"}
+        assert (want <= built) if warm else not (want & built), built

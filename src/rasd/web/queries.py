@@ -335,6 +335,16 @@ class StoreReader:
             return entity_row_keys(self.conn().execute(f"SELECT {src.key}, e.record FROM {src.table}"))
         return self._cached("entity_rows", build)
 
+    def warm(self) -> None:
+        """Build what the pages read once per data version (filter menus, actor and place tables and
+        row lists, the highlighter's vocabulary) before the first request: built on demand, the
+        first requests of a fresh server waited 1-3 s behind them under load (issue 12)."""
+        self.facets()
+        self._entities()
+        self._entity_rows()
+        if SEARCH_TABLE in self.tables():
+            self._cached("vocabulary", lambda: load_vocabulary(self.conn()))
+
     def source(self) -> EventSource:
         """Where events are read from for this data version: fused events once the store is linked."""
         return self._cached("source", lambda: fused.detect_source(self.conn(), self.tables()))
