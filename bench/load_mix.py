@@ -309,6 +309,51 @@ def phase(port: int, urls: list[tuple[str, str]], clients: int, server_pid: int 
     return out
 
 
+def in_process(db: str, urls: list[tuple[str, str]]) -> dict:
+    """CPU time per request of the app alone, no sockets: each URL sent once through the ASGI app
+    in this process (cache off), timed with `time.process_time`. Per family: mean ms and share."""
+    from urllib.parse import unquote
+
+    from rasd.web.app import create_app
+
+    app = create_app(db, cache_mb=0)
+
+    async def call(url: str) -> int:
+        path, _, query = url.partition("?")
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": query.encode(),
+                 "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 80)}
+        status: list[int] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        await app(scope, receive, send)
+        return status[0]
+
+    async def run() -> dict:
+        for url in ("/timeline", "/api/facets", "/stories"):
+            await call(url)
+        by: dict[str, list[float]] = {}
+        errors = 0
+        t0 = time.process_time()
+        for fam, url in urls:
+            t = time.process_time()
+            errors += await call(url) != 200
+            by.setdefault(fam, []).append((time.process_time() - t) * 1000)
+        total = (time.process_time() - t0) * 1000
+        return {"ms_per_request": round(total / len(urls), 2), "errors": errors,
+                "by_family": {f: {"n": len(v), "mean_ms": round(sum(v) / len(v), 2), "share": round(sum(v) / total, 3)}
+                              for f, v in sorted(by.items(), key=lambda kv: -sum(kv[1]))}}
+
+    return asyncio.run(run())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", required=True)
@@ -320,8 +365,17 @@ def main() -> int:
                     help="Server processes (default: `rasd serve`'s own, one per core up to 4).")
     ap.add_argument("--json", default=None, help="Also write the summaries to this file.")
     ap.add_argument("--slowest", type=int, default=0, help="Print this many slowest requests of each phase.")
+    ap.add_argument("--in-process", action="store_true",
+                    help="Only the app's CPU time per request (no server, no sockets; cache off).")
     args = ap.parse_args()
     urls = MixSpace(args.db, args.seed).build(args.urls)
+    if args.in_process:
+        r = in_process(args.db, urls)
+        print(f"in process: {len(urls)} requests, {r['ms_per_request']} ms CPU a request, {r['errors']} not 200; "
+              f"load average {os.getloadavg()[0]:.2f}")
+        for fam, e in r["by_family"].items():
+            print(f"     {fam:15s} n={e['n']:5d} mean={e['mean_ms']:7.2f} ms  share={e['share']:6.1%}")
+        return 0
     print(f"store {args.db}: {len(urls)} requests, {len({u for _, u in urls})} distinct URLs; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
     summaries: dict = {}
