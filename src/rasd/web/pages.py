@@ -61,7 +61,7 @@ class _Environment(Environment):
     """Jinja's environment with a quicker `d.key` on plain dicts (the pages' records all are).
 
     Jinja tries `getattr(d, "key")` first and reads `d["key"]` after the AttributeError; a page
-    of 200 events did that some 10,000 times, ~8 % of the timeline's time (issue 12). The same
+    of 200 events does that tens of times a row, ~8 % of the timeline's time (issue 12). The same
     answer: a name dict has as an attribute still gives the attribute.
     """
 
