@@ -7,9 +7,10 @@ finds `معارضة` and `حِمْص` finds `حمص`. Queries go through the sam
 the stemmed copy: snippets are cut from the ORIGINAL text, and the words to highlight are found
 again by stemming the original words (`highlight_terms`).
 
-The index lives in the store's own database in two tables this module creates
-(`search_docs` and the FTS5 table `search_fts`); `update_search_index` indexes the documents
-not yet indexed (or whose text or title changed) and drops those that are gone.
+The index lives in the store's own database in tables this module creates (`search_docs`, the
+FTS5 table `search_fts`, and `WORDS_TABLE`, each word form with its keys, which the highlighter
+reads); `update_search_index` indexes the documents not yet indexed (or whose text or title
+changed) and drops those that are gone.
 """
 from __future__ import annotations
 
