@@ -6,7 +6,7 @@ or 25 / 35 between two workers (issue 12), so one worker queued most of the requ
 other idled, and a second process bought little latency. Here each worker listens on a socket
 of its own bound with SO_REUSEPORT, and the kernel spreads new connections among them by a hash
 of their addresses. The sockets are bound by the parent before any worker starts, so a busy port
-fails at once. Where the platform lacks SO_REUSEPORT, uvicorn's supervisor is used as before.
+fails at once. Elsewhere than on Linux, uvicorn's supervisor is used as before.
 (SO_REUSEPORT lets only processes of the same user join the port.)
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import functools
 import logging
 import signal
 import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -27,8 +28,9 @@ MIN_WORKER_LIFE_S = 10.0
 
 
 def balanced_supported() -> bool:
-    """Whether this platform gives each worker a socket of its own (Linux, the BSDs, macOS)."""
-    return hasattr(socket, "SO_REUSEPORT")
+    """Whether each worker gets a socket of its own: Linux, whose SO_REUSEPORT spreads connections
+    over the sockets (macOS and the BSDs accept it but hand every connection to one socket)."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def listening_socket(host: str, port: int, *, reuse_port: bool = True) -> socket.socket:
