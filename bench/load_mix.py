@@ -1,7 +1,7 @@
 """Server load with a realistic URL mix: HTML pages and API routes, mostly distinct URLs, drawn from the store.
 
     python bench/load_mix.py --db STORE.db [--clients 10,50,100] [--cache on,off] [--urls 2200] [--seed 12]
-                             [--workers 1] [--json OUT.json]
+                             [--workers N] [--json OUT.json] [--slowest N]
 
 Issue 12: the README's earlier p95 came from a mix that was 91 % response-cache hits; a person
 browsing asks for pages and filters seldom asked before. This bench builds a seeded, deterministic
@@ -20,7 +20,10 @@ a real audience does, and shuffles. Each distinct URL is asked about once per ph
 For every (cache on|off, client count) it starts a fresh `rasd serve` (uvicorn, as users do) on a
 free loopback port and sends the whole list through N closed-loop keep-alive clients (each
 sends its next request when the previous answer is read) and prints req/s, p50/p95/p99 overall
-and per route family, errors and the cache hit rate. The response cache covers /api/ only;
+and per route family, errors, the cache hit rate, and the CPU time per request of the server
+(all its processes, from /proc) and of the generator itself (this process, on uvloop when
+installed; ~0.1 ms a request against the server's ~3-5 ms, so the generator takes a few per cent
+of the cores it shares with the server). The response cache covers /api/ only;
 `--cache off` starts the server with `--cache-mb 0`. Target (issue 12): 50 clients, cache off,
 p95 < 250 ms, p99 < 500 ms, 0 errors.
 """
@@ -32,6 +35,7 @@ import json
 import os
 import random
 import re
+import resource
 import socket
 import sqlite3
 import subprocess
@@ -223,17 +227,72 @@ def summarise(results: list[tuple], elapsed: float) -> dict:
     return out
 
 
-def phase(port: int, urls: list[tuple[str, str]], clients: int) -> dict:
-    """Send every URL once through `clients` closed-loop clients; a short warm-up first (not counted)."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process `pid` and its child processes (`--workers`), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(stat[1]) == pid:  # fields after the name: state, ppid, ... utime, stime
+            total += (int(stat[11]) + int(stat[12])) / tick
+    return total
+
+
+def serving_children(pid: int) -> list[int]:
+    """The worker processes of a `rasd serve --workers N` (children holding a TCP socket)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) != pid:
+                continue
+            if any(os.readlink(f"/proc/{entry}/fd/{fd}").startswith("socket:") for fd in os.listdir(f"/proc/{entry}/fd")):
+                out.append(int(entry))
+        except OSError:
+            continue
+    return out
+
+
+def own_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def event_loop_runner():
+    """`asyncio.run`, on uvloop when it is installed (the web extra has it): the generator's own CPU
+    per request is about halved, leaving more of a small machine's cores to the server it measures."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return lambda coro: asyncio.Runner(loop_factory=uvloop.new_event_loop).run(coro)
+
+
+def phase(port: int, urls: list[tuple[str, str]], clients: int, server_pid: int | None = None) -> dict:
+    """Send every URL once through `clients` closed-loop clients; a short warm-up first (not counted).
+
+    Also measures the CPU seconds the generator (this process) and the server (`server_pid` and its
+    workers) spent during the timed part, per request."""
     results: list[tuple] = []
+    cpu: dict = {}
 
     async def run() -> float:
         warm = Seq([("w", "/api/facets"), ("w", "/timeline"), ("w", "/api/governorates")] * 4)
         await asyncio.gather(*(guarded(warm, []) for _ in range(4)))
         seq = Seq(urls)
+        cpu["client"], cpu["server"] = own_cpu(), cpu_seconds(server_pid) if server_pid else 0.0
         t0 = time.perf_counter()
         await asyncio.gather(*(guarded(seq, results) for _ in range(clients)))
-        return time.perf_counter() - t0
+        elapsed = time.perf_counter() - t0
+        cpu["client"] = own_cpu() - cpu["client"]
+        cpu["server"] = (cpu_seconds(server_pid) - cpu["server"]) if server_pid else float("nan")
+        return elapsed
 
     async def guarded(seq: Seq, sink: list) -> None:
         try:
@@ -241,7 +300,58 @@ def phase(port: int, urls: list[tuple[str, str]], clients: int) -> dict:
         except IndexError:
             pass
 
-    return summarise(results, asyncio.run(run()))
+    out = summarise(results, event_loop_runner()(run()))
+    out["server_processes"] = max(1, len(serving_children(server_pid))) if server_pid else None
+    out["slowest"] = [(round(r[1], 1), r[4]) for r in sorted(results, key=lambda r: -r[1])[:20]]
+    n = max(1, out["requests"])
+    out["client_cpu_ms_per_req"] = round(1000 * cpu["client"] / n, 2)
+    out["server_cpu_ms_per_req"] = round(1000 * cpu["server"] / n, 2)
+    return out
+
+
+def in_process(db: str, urls: list[tuple[str, str]]) -> dict:
+    """CPU time per request of the app alone, no sockets: each URL sent once through the ASGI app
+    in this process (cache off), timed with `time.process_time`. Per family: mean ms and share."""
+    from urllib.parse import unquote
+
+    from rasd.web.app import create_app
+
+    app = create_app(db, cache_mb=0)
+
+    async def call(url: str) -> int:
+        path, _, query = url.partition("?")
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": query.encode(),
+                 "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 80)}
+        status: list[int] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        await app(scope, receive, send)
+        return status[0]
+
+    async def run() -> dict:
+        for url in ("/timeline", "/api/facets", "/stories"):
+            await call(url)
+        by: dict[str, list[float]] = {}
+        errors = 0
+        t0 = time.process_time()
+        for fam, url in urls:
+            t = time.process_time()
+            errors += await call(url) != 200
+            by.setdefault(fam, []).append((time.process_time() - t) * 1000)
+        total = (time.process_time() - t0) * 1000
+        return {"ms_per_request": round(total / len(urls), 2), "errors": errors,
+                "by_family": {f: {"n": len(v), "mean_ms": round(sum(v) / len(v), 2), "share": round(sum(v) / total, 3)}
+                              for f, v in sorted(by.items(), key=lambda kv: -sum(kv[1]))}}
+
+    return asyncio.run(run())
 
 
 def main() -> int:
@@ -251,10 +361,21 @@ def main() -> int:
     ap.add_argument("--cache", default="on,off")
     ap.add_argument("--urls", type=int, default=2200, help="Distinct URLs per phase.")
     ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=None,
+                    help="Server processes (default: `rasd serve`'s own, one per core up to 4).")
     ap.add_argument("--json", default=None, help="Also write the summaries to this file.")
+    ap.add_argument("--slowest", type=int, default=0, help="Print this many slowest requests of each phase.")
+    ap.add_argument("--in-process", action="store_true",
+                    help="Only the app's CPU time per request (no server, no sockets; cache off).")
     args = ap.parse_args()
     urls = MixSpace(args.db, args.seed).build(args.urls)
+    if args.in_process:
+        r = in_process(args.db, urls)
+        print(f"in process: {len(urls)} requests, {r['ms_per_request']} ms CPU a request, {r['errors']} not 200; "
+              f"load average {os.getloadavg()[0]:.2f}")
+        for fam, e in r["by_family"].items():
+            print(f"     {fam:15s} n={e['n']:5d} mean={e['mean_ms']:7.2f} ms  share={e['share']:6.1%}")
+        return 0
     print(f"store {args.db}: {len(urls)} requests, {len({u for _, u in urls})} distinct URLs; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
     summaries: dict = {}
@@ -265,12 +386,13 @@ def main() -> int:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
+            workers = ["--workers", str(args.workers)] if args.workers else []
             proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", args.db, "--port", str(port),
-                                     "--workers", str(args.workers), "--cache-mb", "64" if cache == "on" else "0"],
+                                     *workers, "--cache-mb", "64" if cache == "on" else "0"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 wait_port(port, proc)
-                s = phase(port, urls, n)
+                s = phase(port, urls, n, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=20)
@@ -280,7 +402,11 @@ def main() -> int:
                 met = s["p95_ms"] < TARGET_P95_MS and s["p99_ms"] < TARGET_P99_MS and s["errors"] == 0
             print(f"== {label}: {s['requests']} req in {s['seconds']} s = {s['rps']} req/s; p50 {s['p50_ms']} "
                   f"p95 {s['p95_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms; errors {s['errors']}; "
-                  f"cache hits {s['cache_hit_rate']:.0%}; load {os.getloadavg()[0]:.2f}", flush=True)
+                  f"cache hits {s['cache_hit_rate']:.0%}; CPU per request: server {s['server_cpu_ms_per_req']} ms, "
+                  f"generator {s['client_cpu_ms_per_req']} ms; server processes {s['server_processes']}; "
+                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+            for ms, url in s["slowest"][:args.slowest]:
+                print(f"     slow {ms:8.1f} ms {url}", flush=True)
             for fam, e in s["by_family"].items():
                 print(f"     {fam:15s} n={e['n']:5d} p50={e['p50_ms']:7.1f} p95={e['p95_ms']:7.1f} "
                       f"p99={e['p99_ms']:7.1f} errors={e['errors']}", flush=True)

@@ -7,9 +7,10 @@ finds `معارضة` and `حِمْص` finds `حمص`. Queries go through the sam
 the stemmed copy: snippets are cut from the ORIGINAL text, and the words to highlight are found
 again by stemming the original words (`highlight_terms`).
 
-The index lives in the store's own database in two tables this module creates
-(`search_docs` and the FTS5 table `search_fts`); `update_search_index` indexes the documents
-not yet indexed (or whose text or title changed) and drops those that are gone.
+The index lives in the store's own database in tables this module creates (`search_docs`, the
+FTS5 table `search_fts`, and `WORDS_TABLE`, each word form with its keys, which the highlighter
+reads); `update_search_index` indexes the documents not yet indexed (or whose text or title
+changed) and drops those that are gone.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import os
 import re
 from bisect import bisect_right
 import sqlite3
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
@@ -24,7 +26,8 @@ from typing import Any, Iterable, Iterator
 from rasd.clean.normalize import normalize_arabic
 
 #: Words are runs of letters, digits and combining marks (so a diacritised word stays one word).
-_WORD = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+", re.UNICODE)
+_WORD_CHAR = r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]"
+_WORD = re.compile(_WORD_CHAR + "+", re.UNICODE)
 
 #: Leading conjunctions و/ف glue onto a word (والمعارضة); the Snowball stemmer keeps them on long
 #: words, so a word that starts with one and is at least this long is also keyed without it.
@@ -46,8 +49,17 @@ SNIPPET_CONTEXT = 90
 #: few seconds without holding the write lock for the whole run.
 INDEX_BATCH = 500
 
+#: Word forms whose search keys `highlight_terms` keeps at once (a few MB; ~47,000 for 800 articles).
+VOCABULARY_LIMIT = 500_000
+
 #: The FTS5 table; a store holding it has a search index.
 SEARCH_TABLE = "search_fts"
+
+#: Every word form of the indexed documents with its search keys (`word_keys`, space-separated),
+#: written as the documents are indexed, so a server reads its highlighter's vocabulary instead
+#: of stemming ~47,000 forms anew in each process (~2 s of the first searches, issue 12). The
+#: name carries the version of `word_keys`' rules: a change of rules starts a new table.
+WORDS_TABLE = "search_words_v1"
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS search_docs (
@@ -58,6 +70,10 @@ _SCHEMA = (
     """CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
         title, body, tokenize = "unicode61 remove_diacritics 0"
     )""",
+    f"""CREATE TABLE IF NOT EXISTS {WORDS_TABLE} (
+        word TEXT PRIMARY KEY,
+        keys TEXT NOT NULL
+    ) WITHOUT ROWID""",
 )
 
 
@@ -139,22 +155,71 @@ def all_keys(words: Iterable[tuple[str, ...]]) -> set[str]:
     return {k for keys in words for k in keys}
 
 
+class _Vocabulary:
+    """The word forms keyed so far and, per search key, the forms having it (`word_keys` inverted).
+
+    Which words of a text meet a query's keys is then decided by set operations over the text's
+    distinct words instead of a Python step per word: a search page's snippets (20 documents of
+    ~360 distinct words) spent most of their time there under load (issue 12). Bounded: past
+    `limit` forms it starts again (a corpus of 800 articles has ~47,000).
+    """
+
+    def __init__(self, limit: int = VOCABULARY_LIMIT) -> None:
+        self.limit = limit
+        self.forms: dict[str, set[str]] = {}
+        self.known: set[str] = set()
+        self.lock = threading.Lock()
+
+    def preload(self, pairs: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+        """Take (form, its `word_keys`) pairs computed before (the store's word table)."""
+        with self.lock:
+            for w, keys in pairs:
+                if w in self.known:
+                    continue
+                if len(self.known) >= self.limit:
+                    break
+                self.known.add(w)
+                for k in keys:
+                    self.forms.setdefault(k, set()).add(w)
+
+    def matching(self, words: set[str], keys: set[str]) -> set[str]:
+        """The words among `words` whose search keys meet `keys` (words of `_` or tatweel only never do)."""
+        with self.lock:
+            new = words - self.known
+            if len(self.known) + len(new) > self.limit:
+                self.forms.clear()
+                self.known.clear()
+                new = words
+            for w in new:
+                if w.strip("_\u0640"):
+                    for k in word_keys(w):
+                        self.forms.setdefault(k, set()).add(w)
+            self.known |= new
+            candidates = set().union(*(self.forms.get(k, ()) for k in keys))
+        return words & candidates
+
+
+_VOCABULARY = _Vocabulary()
+_is_word_char = re.compile(_WORD_CHAR).match
+
+
 def highlight_terms(text: str, keys: Iterable[str]) -> list[tuple[int, int]]:
     """(start, end) in the ORIGINAL `text` of every word whose search keys meet `keys`."""
     wanted = set(keys)
     if not wanted or not text:
         return []
-    # each distinct word form decided once per text: a search page's snippets looked up ~340 words
-    # a document, the most part of its time under load (issue 12); the same words as `iter_words`
-    decided: dict[str, bool] = {}
+    # the same words as `iter_words` (maximal runs of `_WORD`): the matching forms found among the
+    # text's distinct words, then each occurrence of them that is a whole run
     out = []
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        hit = decided.get(word)
-        if hit is None:
-            hit = decided[word] = bool(word.strip("_\u0640")) and not wanted.isdisjoint(word_keys(word))
-        if hit:
-            out.append((m.start(), m.end()))
+    n = len(text)
+    for w in _VOCABULARY.matching(set(_WORD.findall(text)), wanted):
+        i = text.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not _is_word_char(text, i - 1)) and (j == n or not _is_word_char(text, j)):
+                out.append((i, j))
+            i = text.find(w, j)
+    out.sort()
     return out
 
 
@@ -257,6 +322,12 @@ def update_search_index(engine_or_store: Any) -> dict:
             if current.get(doc_id) != _fingerprint(title, content_hash, text or ""):
                 todo.append(doc_id)
         gone = [d for d in current if d not in seen]
+        stored = {r[0] for r in conn.execute(f"SELECT word FROM {WORDS_TABLE}")}
+        if not stored and current:  # indexed before the word table existed: every document's words
+            texts = conn.execute("SELECT title, text FROM documents").fetchall()
+            conn.execute("BEGIN IMMEDIATE")
+            _store_words(conn, stored, texts)
+            conn.execute("COMMIT")
         for i in range(0, len(gone), INDEX_BATCH):
             conn.execute("BEGIN IMMEDIATE")
             for doc_id in gone[i:i + INDEX_BATCH]:
@@ -274,11 +345,36 @@ def update_search_index(engine_or_store: Any) -> dict:
                                    (doc_id, _fingerprint(title, content_hash, text or "")))
                 conn.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
                              (cur.lastrowid, index_text(title), index_text(text)))
+            _store_words(conn, stored, ((title, text) for _d, title, _h, text in rows))
             conn.execute("COMMIT")
         total = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
         return {"indexed": len(todo), "removed": len(gone), "total": total}
     finally:
         conn.close()
+
+
+def _store_words(conn: sqlite3.Connection, stored: set[str], texts: Iterable[tuple[str | None, str | None]]) -> None:
+    """Add the word forms of `texts` not in `stored` to the word table (and to `stored`)."""
+    new: set[str] = set()
+    for title, text in texts:
+        new.update(_WORD.findall(title or ""), _WORD.findall(text or ""))
+    new -= stored
+    conn.executemany(f"INSERT OR IGNORE INTO {WORDS_TABLE} (word, keys) VALUES (?, ?)",
+                     [(w, " ".join(word_keys(w))) for w in sorted(new) if w.strip("_\u0640")])
+    stored |= new
+
+
+def load_vocabulary(conn: sqlite3.Connection) -> int:
+    """Give the highlighter the store's word table (`WORDS_TABLE`); how many forms it read (0 when
+    the store has none, or more than `VOCABULARY_LIMIT`: the highlighter then keys words itself)."""
+    try:
+        n = conn.execute(f"SELECT count(*) FROM {WORDS_TABLE}").fetchone()[0]
+        if not n or n > _VOCABULARY.limit:
+            return 0
+        _VOCABULARY.preload((w, tuple(k.split())) for w, k in conn.execute(f"SELECT word, keys FROM {WORDS_TABLE}"))
+        return n
+    except sqlite3.OperationalError:  # no such table
+        return 0
 
 
 def _delete(conn: sqlite3.Connection, doc_id: str) -> None:

@@ -321,7 +321,8 @@ def prepare_search_index(db: str | Path) -> dict | None:
 
 def create_app(db: str, *, token: str | None = None, tiles_url: str | None = None,
                node_modules: str | Path | None = None, index: bool = True,
-               cache_mb: int = RESPONSE_CACHE_MB, allowed_hosts: Iterable[str] | None = None) -> Any:
+               cache_mb: int = RESPONSE_CACHE_MB, allowed_hosts: Iterable[str] | None = None,
+               warm: bool = True) -> Any:
     """Build the app over the store file `db`.
 
     `token`: enables the writing endpoint (POST /api/ingest) for requests bearing it.
@@ -332,6 +333,7 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     `cache_mb`: memory for cached GET /api/ answers (0: no cache).
     `allowed_hosts`: the Host names answered (`rasd serve`: the bound address and localhost);
     None answers any (an app built in-process, as the tests do).
+    `warm`: build the reader's per-version tables before serving (`StoreReader.warm`).
     """
     _require_web()
     from fastapi import FastAPI
@@ -348,6 +350,8 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
         ensure_read_indexes(db)
     index_counts = prepare_search_index(db) if index else None
     reader = StoreReader(db, governorates=load_governorates())
+    if warm:
+        reader.warm()
 
     app = FastAPI(title="rasd", version=__version__, docs_url=None, redoc_url=None,
                   description="Read-only API over a rasd store: documents, events, actors, places, search.")
