@@ -1,9 +1,13 @@
-"""Places no gazetteer lists, found by the cue word before them ("قرية X", "بلدتي X وY"), and
-installations named after a place ("مطار حلب", "حقل العمر النفطي").
+"""Places no gazetteer lists, found by the way the text names them, and installations named after
+a place ("مطار حلب", "حقل العمر النفطي"). A name is a place:
+- after a cue word ("قرية X", "بلدتي X وY"; a topographic word begins the name: "تل X", "جبل X");
+- in quotation marks after a place word ("ثكنة «X»", "القاعدة الأميركية «X»");
+- in a list after a plural place word and an opener ("بلدات عدة، منها X وY").
 
 Real pages name villages, neighbourhoods and camps that no packaged gazetteer holds; the word
-before them says they are places. A name here is one word, two when the first is a common head of
-Arabic place names (تل، كفر، عين …); after a plural cue, a list joined by و or commas. The span's
+before them says they are places. A name after a cue is one word, two when the first is a common
+head of Arabic place names (تل، كفر، عين …) or the second a definite noun that is no relative
+adjective ("ميس الجبل"); after a plural cue, a list joined by و or commas. The span's
 value says the place is unresolved (`not_in_gazetteer`); a span the gazetteer already found wins.
 """
 from __future__ import annotations
@@ -171,7 +175,7 @@ def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> li
 
 def find_quoted_places(view: TextView) -> list[tuple[int, int, str]]:
     """(start, end, precision) in normalised offsets of quoted names after a place word
-    ("ثكنة «X»", "القاعدة الأميركية «X»", "مستوطنتي «X» و«Y»"), the quotation marks left out."""
+    ("ثكنة «X»", "القاعدة الأميركية «X»", "مستوطنات «X» و«Y»"), the quotation marks left out."""
     rules = _rules()
     if rules.quoted is None:
         return []

@@ -25,6 +25,7 @@ from rasd.document import Item, RawInput, sha256_hex
 from rasd.ingest.base import ReadOptions, Rejected, quarantine, raw_input
 from rasd.ingest.decode import decode_bytes
 from rasd.ingest.jsonl import guarded_record
+from rasd.optional import require_pyarrow
 
 CSV_MEDIA_TYPE = "text/csv"
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
@@ -143,14 +144,6 @@ def _csv_item(row: list[str], header: list[str], start: int, encoding: str, path
     return guarded_record(obj, raw, options, fmt="csv", encoding=encoding)
 
 
-def _require_pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError as exc:
-        raise ImportError("reading Parquet needs pyarrow: pip install rasd[parquet]") from exc
-    return pyarrow
-
 
 def plain(value: Any) -> Any:
     """A Parquet cell as JSON-ready Python: dates and times as ISO strings, bytes as UTF-8 text."""
@@ -176,7 +169,7 @@ def _seekable(stream: BinaryIO) -> bool:
 
 def read_parquet(stream: BinaryIO, *, path: str | None, options: ReadOptions) -> Iterator[Item]:
     """Read a Parquet file row group by row group; each row becomes one item (record = row number, 1-based)."""
-    pa = _require_pyarrow()
+    pa = require_pyarrow("reading Parquet")
     import pyarrow.parquet as pq
 
     if not _seekable(stream):

@@ -14,6 +14,7 @@ import json
 from typing import IO, Any, Callable, Iterable
 
 from rasd.document import Document, Event
+from rasd.optional import require_pyarrow
 
 #: OUTPUT.md's documents fields, in order.
 DOCUMENT_FIELDS = (
@@ -136,14 +137,6 @@ def write_documents_csv(docs: Iterable[Document], out: IO) -> int:
     return _write_csv((document_record(d) for d in docs), out, DOCUMENT_FIELDS + DOCUMENT_EXTRA_FIELDS)
 
 
-def _require_pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError as exc:
-        raise ImportError("parquet export needs pyarrow: pip install rasd[parquet]") from exc
-    return pyarrow
-
 
 def _binary(out: IO) -> IO:
     """A text stream's byte buffer (stdout), or the stream itself when it is already binary."""
@@ -158,7 +151,7 @@ def _binary(out: IO) -> IO:
 
 def documents_parquet_schema() -> Any:
     """The parquet schema of the documents export: OUTPUT.md's fields as native nested types."""
-    pa = _require_pyarrow()
+    pa = require_pyarrow("parquet export")
     s = pa.string()
     return pa.schema([
         ("id", s),
@@ -174,7 +167,7 @@ def documents_parquet_schema() -> Any:
 
 def write_documents_parquet(docs: Iterable[Document], out: IO) -> int:
     """Documents as parquet (nested fields as structs and lists), written in row groups."""
-    pa = _require_pyarrow()
+    pa = require_pyarrow("parquet export")
     import pyarrow.parquet as pq
 
     schema = documents_parquet_schema()
@@ -235,7 +228,7 @@ def _write(kind: str, fmt: str, items: Iterable[Any], out: IO, store: Any) -> in
     except KeyError:
         raise ValueError(f"unknown {kind} export format {fmt!r}; use one of {sorted(FORMATS[kind])}") from None
     if fmt == "parquet":
-        _require_pyarrow()  # fail before reading anything
+        require_pyarrow("parquet export")  # fail before reading anything
     if (kind, fmt) in _NEEDS_STORE:
         return writer(items, out, store=store)
     return writer(items, out)
