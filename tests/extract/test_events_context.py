@@ -230,3 +230,24 @@ def test_a_protester_named_as_an_actor_is_no_trigger_of_its_own(ex):
     # (triggers.yaml triggers_inside_actors): on the training folds, protest there lowered F1
     from rasd.extract.events_lexicon import load_event_lexicon
     assert load_event_lexicon().inside_actors == frozenset({"air_strike"})
+
+
+# -- every event has a country ------------------------------------------------------------------
+
+def test_an_event_on_a_page_naming_no_place_takes_its_state_actors_country(ex):
+    [ev] = events(ex, "اشتبكت القوات المسلحة الأردنية مع مهربين مسلحين فجر اليوم.")
+    assert ev.location["country"] == "JO"
+    assert (ev.location["precision"], ev.location["resolved_by"]) == ("country", "actor_country")
+
+
+def test_an_unplaced_event_takes_the_country_most_of_the_pages_places_are_in(ex):
+    text = ("اشتبكت القوات المسلحة الأردنية مع مهربين مسلحين فجر اليوم.\n\n"
+            "وتقع المنطقة بين مدينتي المفرق والرمثا في الأردن.")
+    evs = [e for e in events(ex, text) if e.location and e.location.get("resolved_by") == "page_country"]
+    assert evs and {e.location["country"] for e in evs} == {"JO"}
+
+
+def test_a_non_state_actor_gives_no_country(ex):
+    # "المعارضة" is a Syrian actor, but not a state's forces: where it fought is not known
+    [ev] = events(ex, "اشتبك مسلحون من المعارضة مع عناصر حاجز فجر اليوم.")
+    assert ev.type == "armed_clash" and ev.location is None

@@ -14,6 +14,7 @@ its spans and its `Event`s:
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 
 import datetime as dt
 import hashlib
@@ -54,6 +55,8 @@ CONTEXT_WINDOW = 30
 ACT_CLAUSES_BACK = 2
 #: Modalities that make a mention a different claim from an asserted one: never merged across.
 STRONG_MODALITIES = frozenset({"denied", "expected", "alleged"})
+#: Actor kinds whose country is where they act when a page names no place (a state's own forces).
+STATE_KINDS = frozenset({"state_forces", "external_state"})
 #: Day dates this far apart may still be one happening told across a night ("ليل السبت" / "فجر الأحد").
 NIGHT_DAYS = 1
 
@@ -199,6 +202,7 @@ class EventExtractor:
         wants_names = options.ner_persons or options.ner_orgs
         self.names = names if names is not None or not wants_names else _default("names")
         self._name_finder: Any = None
+        self._countries: dict[str, Any] | None = None   # ISO code -> the gazetteer's country place
         if infer_date is None and dates is None and options.infer_document_date:
             try:
                 from rasd.extract.dates import infer_document_date as infer_date
@@ -436,7 +440,7 @@ class EventExtractor:
                 if model.mention_probability(mf) >= model.keep or (
                         m.modality == "denied" and m.filtered is None and not is_added):
                     raw.append(m)
-        events = _merge(raw, doc.id, self.options.recent_days)
+        events = self._country_fallback(_merge(raw, doc.id, self.options.recent_days), a)
         view = a.view
         out_spans = [s for s in a.spans
                      if not (s.label == "PLACE" and (view.to_norm(s.start), view.to_norm(s.end)) in a.outlets)]
@@ -448,6 +452,41 @@ class EventExtractor:
                     out_spans.append(Span(t["start"], t["end"], "EVENT_TRIGGER",
                                           {"type": ev.type, "event_id": ev.id}, PRODUCED_BY, doc.id))
         return out_spans, events
+
+
+    def _country_fallback(self, events: list[Event], a: "Analysis") -> list[Event]:
+        """Every event carries a country: one no place was found for takes the country most of the
+        page's places are in, else the country of its actor (a state's forces), at country
+        precision, `resolved_by` saying which. The place ranker has already tried the page's
+        places; this is what is left when the page names none."""
+        if all(ev.location is not None for ev in events):
+            return events
+        gaz = getattr(self.places, "gazetteer", None)
+        if gaz is None:
+            return events
+        if self._countries is None:
+            self._countries = {p.country: p for p in gaz.places() if p.kind == "country"}
+        found = Counter(p.value.get("country") for p in a.places
+                        if isinstance(p.value, dict) and p.value.get("country"))
+        page = found.most_common(1)[0][0] if found else None
+        kb = getattr(self.actors, "kb", None)
+        out = []
+        for ev in events:
+            code, how = page, "page_country"
+            if ev.location is None and code is None and kb is not None:
+                ids = [x.get("actor_id") for x in ev.actors if x.get("role") == "actor" and x.get("actor_id") in kb]
+                code = next((kb.get(i).country for i in ids
+                             if kb.get(i).country and kb.get(i).kind in STATE_KINDS), None)
+                how = "actor_country"
+            country = self._countries.get(code) if ev.location is None and code else None
+            if country is not None:
+                ev = replace(ev, location={
+                    "text": country.name, "name": country.name, "name_en": country.name_en,
+                    "place_id": country.id, "lat": country.lat, "lon": country.lon, "admin1": None,
+                    "country": country.country, "precision": "country", "resolved_by": how,
+                    "unresolved_reason": "country_level"})
+            out.append(ev)
+        return out
 
 
 def mention_facts(m: "_Mention", added: bool) -> dict[str, Any]:
