@@ -125,6 +125,30 @@ def _in_worker(clean: RecordStage, extract: RecordStage | None, doc: Document):
     return out, dict(clean.counters.counts), dict(extract.counters.counts) if extract is not None else {}, dict(seconds)
 
 
+#: A page the parent cleans and extracts before forking workers, so that what the stages load on
+#: first use (splitter tables, models) is loaded once and inherited, not loaded again by every
+#: worker inside its first document's time budget.
+_WARM_UP_TEXT = ("قالت مصادر محلية إن اشتباكات اندلعت صباح اليوم في ريف درعا الغربي بين مجموعتين مسلحتين.\n\n"
+                 "وأضافت المصادر أن الاشتباكات توقفت مساء بعد وساطة من وجهاء المنطقة.")
+
+
+def _warm_up_document() -> Document:
+    from rasd.document import Origin
+
+    return Document(id="warm-up", text=_WARM_UP_TEXT, raw_text=_WARM_UP_TEXT,
+                    origin=Origin(path="warm-up.txt", url="https://warm-up.example/a"))
+
+
+def _warm_up(clean: RecordStage, extract: RecordStage | None) -> None:
+    """Run the stages once on `_WARM_UP_TEXT`, leaving their counters as they were."""
+    stages = [s for s in (clean, extract) if s is not None]
+    saved = [Counter(s.counters.counts) for s in stages]
+    process_document(clean, extract, _warm_up_document(), Counter())
+    for s, counts in zip(stages, saved):
+        s.counters.counts.clear()
+        s.counters.counts.update(counts)
+
+
 def _use_processes(workers: int, timeout_s: float) -> bool:
     """Whether documents go to worker processes: several workers, or one off the main thread
     (where SIGALRM cannot keep the time limit) when a limit is set and processes can be forked."""
@@ -187,6 +211,7 @@ def learn_site_state(store, items: Iterable[Item], clean_options, lexicon, *, wo
 
     def computed() -> Iterator[PageFacts]:
         if _use_processes(workers, doc_timeout_s):
+            facts(_warm_up_document())   # load what cleaning loads on first use, before forking
             with ProcessPool(workers, facts, doc_timeout_s) as pool:
                 for oc in pool.imap(docs()):
                     if oc.kind == "ok":
@@ -299,6 +324,7 @@ class LocalEngine:
                 yield item.result
 
         stage = "extract" if self.extract is not None else "clean"
+        _warm_up(self.clean, self.extract)
         with ProcessPool(self.options.workers, partial(_in_worker, self.clean, self.extract),
                          self.options.doc_timeout_s) as pool:
             for oc in pool.imap(docs()):

@@ -106,9 +106,12 @@ class ProcessPool:
         fresh = self._start()
         rest = list(w.queued)[1:]
         now = time.monotonic()
-        for seq, task in rest:
-            fresh.conn.send((seq, task))
-            fresh.queued.append((seq, task))
+        fresh.queued.extend(rest)
+        try:
+            for seq, task in rest:
+                fresh.conn.send((seq, task))
+        except OSError:
+            pass   # died at once: found dead on the next wait, and replaced with its tasks
         fresh.started = now
         self._workers[self._workers.index(w)] = fresh
         return fresh
@@ -133,9 +136,13 @@ class ProcessPool:
                     break
                 if not w.queued:
                     w.started = time.monotonic()
-                w.conn.send((seq_next, task))
                 w.queued.append((seq_next, task))
                 seq_next += 1
+                try:
+                    w.conn.send((seq_next - 1, task))
+                except OSError:
+                    pass   # the worker is dead: its sentinel says so below, and it is replaced
+
             while seq_out in done:
                 yield done.pop(seq_out)
                 seq_out += 1
