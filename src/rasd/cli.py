@@ -328,6 +328,42 @@ app.command("run")(_pipeline_command(
     True, "Ingest, clean, extract events and store: the whole pipeline over PATH... ."))
 
 
+@app.command("learn")
+def learn_cmd(
+    paths: List[str] = typer.Argument(..., help="Files or folders (read recursively)."),
+    db: str = _DB,
+    config: Optional[str] = _CONFIG,
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes (default 1, or [run] workers)."),
+) -> None:
+    """Only the pre-pass: learn site boilerplate and host outlets from PATH... (all inputs or a
+    sample) into the store, adding to what it holds; later runs clean with the merged state."""
+    from rasd.clean.pipeline import CleanOptions, load_lexicon
+    from rasd.config import build_options, load_config
+    from rasd.engine.local import EngineOptions, LearnReport, learn_site_state
+    from rasd.ingest import ReadOptions, read_paths
+
+    _check_paths(paths, db)
+    if "-" in paths:
+        raise CliError("rasd learn reads its inputs once more at each run: give files or folders, not stdin")
+    cfg = load_config(config)
+    if workers is not None:
+        cfg["run"]["workers"] = workers
+    read_opts = build_options(ReadOptions, cfg["read"], "read")
+    clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
+    run_opts = build_options(EngineOptions, cfg["run"], "run")
+    report = LearnReport()
+    with _writer_lock(db):
+        store = _open_store(db)
+        state = learn_site_state(store, read_paths(paths, read_opts), clean_opts, load_lexicon(clean_opts.lexicon_dirs),
+                                 workers=run_opts.workers, doc_timeout_s=run_opts.doc_timeout_s, report=report)
+        store.close()
+    summary = state.summary()
+    err.print(plain(f"{report.pages} pages: {report.learnt} learnt, {report.known} already known, {report.failed} failed; "
+                    f"the store now holds {summary['pages']} pages, boilerplate for "
+                    f"{len(summary['boilerplate_lines'])} sites, outlets for {summary['outlet_hosts']} hosts "
+                    f"({report.elapsed_s:.1f} s)"))
+
+
 @app.command("extract")
 def extract_cmd(db: str = _DB, config: Optional[str] = _CONFIG) -> None:
     """Re-run event extraction over the documents already in the store."""
