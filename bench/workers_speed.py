@@ -9,15 +9,19 @@ extracts every record with a fresh clean and extract stage. `--store null` (defa
 clean + extract and the engine's own overhead (sending documents to workers and results back)
 with a store that keeps nothing; `--store sqlite` writes a fresh SQLite file, as `rasd run` does
 (the store is written by the parent alone). `workers = 1` runs in this process (no worker process,
-the default of `rasd run`); `workers = N > 1` forks N processes. The best of `--repeat` runs is
-kept; the load average (1 min) is printed before and after each run, since the machine may be
-shared.
+the default of `rasd run`); `workers = N > 1` forks N processes. Repeats alternate the worker
+counts; the best and the median of `--repeat` runs are kept, and the load average (1 min) is
+printed before and after each run, since the machine may be shared. CPU seconds (this process
+and its reaped workers) are reported too: `cpu_ms_per_doc` is what a document costs whatever the
+machine's load, so 2 x cpu(1) / cpu(2) bounds the 2-worker speed-up on two free cores.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -76,6 +80,12 @@ def load(name: str, limit: int | None) -> list:
     return items
 
 
+def _cpu() -> float:
+    """User + system CPU seconds of this process and of its finished children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def measure(items: list, workers: int, store_kind: str, lexicon) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         store = NullStore() if store_kind == "null" else SqliteStore(Path(tmp) / "s.db")
@@ -86,13 +96,16 @@ def measure(items: list, workers: int, store_kind: str, lexicon) -> dict:
         clean = CleanStage(CleanOptions(), lexicon, site_boilerplate=state.boilerplate(), site_outlets=state.outlets())
         engine = LocalEngine(store, clean=clean, extract=ExtractStage(), options=EngineOptions(workers=workers))
         run_id = store.begin_run({}, "bench") if store_kind == "sqlite" else "bench"
+        cpu0 = _cpu()
         t0 = time.perf_counter()
         report = engine.run(items, run_id)
         wall = time.perf_counter() - t0
+        cpu = _cpu() - cpu0
         if store_kind == "sqlite":
             store.close()
     docs = sum(isinstance(it.result, Document) for it in items)
     return {"workers": workers, "docs": docs, "wall_s": round(wall, 2), "docs_per_s": round(docs / wall, 1),
+            "cpu_ms_per_doc": round(1000 * cpu / docs, 2),
             "learn_s": round(learn_s, 2), "quarantined": dict(report.quarantined),
             "events": report.counters.get("extract", {}).get("events", 0),
             "load_1min_before": round(load_before, 2), "load_1min_after": round(os.getloadavg()[0], 2)}
@@ -112,21 +125,28 @@ def main() -> None:
     out = {"cpus": os.cpu_count(), "store": args.store, "corpora": {}}
     for name in args.corpus.split(","):
         items = load(name, args.limit)
-        runs = {}
+        runs: dict[int, list[dict]] = {w: [] for w in counts}
         for _ in range(args.repeat):
             for w in counts:
                 r = measure(items, w, args.store, lexicon)
+                runs[w].append(r)
                 if not args.json:
                     print(f"{name:12s} workers={w} {r['docs']} docs {r['wall_s']:7.2f} s {r['docs_per_s']:7.1f} docs/s "
-                          f"(pre-pass {r['learn_s']:.2f} s; load {r['load_1min_before']} -> {r['load_1min_after']})",
-                          flush=True)
-                if w not in runs or r["docs_per_s"] > runs[w]["docs_per_s"]:
-                    runs[w] = r
-        entry = {"runs": [runs[w] for w in counts]}
+                          f"cpu {r['cpu_ms_per_doc']:.2f} ms/doc (pre-pass {r['learn_s']:.2f} s; "
+                          f"load {r['load_1min_before']} -> {r['load_1min_after']})", flush=True)
+        best = {w: max(rs, key=lambda r: r["docs_per_s"]) for w, rs in runs.items()}
+        median = {w: statistics.median(r["docs_per_s"] for r in rs) for w, rs in runs.items()}
+        entry = {"runs": runs, "best_docs_per_s": {w: best[w]["docs_per_s"] for w in counts},
+                 "median_docs_per_s": median}
         if 1 in runs:
-            entry["ratio_vs_1"] = {w: round(runs[w]["docs_per_s"] / runs[1]["docs_per_s"], 2) for w in counts if w != 1}
+            cpu1 = statistics.median(r["cpu_ms_per_doc"] for r in runs[1])
+            entry["ratio_best"] = {w: round(best[w]["docs_per_s"] / best[1]["docs_per_s"], 2) for w in counts if w != 1}
+            entry["ratio_median"] = {w: round(median[w] / median[1], 2) for w in counts if w != 1}
+            entry["cpu_bound"] = {w: round(w * cpu1 / statistics.median(r["cpu_ms_per_doc"] for r in runs[w]), 2)
+                                  for w in counts if w != 1}
             if not args.json:
-                print(f"{name:12s} ratio vs 1 worker: {entry['ratio_vs_1']}", flush=True)
+                print(f"{name:12s} ratio vs 1 worker: best {entry['ratio_best']}, median {entry['ratio_median']}; "
+                      f"bound from CPU per document (N x cpu(1) / cpu(N)): {entry['cpu_bound']}", flush=True)
         out["corpora"][name] = entry
     if args.json:
         print(json.dumps(out, indent=1))
