@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rasd.clean.pipeline import CleanOptions, CleanStage, load_lexicon
 from rasd.clean.sitestate import SiteState, page_facts
@@ -137,6 +138,41 @@ def test_any_split_learns_the_same_state(feed, seed):
     assert merged.merge(a).boilerplate() == whole.boilerplate()   # a page learnt twice counts once
     # one shard alone learns less: the property is not trivially true
     assert a.boilerplate() != whole.boilerplate() or b.boilerplate() != whole.boilerplate() or cut in (1, len(docs) - 1)
+
+
+_FACTS: list = []
+
+
+def all_facts() -> list:
+    """The facts of the synthetic pages plus the demo feed (computed once)."""
+    if not _FACTS:
+        recs = synthetic_records() + [json.loads(l) for l in EXAMPLES.read_text(encoding="utf-8").splitlines()]
+        _FACTS.extend(SiteState.learn(page_facts(d) for d in docs_of(_items(recs))).pages.values())
+    return _FACTS
+
+
+def _items(recs: list[dict]) -> list:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.jsonl"
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", encoding="utf-8")
+        return list(read_paths([str(path)]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_merge_is_learning_on_the_union_for_any_partition(data):
+    facts = all_facts()
+    order = data.draw(st.permutations(range(len(facts))))
+    labels = data.draw(st.lists(st.integers(0, 3), min_size=len(facts), max_size=len(facts)))
+    shards = [[facts[i] for i in order if labels[i] == k] for k in range(4)]
+    merged = SiteState()
+    for shard in shards:
+        merged = merged.merge(SiteState.learn(shard))
+    whole = SiteState.learn(facts)
+    assert merged.boilerplate() == whole.boilerplate() and merged.outlets() == whole.outlets()
+    assert merged.merge(SiteState.learn(shards[0])).boilerplate() == whole.boilerplate()  # idempotent
 
 
 def test_the_stored_state_of_two_runs_equals_one_run_on_both(feed, tmp_path):
