@@ -124,8 +124,7 @@ def _in_worker(clean: RecordStage, extract: RecordStage | None, doc: Document):
     out = process_document(clean, extract, doc, seconds)
     stripped: list[int] = []
     if isinstance(out, list):
-        # the page's raw text goes back to the parent, which has it: sending it twice was half the
-        # cost of receiving a result (measured on multisource pages)
+        # the parent holds the page's raw text: it need not come back with every part
         raw = doc.raw_text if doc.raw_text is not None else doc.text
         for i, part in enumerate(out):
             if part.raw_text is not None and part.raw_text == raw:
