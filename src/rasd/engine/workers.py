@@ -142,7 +142,6 @@ class ProcessPool:
                     w.conn.send((seq_next - 1, task))
                 except OSError:
                     pass   # the worker is dead: its sentinel says so below, and it is replaced
-
             while seq_out in done:
                 yield done.pop(seq_out)
                 seq_out += 1
@@ -163,6 +162,7 @@ class ProcessPool:
                         seq, (kind, value) = w.conn.recv()
                     except (EOFError, OSError):
                         seq, task = w.queued[0]
+                        w.proc.join(1.0)
                         code = w.proc.exitcode
                         done[seq] = Outcome(task, "died", detail=f"worker process died (exit code {code})")
                         self._replace(w)
