@@ -80,6 +80,29 @@ def load(name: str, limit: int | None) -> list:
     return items
 
 
+def _spin(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def ceiling(n: int, seconds: float = 3.0) -> float:
+    """Cores that `n` busy-looping processes of this session get right now: what any program with
+    n processes could get (the control for the workers' ratio on a shared machine)."""
+    import multiprocessing as mp
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    procs = [mp.get_context("fork").Process(target=_spin, args=(seconds,)) for _ in range(n)]
+    t0 = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return used / (time.perf_counter() - t0)
+
+
 def _cpu() -> tuple[float, float]:
     """User + system CPU seconds of this process, and of its finished children (the workers)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -121,6 +144,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N records of each corpus")
     ap.add_argument("--store", choices=("null", "sqlite"), default="null")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--control", action="store_true",
+                    help="before each repeat, measure the cores 1 and 2 busy-looping processes get (3 s each)")
     args = ap.parse_args()
     lexicon = load_lexicon(())
     counts = [int(w) for w in args.workers.split(",")]
@@ -128,7 +153,15 @@ def main() -> None:
     for name in args.corpus.split(","):
         items = load(name, args.limit)
         runs: dict[int, list[dict]] = {w: [] for w in counts}
+        controls = []
         for _ in range(args.repeat):
+            if args.control:
+                c1, c2 = ceiling(1), ceiling(2)
+                controls.append({"cores_1": round(c1, 2), "cores_2": round(c2, 2), "ratio": round(c2 / c1, 2)})
+                if not args.json:
+                    print(f"{name:12s} control: 1 busy process gets {c1:.2f} cores, 2 get {c2:.2f} "
+                          f"(the most any 2-process program could gain now: x{c2 / c1:.2f}; "
+                          f"load {os.getloadavg()[0]:.2f})", flush=True)
             for w in counts:
                 r = measure(items, w, args.store, lexicon)
                 runs[w].append(r)
@@ -139,7 +172,7 @@ def main() -> None:
                           f"load {r['load_1min_before']} -> {r['load_1min_after']})", flush=True)
         best = {w: max(rs, key=lambda r: r["docs_per_s"]) for w, rs in runs.items()}
         median = {w: statistics.median(r["docs_per_s"] for r in rs) for w, rs in runs.items()}
-        entry = {"runs": runs, "best_docs_per_s": {w: best[w]["docs_per_s"] for w in counts},
+        entry = {"runs": runs, "controls": controls, "best_docs_per_s": {w: best[w]["docs_per_s"] for w in counts},
                  "median_docs_per_s": median}
         if 1 in runs:
             cpu1 = statistics.median(r["cpu_ms_per_doc"] for r in runs[1])
