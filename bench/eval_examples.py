@@ -66,6 +66,7 @@ def main() -> int:
         return 0
     score = _load_scorer()
     from rasd.clean.pipeline import CleanStage
+    from rasd.clean.sitestate import SiteState, page_facts
     from rasd.document import Document
     from rasd.extract.stage import ExtractStage
     from rasd.ingest import read_paths
@@ -75,7 +76,9 @@ def main() -> int:
     expected = _expected(manifest)
     paths = sorted({str(ex_dir / p["file"]) for p in manifest["pages"]})
     docs = [it.result for it in read_paths(paths) if isinstance(it.result, Document)]
-    docs = [d for d in CleanStage().run(docs) if isinstance(d, Document)]
+    state = SiteState.learn(page_facts(d) for d in docs)   # the pre-pass of `rasd run`
+    stage = CleanStage(site_boilerplate=state.boilerplate(), site_outlets=state.outlets())
+    docs = [d for d in stage.run(docs) if isinstance(d, Document)]
     docs = list(ExtractStage().run(docs))
 
     by_key = {}

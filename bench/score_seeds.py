@@ -31,10 +31,13 @@ def main() -> int:
     from rasd.document import Document
     from rasd.ingest import read_paths
     from rasd.clean.pipeline import CleanStage
+    from rasd.clean.sitestate import SiteState, page_facts
     from rasd.store.export import document_record, event_record
 
     docs = [it.result for it in read_paths([a.seeds]) if isinstance(it.result, Document)]
-    cleaned = [d for d in CleanStage().run(docs) if isinstance(d, Document)]
+    state = SiteState.learn(page_facts(d) for d in docs)   # the pre-pass of `rasd run`
+    stage = CleanStage(site_boilerplate=state.boilerplate(), site_outlets=state.outlets())
+    cleaned = [d for d in stage.run(docs) if isinstance(d, Document)]
     if not a.no_events:
         try:
             from rasd.extract.stage import ExtractStage

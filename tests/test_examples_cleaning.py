@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from rasd.clean.pipeline import CleanStage
+from rasd.clean.sitestate import SiteState, page_facts
 from rasd.document import Document, Quarantined
 from rasd.ingest import read_paths
 
@@ -23,7 +24,9 @@ def cleaned():
     items = list(read_paths([str(EX)]))
     docs = [it.result for it in items if isinstance(it.result, Document)]
     quarantined = {Path(it.result.path).name: it.result for it in items if isinstance(it.result, Quarantined)}
-    stage = CleanStage()
+    # what a page borrows from its site's other pages comes from the pre-pass, as in `rasd run`
+    state = SiteState.learn(page_facts(d) for d in docs)
+    stage = CleanStage(site_boilerplate=state.boilerplate(), site_outlets=state.outlets())
     parts: dict = {}
     for d in docs:
         for out in stage.run([d]):

@@ -148,21 +148,22 @@ def _writer_lock(db: str, waits: list | None = None):
 
 
 def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
-              overrides: dict, quiet: bool) -> int:
+              overrides: dict, quiet: bool, workers: Optional[int] = None) -> int:
     """read -> clean (-> extract -> link) into the store, holding its writer lock."""
     started = time.perf_counter()
     _check_paths(paths, db)
     waits: list[float] = []
     with _writer_lock(db, waits):
         waited = time.perf_counter() - waits[0] if waits else 0.0
-        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet, started, waited)
+        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet, started, waited, workers)
 
 
 def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
-                     overrides: dict, quiet: bool, started: float, waited: float = 0.0) -> int:
+                     overrides: dict, quiet: bool, started: float, waited: float = 0.0,
+                     workers: Optional[int] = None) -> int:
     from rasd.config import LinkRunOptions, build_options, load_config, options_dict
-    from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon, site_of
-    from rasd.engine.local import EngineOptions, LocalEngine
+    from rasd.clean.pipeline import CleanOptions, CleanStage, load_lexicon
+    from rasd.engine.local import EngineOptions, LearnReport, LocalEngine, learn_site_state, stored_site_state
     from rasd.ingest import ReadOptions, iter_input_files, read_paths
 
     timings: dict[str, float] = {"waiting for the writer lock": waited} if waited else {}
@@ -171,6 +172,8 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
     cfg["read"].update({k: v for k, v in overrides.items() if v is not None})
     cfg["run"].setdefault("extract", extract)
     cfg["run"].setdefault("reprocess", reprocess)
+    if workers is not None:
+        cfg["run"]["workers"] = workers
     ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     read_opts = build_options(ReadOptions, {**cfg["read"], "ingested_at": ingested_at}, "read")
     clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
@@ -182,21 +185,26 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
 
     lexicon = load_lexicon(clean_opts.lexicon_dirs)
     timings["setup"] = clock() - started - waited   # config, store, lexicons, gazetteer and models
-    site_bp = None
+    # The pre-pass: what cleaning borrows from a page's site (boilerplate lines, the host's outlet),
+    # learnt from these inputs and added to what the store holds, then frozen for the run
+    # (rasd.clean.sitestate). Stdin cannot be read twice: it uses the stored state only.
+    t = clock()
+    learnt = LearnReport()
     if run_opts.learn_boilerplate and "-" not in paths:
-        from rasd.document import Document
-
-        t = clock()
-        pages = ((site_of(it.result), it.result.text) for it in read_paths(paths, read_opts)
-                 if isinstance(it.result, Document))
-        site_bp = learn_site_boilerplate(pages)
-        timings["learn boilerplate"] = clock() - t
-    clean_stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=site_bp)
+        state = learn_site_state(store, read_paths(paths, read_opts), clean_opts, lexicon, workers=run_opts.workers,
+                                 doc_timeout_s=run_opts.doc_timeout_s, report=learnt)
+    else:
+        state = stored_site_state(store)
+    site_bp, site_outlets = state.boilerplate(), state.outlets()
+    timings["learn boilerplate"] = clock() - t
+    clean_stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=site_bp, site_outlets=site_outlets)
 
     resolved = {"read": options_dict(read_opts), "clean": options_dict(clean_opts), "run": options_dict(run_opts),
                 "extract": options_dict(extract_opts) if extract_opts else None,
                 "link": {**options_dict(link_opts), "embeddings_used": use_embeddings} if run_opts.extract else None,
-                "paths": paths, "learned_boilerplate_lines": {k: len(v) for k, v in (site_bp or {}).items()}}
+                "paths": paths, "learned_boilerplate_lines": {k: len(v) for k, v in sorted(site_bp.items())},
+                "site_state": {"pages": len(state), "pages_learnt_now": learnt.learnt, "pages_known": learnt.known,
+                               "outlet_hosts": len(site_outlets), "version": state.summary()["version"]}}
     run_id = store.begin_run(resolved, __version__)
     total = sum(os.path.getsize(p) for p in iter_input_files(paths) if p != "-" and os.path.isfile(p))
     show = not quiet and err.is_terminal
@@ -302,11 +310,14 @@ def _pipeline_command(extract: bool, doc: str):
         date_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the publication date."),
         outlet_field: Optional[str] = typer.Option(None, help="JSON Lines, CSV, Parquet: field (column) holding the outlet name."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or count table."),
+        workers: Optional[int] = typer.Option(
+            None, "--workers", min=1,
+            help="Processes that clean and extract (default 1, or [run] workers); the results do not depend on it."),
     ) -> None:
         overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
                          date_field=date_field, outlet_field=outlet_field)
         raise typer.Exit(_pipeline(paths, db, config, extract=extract, reprocess=reprocess, overrides=overrides,
-                                   quiet=quiet))
+                                   quiet=quiet, workers=workers))
 
     command.__doc__ = doc
     return command
@@ -316,6 +327,42 @@ app.command("ingest")(_pipeline_command(
     False, "Read, clean and store pages (no event extraction); bad inputs are quarantined."))
 app.command("run")(_pipeline_command(
     True, "Ingest, clean, extract events and store: the whole pipeline over PATH... ."))
+
+
+@app.command("learn")
+def learn_cmd(
+    paths: List[str] = typer.Argument(..., help="Files or folders (read recursively)."),
+    db: str = _DB,
+    config: Optional[str] = _CONFIG,
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes (default 1, or [run] workers)."),
+) -> None:
+    """Only the pre-pass: learn site boilerplate and host outlets from PATH... (all inputs or a
+    sample) into the store, adding to what it holds; later runs clean with the merged state."""
+    from rasd.clean.pipeline import CleanOptions, load_lexicon
+    from rasd.config import build_options, load_config
+    from rasd.engine.local import EngineOptions, LearnReport, learn_site_state
+    from rasd.ingest import ReadOptions, read_paths
+
+    _check_paths(paths, db)
+    if "-" in paths:
+        raise CliError("rasd learn reads its inputs once more at each run: give files or folders, not stdin")
+    cfg = load_config(config)
+    if workers is not None:
+        cfg["run"]["workers"] = workers
+    read_opts = build_options(ReadOptions, cfg["read"], "read")
+    clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
+    run_opts = build_options(EngineOptions, cfg["run"], "run")
+    report = LearnReport()
+    with _writer_lock(db):
+        store = _open_store(db)
+        state = learn_site_state(store, read_paths(paths, read_opts), clean_opts, load_lexicon(clean_opts.lexicon_dirs),
+                                 workers=run_opts.workers, doc_timeout_s=run_opts.doc_timeout_s, report=report)
+        store.close()
+    summary = state.summary()
+    err.print(plain(f"{report.pages} pages: {report.learnt} learnt, {report.known} already known, {report.failed} failed; "
+                    f"the store now holds {summary['pages']} pages, boilerplate for "
+                    f"{len(summary['boilerplate_lines'])} sites, outlets for {summary['outlet_hosts']} hosts "
+                    f"({report.elapsed_s:.1f} s)"))
 
 
 @app.command("extract")

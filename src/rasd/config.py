@@ -3,7 +3,7 @@
     [read]     max_bytes = 52428800, text_field = "full_text", ...   -> rasd.ingest.ReadOptions
     [clean]    lexicon_dirs = ["my-site-patterns"], ...                -> rasd.clean.pipeline.CleanOptions
     [extract]  ...                                                     -> rasd.extract.stage.ExtractOptions
-    [run]      learn_boilerplate = true, doc_timeout_s = 30, ...       -> rasd.engine.local.EngineOptions
+    [run]      learn_boilerplate = true, doc_timeout_s = 30, workers = 1 -> rasd.engine.local.EngineOptions
     [link]     embeddings = "auto" | "on" | "off"                      -> LinkRunOptions (below)
 
 Stages take their options as arguments (no environment, no globals); what was resolved is kept with the run.

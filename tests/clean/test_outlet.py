@@ -4,6 +4,7 @@ from __future__ import annotations
 from rasd.clean.lexicon import load_lexicon
 from rasd.clean.outlet import byline_name, clean_name, outlet_from_field, spells_domain
 from rasd.clean.pipeline import CleanStage, clean_document
+from rasd.clean.sitestate import SiteState, page_facts
 from rasd.document import Document, Origin, sha256_hex
 
 LEX = load_lexicon()
@@ -60,10 +61,13 @@ def test_common_word_outlet_name_is_not_matched_in_an_appeal() -> None:
     assert out.outlet is None and "نشرتنا" not in out.text
 
 
-def test_stage_learns_the_outlet_of_a_host_from_its_other_pages() -> None:
+def test_the_pre_pass_learns_the_outlet_of_a_host_from_its_other_pages() -> None:
     first = doc(f'{P1}\n\nبحسب ما علمت "منارة حمص".\n\n{P2}', url="https://manarat-homs.example/a/1")
     second = doc(f"{P2}\n\n{P1}", url="https://www.manarat-homs.example/economy/2", author="قسم الاقتصاد")
     assert clean_document(second)[0].outlet is None
-    stage = CleanStage()
-    outs = list(stage.run([first, second]))
-    assert [d.outlet for d in outs] == ["منارة حمص", "منارة حمص"]
+    assert [d.outlet for d in CleanStage().run([first, second])] == ["منارة حمص", None]  # the stage learns nothing
+    for order in ([first, second], [second, first]):   # the page naming it may come first or last
+        state = SiteState.learn(page_facts(d) for d in order)
+        assert state.outlets() == {"manarat-homs.example": "منارة حمص"}
+        stage = CleanStage(site_outlets=state.outlets())
+        assert [d.outlet for d in stage.run(order)] == ["منارة حمص", "منارة حمص"]

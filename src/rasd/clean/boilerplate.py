@@ -206,13 +206,16 @@ def credit_outlet(line: Line, lex: Lexicon) -> tuple[bool, str | None]:
     return False, None
 
 
-def classify_line(line: Line, lex: Lexicon, site: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+def classify_line(line: Line, lex: Lexicon, site: frozenset[str] | frozenset[int] = frozenset()) -> tuple[str, str] | None:
     """`(reason, detector)` for a line that one line-level detector recognises, else None.
+
+    `site`: the learnt boilerplate of the page's site, as normalised lines or their
+    `line_fingerprint`s (the stored pre-pass keeps fingerprints).
 
     `read_also` here marks the marker itself; `split.py` decides what follows it.
     """
     key = line.key
-    if key in site:
+    if site and (key in site or line_fingerprint(key) in site):
         return "site_boilerplate", "site_boilerplate"
     if lex.match("ad_lines", key):
         return "ad_marker", "ad_lines"
@@ -355,29 +358,38 @@ def site_key(url: str | None, reader_outlet: str | None) -> str:
     return " ".join((reader_outlet or "").split()).lower()
 
 
-def learn_site_boilerplate(pages: Iterable[tuple[str | None, str]], min_docs: int = SITE_MIN_DOCS,
-                           min_share: float = SITE_MIN_SHARE) -> dict[str, frozenset[str]]:
-    """Per site (`site_key`), the normalised lines that recur in at least `min_docs` and `min_share`
-    of its distinct articles; exact and near copies of one article count once.
+def line_fingerprint(key: str) -> int:
+    """A 63-bit fingerprint of a normalised line: what the stored pre-pass keeps instead of the
+    line (rasd.clean.sitestate), and what `classify_line` compares a page's lines with."""
+    return _stable_hash(key) >> 1
 
-    Pages without a site are pooled under the key `""`.
+
+def page_fingerprints(text: str) -> frozenset[int]:
+    """The fingerprints of a page's distinct normalised non-blank lines."""
+    seen: dict[str, int] = {}
+    for line in (m.group(0).strip() for m in _RAW_LINE.finditer(text)):
+        if line and line not in seen:
+            key = normalize_key(line)
+            seen[line] = line_fingerprint(key) if key else 0
+    return frozenset(fp for fp in seen.values() if fp)
+
+
+def learn_site_fingerprints(pages: Iterable[tuple[str, frozenset[int]]], min_docs: int = SITE_MIN_DOCS,
+                            min_share: float = SITE_MIN_SHARE) -> dict[str, frozenset[int]]:
+    """Per site, the line fingerprints that recur in at least `min_docs` and `min_share` of its
+    distinct articles; exact and near copies of one article count once.
+
+    `pages` are `(site, fingerprints)` pairs (`page_fingerprints`). The result depends on the
+    order of `pages` only through the copy clustering's bucket cap, so a caller that needs the
+    same result for any order (the stored pre-pass) passes them sorted by a page key.
     """
     page_lines: dict[str, list[frozenset[int]]] = {}
     counts: dict[str, Counter[int]] = {}
-    raw_of: dict[int, str] = {}
-    for site, text in pages:
+    for site, lines in pages:
         o = site or ""
-        # Count stripped raw lines (a site template repeats byte for byte) and normalise only the
-        # lines that pass: normalising every line of every page was most of this pre-pass's cost.
-        hashes = set()
-        for line in (m.group(0).strip() for m in _RAW_LINE.finditer(text)):
-            if line:
-                hk = _stable_hash(line)
-                raw_of.setdefault(hk, line)
-                hashes.add(hk)
-        counts.setdefault(o, Counter()).update(hashes)
-        page_lines.setdefault(o, []).append(frozenset(hashes))
-    out: dict[str, frozenset[str]] = {}
+        counts.setdefault(o, Counter()).update(lines)
+        page_lines.setdefault(o, []).append(lines)
+    out: dict[str, frozenset[int]] = {}
     for o, c in counts.items():
         cluster = _article_clusters(page_lines[o])
         n_articles = len(set(cluster))
@@ -386,18 +398,33 @@ def learn_site_boilerplate(pages: Iterable[tuple[str | None, str]], min_docs: in
         need = max(min_docs, min_share * n_articles)
         articles_with: dict[int, set[int]] = {}
         for i, lines in enumerate(page_lines[o]):
-            for hk in lines:
-                if c[hk] >= 2:
-                    articles_with.setdefault(hk, set()).add(cluster[i])
-        found: dict[str, set[int]] = {}
-        for hk, arts in articles_with.items():   # variants that normalise alike pool their articles
-            key = normalize_key(raw_of[hk])
-            if key:
-                found.setdefault(key, set()).update(arts)
-        kept = frozenset(k for k, arts in found.items() if len(arts) >= need)
+            for fp in lines:
+                if c[fp] >= min_docs:
+                    articles_with.setdefault(fp, set()).add(cluster[i])
+        kept = frozenset(fp for fp, arts in articles_with.items() if len(arts) >= need)
         if kept:
             out[o] = kept
     return out
+
+
+def learn_site_boilerplate(pages: Iterable[tuple[str | None, str]], min_docs: int = SITE_MIN_DOCS,
+                           min_share: float = SITE_MIN_SHARE) -> dict[str, frozenset[str]]:
+    """Per site (`site_key`), the normalised lines that recur in at least `min_docs` and `min_share`
+    of its distinct articles; exact and near copies of one article count once.
+
+    Pages without a site are pooled under the key `""`. The texts are at hand here, so the learnt
+    fingerprints come back as the lines themselves (`learn_site_fingerprints` is the stored form).
+    """
+    key_of: dict[int, str] = {}
+    sketches: list[tuple[str, frozenset[int]]] = []
+    for site, text in pages:
+        for line in (m.group(0).strip() for m in _RAW_LINE.finditer(text)):
+            key = normalize_key(line) if line else ""
+            if key:
+                key_of.setdefault(line_fingerprint(key), key)
+        sketches.append((site or "", page_fingerprints(text)))
+    learnt = learn_site_fingerprints(sketches, min_docs, min_share)
+    return {site: frozenset(key_of[fp] for fp in fps) for site, fps in learnt.items()}
 
 
 def _article_clusters(pages: list[frozenset[int]]) -> list[int]:

@@ -9,7 +9,7 @@ Evidence, strongest first (`choose_outlet`; the `RANK_*` constants):
    `shurfat-dimashq.example`): evidence below, quoted names, caption credits;
 4. signature lines: "المصدر: X", "© 2024 X", "جميع الحقوق محفوظة لـ X", "ادعم X", "عائلة X"
    in an appeal, a byline "X - خاص", a wire dateline "CITY (X) -";
-5. the name the stage learnt for this host from its other pages;
+5. the name this host's other pages spell, learnt by the pre-pass (`rasd.clean.sitestate`);
 6. a byline "CITY - X" (X may be the reporter);
 7. the outlet named in prose, most often first: "قال مسؤول لـ"X"", "مراسل X في", a caption
    credit "(X/ photographer)";

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from rasd.clean.boilerplate import (
     SITE_MAX_BODY_SHARE, caption_credit_name, classify_line, credit_outlet, learn_site_boilerplate, mark_appeals, mark_duplicate_captions, site_key,
@@ -21,7 +21,7 @@ from rasd.clean.normalize import normalize_key
 from rasd.clean.lines import Line, split_lines
 from rasd.clean.outlet import (
     RANK_AUTHOR, RANK_PROSE, RANK_READER, RANK_SIGNATURE, RANK_URL, Evidence, byline_name, choose_outlet, dateline_agency, outlet_from_field, prose_mentions, quoted_names,
-    signature_evidence, spells_domain, split_dateline, split_url, url_host,
+    signature_evidence, split_dateline, split_url, url_host,
 )
 from rasd.clean.pubdate import find_date_mentions, parse_date_line, publication_date_in_keys, valid_date
 from rasd.clean.social import FoundPost, find_social_posts
@@ -285,12 +285,13 @@ def _keep_site_lines_if_most(lines: list[Line]) -> str | None:
 
 
 def clean_document(doc: Document, options: CleanOptions = CleanOptions(), lexicon: Lexicon | None = None,
-                   site_boilerplate: Mapping[str, frozenset[str]] | None = None,
+                   site_boilerplate: Mapping[str, frozenset[str] | frozenset[int]] | None = None,
                    site_outlets: Mapping[str, str] | None = None) -> list[Document]:
     """Clean one page: part 0 (the page's own article) first, then any article split off it.
 
-    `site_boilerplate` maps an outlet (or `""`) to normalised lines learnt by
-    `learn_site_boilerplate`; those lines are removed as `site_boilerplate`. `site_outlets` maps a
+    `site_boilerplate` maps a site (`site_of`, or `""`) to normalised lines learnt by
+    `learn_site_boilerplate` (or their fingerprints, `SiteState.boilerplate`); those lines are
+    removed as `site_boilerplate`. `site_outlets` maps a
     URL host to the outlet its other pages named (used when this page names none).
     """
     lex = lexicon or _cached_lexicon(tuple(options.lexicon_dirs))
@@ -382,35 +383,21 @@ def _appended_document(doc: Document, raw: str, lines: list[Line], lex: Lexicon,
 
 
 class CleanStage:
-    """Runs `clean_document` over documents, counting what it keeps, splits off and removes."""
+    """Runs `clean_document` over documents, counting what it keeps, splits off and removes.
+
+    The stage learns nothing while it runs: what a page borrows from its site's other pages (the
+    learnt boilerplate lines and the host -> outlet map) comes in frozen, from the pre-pass
+    (`rasd.clean.sitestate.SiteState`), so each page's result depends only on the page.
+    """
 
     def __init__(self, options: CleanOptions = CleanOptions(), lexicon: Lexicon | None = None,
-                 site_boilerplate: Mapping[str, frozenset[str]] | None = None) -> None:
+                 site_boilerplate: Mapping[str, frozenset[str] | frozenset[int]] | None = None,
+                 site_outlets: Mapping[str, str] | None = None) -> None:
         self.options = options
         self.lexicon = lexicon or _cached_lexicon(tuple(options.lexicon_dirs))
         self.site_boilerplate = site_boilerplate
-        self.site_outlets: dict[str, str] = {}      # URL host -> outlet a page of that host spelled
+        self.site_outlets = dict(site_outlets or {})   # URL host -> outlet its pages spell
         self.counters = StageCounters("clean")
-
-    def _learn_outlet(self, doc: Document, outlet: str | None) -> None:
-        """Remember the outlet a page of its URL host spelled (the first one, in reading order)."""
-        host = url_host(doc.origin.url or doc.meta.get("url"))
-        if host and outlet and host not in self.site_outlets and spells_domain(outlet, host):
-            self.site_outlets[host] = outlet
-
-    def skip(self, doc: Document, stored: Callable[[], Document | None]) -> None:
-        """A page the run skips because it is already stored: learn from it what `run` would have.
-
-        Without this, a run resumed after a kill would not know the outlets that the pages stored
-        before the kill spelled, and later pages of their sites would get none (issue 12, found by
-        tests/store/test_store_crash_points.py). `stored` fetches its stored part 0; it is called
-        only while the page's host has no outlet yet.
-        """
-        host = url_host(doc.origin.url or doc.meta.get("url"))
-        if host and host not in self.site_outlets:
-            main = stored()
-            if main is not None:
-                self._learn_outlet(doc, main.outlet)
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Quarantined]:
         """Yield part 0 of each page (or a `Quarantined` when nothing is left), then its split parts."""
@@ -418,7 +405,6 @@ class CleanStage:
             self.counters.seen()
             parts = clean_document(doc, self.options, self.lexicon, self.site_boilerplate, self.site_outlets)
             main = parts[0]
-            self._learn_outlet(doc, main.outlet)
             for r in main.removed:
                 self.counters.add(f"removed.{r.reason}")
             if main.social_posts:

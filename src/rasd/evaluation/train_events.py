@@ -60,19 +60,19 @@ class SentenceRow:
 
 def cleaned_documents(corpus: LabelledCorpus, keys: Sequence[str]) -> dict[str, Document]:
     """The articles as `rasd run` cleans them (part 0 of each page), by corpus key."""
-    from rasd.clean.pipeline import CleanOptions, CleanStage, learn_site_boilerplate, load_lexicon, site_of
+    from rasd.clean.pipeline import CleanOptions, CleanStage, load_lexicon
+    from rasd.clean.sitestate import SiteState, page_facts
     from rasd.ingest import ReadOptions, read_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "input.jsonl")
         corpus.write_input(keys, path)
-        opts = ReadOptions()
-        pages = ((site_of(it.result), it.result.text) for it in read_paths([path], opts)
-                 if isinstance(it.result, Document))
-        site_bp = learn_site_boilerplate(pages)
         clean_opts = CleanOptions()
-        stage = CleanStage(clean_opts, lexicon=load_lexicon(clean_opts.lexicon_dirs), site_boilerplate=site_bp)
-        docs = [it.result for it in read_paths([path], opts) if isinstance(it.result, Document)]
+        lexicon = load_lexicon(clean_opts.lexicon_dirs)
+        docs = [it.result for it in read_paths([path], ReadOptions()) if isinstance(it.result, Document)]
+        state = SiteState.learn(page_facts(d, clean_opts, lexicon) for d in docs)   # the pre-pass of `rasd run`
+        stage = CleanStage(clean_opts, lexicon=lexicon, site_boilerplate=state.boilerplate(),
+                           site_outlets=state.outlets())
         out: dict[str, Document] = {}
         for d in stage.run(docs):
             if isinstance(d, Document) and d.origin.part == 0:

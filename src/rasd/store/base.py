@@ -76,6 +76,14 @@ class Store(Protocol):
         """The imported places, which the pipeline layers on the packaged gazetteer."""
         ...
 
+    def put_site_pages(self, rows: Iterable[Mapping[str, Any]], run_id: str | None = None) -> int:
+        """Keep the cleaning pre-pass's per-page facts (rasd.clean.sitestate); pages already kept stay."""
+        ...
+
+    def iter_site_pages(self, version: int | None = None) -> Iterator[dict]:
+        """The kept per-page facts, in page order."""
+        ...
+
     def get_raw(self, sha256: str) -> bytes | None:
         """The raw bytes with this hash, or None when unknown or not kept."""
         ...

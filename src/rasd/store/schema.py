@@ -201,3 +201,21 @@ places = Table(
     Column("source", Text, nullable=False),
     Column("imported_at", String(40), nullable=False),
 )
+
+
+#: The cleaning pre-pass's facts, one row per page (rasd.clean.sitestate.PageFacts): the page's
+#: site and host, the fingerprints of its lines (JSON list) and the outlet it spells. Decisions
+#: (learnt boilerplate, host -> outlet) are recomputed from all rows, so a later run extends them.
+#: Rows with another `version` are ignored.
+site_pages = Table(
+    "site_pages",
+    metadata,
+    Column("page", String(64), primary_key=True),
+    Column("site", Text, nullable=False),
+    Column("host", Text, nullable=False),
+    Column("outlet", Text),
+    Column("lines", Text, nullable=False),             # JSON [fingerprint, ...], sorted
+    Column("version", Integer, nullable=False),
+    Column("run_id", String(64)),
+    Column("learnt_at", String(40), nullable=False),
+)

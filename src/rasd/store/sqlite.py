@@ -38,6 +38,7 @@ from rasd.store.schema import (
     removed,
     runs,
     schema_version,
+    site_pages,
     social_posts,
     spans,
 )
@@ -397,6 +398,27 @@ class SqliteStore:
         with self._engine.connect() as conn:
             for (record,) in conn.execute(select(places.c.record).order_by(places.c.imported_at, places.c.id)):
                 yield codec.loads(record)
+
+    def put_site_pages(self, rows: Iterable[Mapping[str, Any]], run_id: str | None = None) -> int:
+        """Keep the pre-pass's per-page facts (`PageFacts.to_row()` dicts); a page already kept is
+        left as it is (its facts depend on the page alone). One transaction; returns rows added."""
+        now = _now()
+        batch = [{"page": r["page"], "site": r["site"], "host": r["host"], "outlet": r.get("outlet"),
+                  "lines": codec.dumps(list(r["lines"])), "version": r["version"], "run_id": run_id,
+                  "learnt_at": now} for r in rows]
+        with self._write() as conn:
+            return self._insert_ignore(conn, site_pages, batch)
+
+    def iter_site_pages(self, version: int | None = None) -> Iterator[dict]:
+        """The kept per-page facts (of one format `version` when given), in page order."""
+        q = select(site_pages.c.page, site_pages.c.site, site_pages.c.host, site_pages.c.outlet,
+                   site_pages.c.lines, site_pages.c.version).order_by(site_pages.c.page)
+        if version is not None:
+            q = q.where(site_pages.c.version == version)
+        with self._engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()   # before yielding: a :memory: store has one connection
+        for r in rows:
+            yield {**r, "lines": codec.loads(r["lines"])}
 
     def get_raw(self, sha256: str) -> bytes | None:
         """The kept raw bytes with this hash (None when unknown or not kept)."""
