@@ -107,6 +107,9 @@ def _matrix(rows: Sequence[dict[str, float]], keys: Sequence[str]):
     keep = {f for f, ks in seen.items() if len(ks) >= MIN_ARTICLES}
     vec = DictVectorizer(sort=True)
     X = vec.fit_transform([{f: v for f, v in r.items() if f in keep} for r in rows]).tocsr()
+    # column order inside a row follows the feature dicts' (set-built, hash-seeded) order, and
+    # liblinear sums in that order: sorted, the weights are the same in every process
+    X.sort_indices()
     X.indices = X.indices.astype(np.int32)   # liblinear takes 32-bit indices only
     X.indptr = X.indptr.astype(np.int32)
     return X, vec.get_feature_names_out()

@@ -135,6 +135,9 @@ def mention_features(sent_feats: Mapping[str, float], type_: str, p_type: float,
     """Features of one candidate event mention: its sentence's, its own, and the sentence model's
     probability for its type (bucketed), the small ones also crossed with the type."""
     f = dict(sent_feats)
+    # rounded: the probability is a sum taken in the features' (hash-seeded) order, and its last
+    # bits would make training differ from one process to the next
+    p_type = round(p_type, 9)
     own = {"m:type:" + type_: 1.0, "m:p": p_type, f"m:pbin:{min(int(p_type * 5), 4)}": 1.0}
     for k, v in mention.items():
         if v is True:
