@@ -32,8 +32,8 @@ from rasd.extract.events_args import (
     quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
-    TOLL_TYPES, back_reference_types, strike_type, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
-    mark_inherited, named_deaths, pick_toll_owner, toll_quantities, work_title_spans,
+    TOLL_TYPES, back_reference_types, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
+    mark_inherited, named_deaths, pick_toll_owner, strike_type, toll_quantities, work_title_spans,
 )
 from rasd.extract.events_lexicon import EventLexicon, load_event_lexicon
 from rasd.extract.events_places import PageSites, PlaceModel, describe, place_name
@@ -473,7 +473,7 @@ class EventExtractor:
         out = []
         for ev in events:
             code, how = page, "page_country"
-            if ev.location is None and code is None and kb is not None:
+            if ev.location is None and code is None and kb is not None:   # no place on the page
                 ids = [x.get("actor_id") for x in ev.actors if x.get("role") == "actor" and x.get("actor_id") in kb]
                 code = next((kb.get(i).country for i in ids
                              if kb.get(i).country and kb.get(i).kind in STATE_KINDS), None)

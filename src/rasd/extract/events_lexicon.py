@@ -89,9 +89,9 @@ class EventLexicon:
     named_death: re.Pattern[str] | None = None
     # how a strike was delivered (triggers.yaml `platforms`): aircraft or drones, or ground weapons
     air_platform: re.Pattern[str] | None = None
+    ground_weapon: re.Pattern[str] | None = None
     # types whose trigger may stand inside an actor's name (triggers.yaml triggers_inside_actors)
     inside_actors: frozenset[str] = frozenset({"air_strike"})
-    ground_weapon: re.Pattern[str] | None = None
 
 
 def _n(pattern: str) -> str:
