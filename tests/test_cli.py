@@ -81,3 +81,18 @@ def test_serve_on_a_busy_port_says_so_with_its_own_exit_code(tmp_path):
                            capture_output=True, text=True, timeout=60)
     assert r.returncode == 4 and f"cannot serve on 127.0.0.1:{port}" in r.stderr
     assert "serving" not in r.stderr
+
+
+def test_the_progress_total_counts_plain_files_and_none_for_compressed_input(tmp_path):
+    import gzip
+
+    from rasd.cli import _progress_total
+
+    plain = tmp_path / "a.jsonl"
+    plain.write_text('{"text": "قصفت المدفعية بلدة الكرمة"}\n', encoding="utf-8")
+    assert _progress_total([str(plain)]) == plain.stat().st_size
+    # a compressed input's records count decompressed bytes: no total to count them against
+    packed = tmp_path / "b.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert _progress_total([str(plain), str(packed)]) is None
+    assert _progress_total(["-"]) == 0

@@ -84,6 +84,27 @@ def _root(
     _state["debug"] = debug
 
 
+def _progress_total(paths: list[str]) -> int | None:
+    """Bytes the run's progress bar counts to: the inputs' sizes, or None (no total, the bar only
+    counts) when an input is compressed: its records' bytes are the decompressed ones, which the
+    files' sizes on disk would understate."""
+    from rasd.ingest import iter_input_files
+    from rasd.ingest.compressed import compression_of
+
+    total = 0
+    for p in iter_input_files(paths):
+        if p == "-" or not os.path.isfile(p):
+            continue
+        try:
+            with open(p, "rb") as f:
+                if compression_of(f.read(4)):
+                    return None
+        except OSError:
+            continue   # the reader quarantines it with its reason
+        total += os.path.getsize(p)
+    return total
+
+
 def _open_store(db: str, must_exist: bool = False):
     if must_exist and "://" not in db and not Path(db).exists():
         raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
@@ -164,7 +185,7 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
     from rasd.config import LinkRunOptions, build_options, load_config, options_dict
     from rasd.clean.pipeline import CleanOptions, CleanStage, load_lexicon
     from rasd.engine.local import EngineOptions, LearnReport, LocalEngine, learn_site_state, stored_site_state
-    from rasd.ingest import ReadOptions, iter_input_files, read_paths
+    from rasd.ingest import ReadOptions, read_paths
 
     timings: dict[str, float] = {"waiting for the writer lock": waited} if waited else {}
     clock = time.perf_counter
@@ -206,7 +227,7 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
                 "site_state": {"pages": len(state), "pages_learnt_now": learnt.learnt, "pages_known": learnt.known,
                                "outlet_hosts": len(site_outlets), "version": state.summary()["version"]}}
     run_id = store.begin_run(resolved, __version__)
-    total = sum(os.path.getsize(p) for p in iter_input_files(paths) if p != "-" and os.path.isfile(p))
+    total = _progress_total(paths)
     show = not quiet and err.is_terminal
     status = "running"
     link_counters: dict = {}
