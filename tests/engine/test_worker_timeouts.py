@@ -11,10 +11,11 @@ import time
 import pytest
 
 from rasd.clean.pipeline import CleanStage
-from rasd.document import Document, Item, Origin, RawInput, make_doc_id, sha256_hex
+from rasd.document import Item
 from rasd.engine.local import EngineOptions, LocalEngine
 from rasd.engine.workers import ProcessPool, fork_available
 from rasd.store.sqlite import SqliteStore
+from tests.engine.test_local_engine import item
 
 pytestmark = pytest.mark.skipif(not fork_available(), reason="worker processes need fork")
 
@@ -22,14 +23,6 @@ PAGE = ("قالت مصادر محلية إن اشتباكات عنيفة اند�
         "وإن الأهالي لزموا منازلهم حتى المساء.\n\nوأضافت المصادر أن الاشتباكات توقفت بعد وساطة من وجهاء المنطقة.\n")
 #: Nested quantifiers on a string with no final "b": the regex engine backtracks for ages in C.
 CATASTROPHIC = re.compile(r"(a+)+b")
-
-
-def item(text: str, name: str) -> Item:
-    data = text.encode("utf-8")
-    sha = sha256_hex(data)
-    origin = Origin(path=name, raw_sha256=sha)
-    doc = Document(id=make_doc_id(origin.source_key(), sha), text=text, raw_text=text, origin=origin)
-    return Item(RawInput(sha256=sha, data=data, size=len(data), path=name), doc)
 
 
 class TrapStage:
