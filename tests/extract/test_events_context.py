@@ -251,3 +251,42 @@ def test_a_non_state_actor_gives_no_country(ex):
     # "المعارضة" is a Syrian actor, but not a state's forces: where it fought is not known
     [ev] = events(ex, "اشتبك مسلحون من المعارضة مع عناصر حاجز فجر اليوم.")
     assert ev.type == "armed_clash" and ev.location is None
+
+
+# -- places named as landmarks, compass references and elaborations ---------------------------
+
+def test_a_place_named_as_the_landmark_of_another_is_not_the_events_place(ex):
+    # "X المحاذية لـY": the shelling hit X; Y only says where X lies
+    text = "تتعرض بلدة نوى القريبة من الشيخ مسكين، منذ يومين لقصف مدفعي عنيف."
+    evs = events(ex, text)
+    assert [e.location["name"] for e in of_type(evs, "shelling")] == ["نوى"]
+    text = "سيطر مقاتلو الفصائل على جيب في ريف محافظة حماة المحاذية لإدلب، ثم تعرضوا لقصف مدفعي مكثف."
+    assert [e.location["name"] for e in of_type(events(ex, text), "shelling")] == ["حماة"]
+
+
+def test_a_landmark_with_no_place_before_it_is_the_place(ex):
+    text = "سقطت قذائف هاون قرب مطار دمشق الدولي صباح اليوم."
+    [ev] = of_type(events(ex, text), "shelling")
+    assert "دمشق" in ev.location["name"]
+
+
+def test_places_inside_a_compass_phrase_are_the_events_places(ex):
+    # "جنوب دمشق في بلدات X وY": Damascus is the reference point, the towns are where it happened
+    text = "أعلنت الفصائل التوصل إلى اتفاق تسوية جنوب دمشق في بلدات يلدا وببيلا."
+    got = sorted(e.location["name"] for e in of_type(events(ex, text), "agreement"))
+    assert got == ["ببيلا", "يلدا"]
+    # without the compass word, the first place stands
+    text = "أعلنت الفصائل التوصل إلى اتفاق تسوية في دمشق بعد اجتماع الوفود."
+    assert [e.location["name"] for e in of_type(events(ex, text), "agreement")] == ["دمشق"]
+
+
+def test_bima_fiha_opens_a_list_of_the_events_places(ex):
+    text = "وشنت الطائرات الحربية غارات على محافظات الشمال، بما فيها إدلب وحلب."
+    got = sorted(e.location["name"] for e in of_type(events(ex, text), "air_strike"))
+    assert got == ["إدلب", "حلب"]
+
+
+def test_the_air_force_as_the_striker_makes_missiles_an_air_strike(ex):
+    text = "وقصف سلاح الجو بالصواريخ مقرات المسلحين في محيط مدينة سراقب أمس."
+    evs = events(ex, text)
+    assert of_type(evs, "air_strike", "سراقب") and not of_type(evs, "shelling")

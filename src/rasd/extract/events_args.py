@@ -123,6 +123,7 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
             if res is not None:
                 cand.append(_anaphor_span(a, res))
     cand.sort(key=lambda p: p.start)
+    cand = drop_landmarks(norm, cand, lex)
     if trig.type in DEPARTURE_TYPES:
         # (only a preposition after the trigger governs: "اضطرت إلى مغادرة منازلها في X" left X)
         cand = [p for p in cand if p.start <= trig.start
@@ -149,7 +150,7 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     if reached:
         return _extend_list(norm, reached[0], cand, sent.end, lex)
     if after:
-        return _extend_list(norm, after[0], cand, sent.end, lex)
+        return _extend_list(norm, _inner_place(norm, after, lex), cand, sent.end, lex)
     before = [p for p in in_clause if p.end <= trig.start]
     if before:
         return [before[-1]]
@@ -162,6 +163,30 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
         near = min(free, key=lambda p: abs(p.start - trig.start))
         return _extend_list(norm, near, cand, sent.end, lex)
     return []
+
+
+def drop_landmarks(norm: str, places: Sequence[NSpan], lex: EventLexicon) -> list[NSpan]:
+    """`places` (in text order) less those named as the previous place's landmark
+    ("درعا المحاذية للسويداء", "قاعدة حرير المجاورة لمطار أربيل")."""
+    if lex.landmark_gap is None:
+        return list(places)
+    out: list[NSpan] = []
+    for p in places:
+        if out and out[-1].end <= p.start and lex.landmark_gap.match(norm[out[-1].end:p.start]):
+            continue
+        out.append(p)
+    return out
+
+
+def _inner_place(norm: str, after: Sequence[NSpan], lex: EventLexicon) -> NSpan:
+    """The first place after the trigger, or the place inside it when the first is only a
+    compass reference ("جنوب دمشق في بلدات يلدا وببيلا": يلدا)."""
+    first = after[0]
+    if (len(after) > 1 and lex.direction_before is not None and lex.inner_place_gap is not None
+            and lex.direction_before.search(norm, max(0, first.start - 24), first.start)
+            and lex.inner_place_gap.match(norm[first.end:after[1].start])):
+        return after[1]
+    return first
 
 
 def _anaphor_span(anaphor: NSpan, antecedent: NSpan) -> NSpan:

@@ -80,6 +80,9 @@ class EventLexicon:
     mapping: dict[str, dict[str, Any]]
     unit_place_before: re.Pattern[str] | None = None
     reach_before: re.Pattern[str] | None = None
+    landmark_gap: re.Pattern[str] | None = None       # "X المحاذية لـY": Y is X's landmark
+    direction_before: re.Pattern[str] | None = None   # "جنوب X": X is a reference point
+    inner_place_gap: re.Pattern[str] | None = None    # "... X في بلدات Y": Y is inside the phrase
     work_title: re.Pattern[str] | None = None
     background: re.Pattern[str] | None = None
     # casualty follow-ups: (back-reference pattern, event types it can point to)
@@ -225,6 +228,9 @@ def load_event_lexicon() -> EventLexicon:
         mapping=mapping,
         unit_place_before=_raw(cues.get("unit_place_before")),
         reach_before=_raw(cues.get("reach_before")),
+        landmark_gap=_raw(cues.get("landmark_gap")),
+        direction_before=_raw(cues.get("direction_before")),
+        inner_place_gap=_raw(cues.get("inner_place_gap")),
         work_title=_raw(cues.get("work_title")),
         background=_raw(cues.get("background")),
         back_references=tuple((_word(rx), frozenset(types))
