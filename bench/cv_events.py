@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from rasd.evaluation.corpus import LabelledCorpus  # noqa: E402
+from rasd.evaluation.geocode import gold_geocoder  # noqa: E402
 from rasd.evaluation.scoring import evaluate, load_scorer  # noqa: E402
 from rasd.evaluation.train_events import FOLDS, _fold, train  # noqa: E402
 
@@ -67,6 +68,7 @@ def main() -> int:
     gold = corpus.gold_events(keys)
     outlets = {a["key"]: a["outlet"] for a in corpus.labelled("train")}
     results = {}
+    geocode = gold_geocoder()
     models: dict = {}
     thresholds: dict = {}
     with tempfile.TemporaryDirectory() as t:
@@ -96,11 +98,12 @@ def main() -> int:
                 d, e = run_fold(corpus, held, tmp, model_path, args.extract)
                 docs += d
                 events += e
-            rep = evaluate(sc, docs, events, gold, genres=corpus.pages, outlets=outlets)
+            rep = evaluate(sc, docs, events, gold, genres=corpus.pages, outlets=outlets, geocode=geocode)
             results[name] = rep
             h = rep["headline"] if "headline" in rep else rep
             print(f"{name:8s} recall {h['recall']:.3f}  precision {h['precision']:.3f}  F1 {h['f1']:.3f}  "
-                  f"system {h['system_events']}  place {rep.get('place_accuracy') or 0:.3f}")
+                  f"system {h['system_events']}  place {rep.get('place_accuracy') or 0:.3f}  "
+                  f"within 10 km {rep.get('place_within_10km') or 0:.3f}")
             print("         " + "  ".join(f"{k} {h.get(k + '_accuracy') or 0:.3f}" for k in
                                          ("date", "attribution", "quantity", "modality", "actor")))
             print(f"         missed {rep['missed_by_cause']}  spurious {rep['spurious_by_cause']}")

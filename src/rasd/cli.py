@@ -734,7 +734,9 @@ def eval_cmd(
         out["cleaning"], _rows = sc.score_cleaning(docs, sc.load_jsonl(str(sh / "gold" / "cleaning.jsonl")))
     else:
         outlets = {a["key"]: a["outlet"] for a in arts}
-    rep = evaluate(sc, docs, events, gold, genres=genres, outlets=outlets)
+    from rasd.evaluation.geocode import gold_geocoder
+
+    rep = evaluate(sc, docs, events, gold, genres=genres, outlets=outlets, geocode=gold_geocoder())
     rep["pages"] = len({g["doc"] for g in gold}) if which == "seeds" else len(arts)
     out["events"] = rep
     if as_json:

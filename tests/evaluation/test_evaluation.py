@@ -97,6 +97,31 @@ def test_spurious_events_on_opinion_pages_are_counted_apart(tmp_path):
     assert rep["spurious_by_cause"]["opinion_page"] == 1
 
 
+def test_a_place_within_10_km_of_the_gold_place_counts_for_the_near_measure(tmp_path):
+    from rasd.evaluation.geocode import distance_km, gold_geocoder
+
+    sc = load_scorer(shared_path("tools", "score.py"))
+    ev, shared = make_eval(tmp_path)
+    g = LabelledCorpus.load(ev, shared).gold_events([KEY])
+    docs = [{"id": "d1", "origin": {"path": None, "url": KEY, "part": 0}}]
+    geocode = gold_geocoder()
+    kafr = geocode({"ar": ["كفرنبل"], "country": "SY"})
+    assert kafr is not None and geocode({"ar": ["كفرنبل"], "country": "IQ"}) is None
+    assert geocode({"ar": ["اسم لا يعرفه أحد"], "country": "SY"}) is None
+
+    def at(ev, lat, lon):
+        ev["location"].update(lat=lat, lon=lon)
+        return ev
+    # the strike placed 5 km away under another name; the protest 60 km away
+    near = at(system("air_strike", "حاس", S1, "2018-04-12"), kafr[0] + 0.045, kafr[1])
+    far = at(system("protest", "درعا", S2), 32.62, 36.1)
+    assert 4 < distance_km((near["location"]["lat"], near["location"]["lon"]), kafr) < 6
+    rep = evaluate(sc, docs, [near, far], g, geocode=geocode)
+    assert rep["place_accuracy"] == 0.0 and rep["place_pairs"] == 2
+    assert rep["place_geocoded_pairs"] == 2 and rep["place_within_10km"] == 0.5
+    assert evaluate(sc, docs, [near, far], g)["place_within_10km"] is None   # no geocoder, no measure
+
+
 def test_same_sentence_is_word_overlap_not_offsets():
     sc = load_scorer(shared_path("tools", "score.py"))
     assert same_sentence(sc, "شنت غارات على بلدة كفرنبل", S1)

@@ -19,7 +19,9 @@ def format_report(name: str, rep: dict[str, Any], errors: int = 0) -> str:
            f"  recall {_f(h['recall'])}  precision {_f(h['precision'])}  F1 {_f(h['f1'])}"
            f"  (gold required {h['gold_required']}, system events {h['system_events']})",
            "  on matched events: " + "  ".join(f"{k.replace('_accuracy', '')} {_f(h.get(k))}" for k in FIELDS)
-           + f"  place {_f(rep['place_accuracy'])} (of {rep['place_pairs']} type+sentence pairs)"]
+           + f"  place {_f(rep['place_accuracy'])} (of {rep['place_pairs']} type+sentence pairs)"
+           + (f", within 10 km {_f(rep['place_within_10km'])} (of {rep['place_geocoded_pairs']} with gold coordinates)"
+              if rep.get("place_geocoded_pairs") else "")]
     out.append("  per outlet:            recall  precision  F1      gold  system")
     for o, s in rep["per_outlet"].items():
         out.append(f"    {o:20} {_f(s['recall']):>7}  {_f(s['precision']):>9}  {_f(s['f1']):>6}  {s['gold_required']:>4}  {s['system_events']:>6}")

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from rasd.evaluation.geocode import distance_km, event_point
+
 #: Share of the shorter text's words that the other must hold for a system mention and a gold
 #: evidence to be "the same sentence" (word overlap, not offsets: system offsets are into the
 #: cleaned text, gold offsets into the raw article). 0.5 keeps a clause quoted with a different
@@ -49,9 +51,17 @@ def _mention_texts(ev: dict, doc_ids: set[str]) -> list[str]:
     return [m.get("text") or "" for m in ev.get("mentions") or [] if m.get("doc_id") in doc_ids]
 
 
+#: A system place this close to the gold place counts for the "within 10 km" measure.
+NEAR_KM = 10.0
+
+
 def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[dict],
-             genres: dict[str, str] | None = None, outlets: dict[str, str] | None = None) -> dict[str, Any]:
-    """Full report: the shared scorer's figures plus breakdowns (see the module docstring)."""
+             genres: dict[str, str] | None = None, outlets: dict[str, str] | None = None,
+             geocode: Any = None) -> dict[str, Any]:
+    """Full report: the shared scorer's figures plus breakdowns (see the module docstring).
+
+    `geocode` (gold location -> (lat, lon) or None, `rasd.evaluation.geocode.gold_geocoder`) adds
+    the share of type+sentence pairs whose system place lies within 10 km of the gold place."""
     genres, outlets = genres or {}, outlets or {}
     headline = sc.score_events(docs, events, gold)
     pages = {g["doc"] for g in gold}
@@ -162,18 +172,26 @@ def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[di
 
     # place accuracy: gold events with a place, paired by type and sentence (place not required)
     place_hits, place_n = 0, 0
+    near_hits, near_n = 0, 0     # within NEAR_KM, over the pairs whose gold place has coordinates
     for g in gold:
         if not g["required"] or g.get("location") is None:
             continue
         p = g["doc"]
         if g["id"] in pairs:
-            place_hits += 1
-            place_n += 1
+            cands = [sys_by_page[p][pairs[g["id"]][1]]]
+            named = True
+        else:
+            cands = [ev for ev in sys_by_page.get(p, []) if ev.get("type") in types_of(g) and overlaps(p, ev, g)]
+            named = any(sc.place_match(g, ev) for ev in cands)
+        if not cands:
             continue
-        cands = [ev for ev in sys_by_page.get(p, []) if ev.get("type") in types_of(g) and overlaps(p, ev, g)]
-        if cands:
-            place_n += 1
-            place_hits += any(sc.place_match(g, ev) for ev in cands)
+        place_n += 1
+        place_hits += named
+        where = geocode(g["location"]) if geocode is not None else None
+        if where is not None:
+            near_n += 1
+            near_hits += named or any(pt is not None and distance_km(pt, where) <= NEAR_KM
+                                      for pt in map(event_point, cands))
 
     # per outlet and per type: the shared scorer on each slice
     per_outlet = {}
@@ -195,6 +213,8 @@ def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[di
         "headline": headline,
         "place_accuracy": place_hits / place_n if place_n else None,
         "place_pairs": place_n,
+        "place_within_10km": near_hits / near_n if near_n else None,
+        "place_geocoded_pairs": near_n,
         "per_outlet": per_outlet,
         "per_type": per_type,
         "missed_by_cause": {c: missed[c] for c in MISS_CAUSES},
