@@ -1,6 +1,7 @@
 """Turn the labellers' files into the project's gold: labels and offsets, no article text.
 
     python eval/collate.py --workspace /work/labelling [--shared ../shared]
+    python eval/collate.py --workspace /work/labelling2 --append [--shared ../shared]
 
 The labelling workspace (outside the repository: it holds article texts) has one folder per batch
 (`batches/pNN` first labelling, `batches/sNN` second, independent labelling of the doubly labelled
@@ -11,6 +12,10 @@ mapping each file to its article key. Writes:
 - eval/agreement/a.jsonl, b.jsonl   the two independent labellings of the doubly labelled articles
 Evidence quotes become `evidence_start`/`evidence_end`, character offsets into the article's text
 field in ../shared; free-text notes are dropped (they may quote the article).
+
+`--append` adds a later draw (`eval/select.py --extra`, labelled once, `batches/qNN`) to the gold
+files as they are: the first draw's workspace is not needed and its labels are left untouched;
+new event ids continue the numbering.
 """
 from __future__ import annotations
 
@@ -48,9 +53,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--workspace", required=True)
     ap.add_argument("--shared", default=str(HERE.parents[1] / "shared"))
+    ap.add_argument("--append", action="store_true", help="add a later, singly labelled draw to the gold files")
     a = ap.parse_args()
     ws = Path(a.workspace)
     corpus = LabelledCorpus.load(HERE, a.shared)
+    if a.append:
+        return append(ws, corpus)
     index = json.loads((ws / "index.json").read_text(encoding="utf-8"))
     adj_index = json.loads((ws / "adj_index.json").read_text(encoding="utf-8")) if (ws / "adj_index.json").exists() else {}
     first, second, settled = {}, {}, {}
@@ -90,6 +98,39 @@ def main() -> int:
     req = sum(e["required"] for e in events)
     print(f"{len(pages)} articles ({len(settled)} adjudicated), {len(events)} events ({req} required); "
           f"doubly labelled: {sum(1 for k in second if k in first)}")
+    return 0
+
+
+def append(ws: Path, corpus: LabelledCorpus) -> int:
+    """Add the labelled articles of `ws` (batches/qNN) that the gold files do not hold yet."""
+    index = json.loads((ws / "index.json").read_text(encoding="utf-8"))
+    events = [json.loads(l) for l in (HERE / "gold" / "events.jsonl").open(encoding="utf-8") if l.strip()]
+    pages = [json.loads(l) for l in (HERE / "gold" / "pages.jsonl").open(encoding="utf-8") if l.strip()]
+    have = {p["doc"] for p in pages}
+    n = max(int(e["id"].split("-")[1]) for e in events)
+    labels = {}
+    for ref, key in index.items():
+        batch, stem = ref.split("/")
+        f = ws / "batches" / batch / "out" / f"{stem}.json"
+        if f.exists() and key not in have:
+            labels[key] = json.loads(f.read_text(encoding="utf-8"))
+    added = req = 0
+    for art in corpus.articles:     # manifest order
+        lab = labels.get(art["key"])
+        if lab is None:
+            continue
+        if art["split"] != "train":
+            raise SystemExit(f"{art['key']}: a later draw goes to the training part only")
+        pages.append({"doc": art["key"], "genre": lab["genre"], "adjudicated": False})
+        for ev in lab["events"]:
+            n += 1
+            events.append(gold_event(ev, art["key"], corpus.text(art["key"]), n, "ev"))
+            added += 1
+            req += bool(ev["required"])
+    write(HERE / "gold" / "events.jsonl", events)
+    write(HERE / "gold" / "pages.jsonl", pages)
+    print(f"added {len(labels)} articles, {added} events ({req} required); "
+          f"gold now {len(pages)} articles, {len(events)} events")
     return 0
 
 

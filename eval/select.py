@@ -129,11 +129,46 @@ def split(items: list[dict]) -> None:
             it["double"] = True
 
 
+# A second draw (2026-12-06), for the training part only: the test part was fixed with the first
+# draw and is never added to. Same pools and ranks, the next articles in rank order after those
+# already drawn; every one goes to `train`, none is labelled twice.
+EXTRA_MULTI = 12         # per multi-outlet outlet
+EXTRA_AM = {"news": 22, "newscast": 4, "opinion": 4, "other": 2}
+
+
+def draw_extra(shared: Path, drawn: set[str]) -> list[dict]:
+    """The second draw: the next-ranked articles of each pool that the first draw did not take."""
+    global MULTI_QUOTA, AM_QUOTA
+    first_multi, first_am = dict(MULTI_QUOTA), dict(AM_QUOTA)
+    try:
+        MULTI_QUOTA = {o: q + EXTRA_MULTI for o, q in first_multi.items()}
+        AM_QUOTA = {s: q + EXTRA_AM[s] for s, q in first_am.items()}
+        multi = draw_multi(shared / "data/arabic-conflict-news-multisource/articles.jsonl")
+        am = draw_almayadeen(shared / "data/almayadeen-syria-articles/almayadeen_syria_2023-01_2024-08.jsonl",
+                             shared / "gold/almayadeen-dev-pool.txt")
+    finally:
+        MULTI_QUOTA, AM_QUOTA = first_multi, first_am
+    out = []
+    for it in multi + am:
+        if it["key"] in drawn:
+            continue
+        out.append({**it, "split": "train", "double": False, "draw": 2})
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    ap.add_argument("--extra", action="store_true",
+                    help="print only the second, train-only draw (articles not in eval/articles.jsonl)")
     a = ap.parse_args()
     shared = Path(a.shared)
+    if a.extra:
+        manifest = Path(__file__).resolve().parent / "articles.jsonl"
+        drawn = {json.loads(l)["key"] for l in manifest.open(encoding="utf-8") if l.strip()}
+        for it in draw_extra(shared, drawn):
+            print(json.dumps(it, ensure_ascii=False))
+        return 0
     items = draw_multi(shared / "data/arabic-conflict-news-multisource/articles.jsonl")
     items += draw_almayadeen(shared / "data/almayadeen-syria-articles/almayadeen_syria_2023-01_2024-08.jsonl",
                              shared / "gold/almayadeen-dev-pool.txt")

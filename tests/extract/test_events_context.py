@@ -290,3 +290,23 @@ def test_the_air_force_as_the_striker_makes_missiles_an_air_strike(ex):
     text = "وقصف سلاح الجو بالصواريخ مقرات المسلحين في محيط مدينة سراقب أمس."
     evs = events(ex, text)
     assert of_type(evs, "air_strike", "سراقب") and not of_type(evs, "shelling")
+
+
+def test_people_shot_by_a_force_and_assassinations_are_attacks_on_civilians(ex):
+    evs = events(ex, "وأصيب شاب برصاص قوات الاحتلال قرب مدينة نابلس فجر اليوم.")
+    assert of_type(evs, "attack_on_civilians")
+    evs = events(ex, "اغتال مسلحون مجهولون مختار قرية في ريف درعا الغربي أمس.")
+    assert of_type(evs, "attack_on_civilians")
+    # "رصاص" with no force named is not enough
+    assert not of_type(events(ex, "سمع إطلاق رصاص كثيف في الهواء احتفالاً بالعيد."), "attack_on_civilians")
+
+
+def test_a_force_strengthening_its_troops_is_a_reinforcement(ex):
+    evs = events(ex, "وواصل الجيش تعزيز قواته في محيط مدينة تدمر خلال الأيام الماضية.")
+    assert of_type(evs, "reinforcement")
+
+
+def test_one_strike_dated_by_its_night_and_by_its_morning_is_one_event(ex):
+    text = ("قصفت طائرات حربية مدينة سراقب ليل الخميس.\n\n"
+            "وقال الدفاع المدني إن غارات الطائرات الحربية على مدينة سراقب يوم الجمعة خلفت دماراً واسعاً.")
+    assert len(of_type(events(ex, text, published="2024-03-09"), "air_strike", "سراقب")) == 1

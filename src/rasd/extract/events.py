@@ -1009,6 +1009,13 @@ def _days_apart_in_frame(a: dict, b: dict, frame_days: int) -> bool:
     return NIGHT_DAYS < abs((da - db).days) <= frame_days
 
 
+def _night_apart(a: dict, b: dict) -> bool:
+    """Two day dates at most a night apart: one happening dated by the night it began and by the
+    morning it was reported ("ليل الخميس - الجمعة"), as the gold's one-day tolerance reads it."""
+    da, db = parse_day(a["date"]["value"]), parse_day(b["date"]["value"])
+    return da is not None and db is not None and abs((da - db).days) <= NIGHT_DAYS
+
+
 def _can_merge(a: dict, b: dict, frame_days: int) -> bool:
     if a["type"] != b["type"] or a["place_key"] != b["place_key"]:
         return False
@@ -1016,7 +1023,8 @@ def _can_merge(a: dict, b: dict, frame_days: int) -> bool:
     # event told before with only the page's date
     retold = ((_soft_date(a) and (b["location"] or {}).get("inherited")) or
               (_soft_date(b) and (a["location"] or {}).get("inherited"))) and not _days_apart_in_frame(a, b, frame_days)
-    if not retold and not dates_compatible(a["date"]["value"], b["date"]["value"]):
+    if not retold and not dates_compatible(a["date"]["value"], b["date"]["value"]) \
+            and not _night_apart(a, b):
         return False
     if (a["modality"] in STRONG_MODALITIES or b["modality"] in STRONG_MODALITIES) and a["modality"] != b["modality"]:
         return False
