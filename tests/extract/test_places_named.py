@@ -72,6 +72,20 @@ def test_no_list_without_two_names_and_no_list_of_common_words():
     assert _found(find_listed_places, "قصفت مواقع عدة أبرزها الكرمة، وقال المصدر إن القصف استمر طويلاً") == []
 
 
+def test_names_right_after_a_plural_settlement_word_with_no_article_are_places():
+    # the construct state: "في قرى X وY وZ", a dual "محافظتي X وY"; a preposition ends the last name
+    got = _found(find_listed_places, "اندلعت اشتباكات في قرى الكرمة والسنديانة وعين الورد صباح اليوم")
+    assert got == ["الكرمه", "السنديانه", "عين الورد"]
+    got = _found(find_listed_places, "خرجت مظاهرات في محافظتي الرمانة والسنديانة في شرق البلاد")
+    assert got == ["الرمانه", "السنديانه"]
+
+
+def test_a_plural_settlement_word_before_a_region_or_with_the_article_lists_nothing():
+    assert _found(find_listed_places, "قصفت المدفعية قرى الريف الشرقي والشمالي للمحافظة") == []
+    assert _found(find_listed_places, "قصفت المدفعية القرى الكرمة والسنديانة") == []
+    assert _found(find_listed_places, "قصفت المدفعية قرى عدة في المنطقة") == []
+
+
 def test_an_installation_word_in_a_list_is_left_to_the_site_finder():
     assert _found(find_listed_places, "انسحبت من مواقع عدة، منها مطارا الكرمة والسنديانة") == []
 

@@ -55,6 +55,8 @@ class _Rules:
     quoted_media_cues: frozenset[str] = frozenset()
     listed: re.Pattern[str] | None = None        # a plural place word, a few words, an opener
     listed_nouns: dict[str, str] | None = None
+    direct: re.Pattern[str] | None = None        # a settlement plural in construct state, then names
+    direct_nouns: dict[str, str] | None = None
     in_name: frozenset[str] = frozenset()        # cue words that are the first word of the name
     site_words: frozenset[str] = frozenset()
 
@@ -86,6 +88,12 @@ def _rules() -> _Rules:
         # the noun, up to LIST_REACH characters with no sentence or clause break, the opener
         listed_rx = re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?({l_alt})(?![\u0621-\u064A])[^.،,؛;:\n\"«»“”()]{{0,{LIST_REACH}}}?"
                                rf"[،,]?\s*(?<![\u0621-\u064A])(?:{o_alt})(?![\u0621-\u064A])\s*[:(]?\s*")
+    direct_nouns = {n(k): v for k, v in (lst.get("direct") or {}).items()}
+    direct_rx = None
+    if direct_nouns:
+        d_alt = "|".join(sorted(map(re.escape, direct_nouns), key=len, reverse=True))
+        # no article on the noun (the construct state) and a name right after it
+        direct_rx = re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?({d_alt})(?![\u0621-\u064A])\s+(?=[\u0621-\u064A\"«“])")
     return _Rules(cues, frozenset(n(h) for h in data["heads"]), frozenset(n(w) for w in data["not_names"]),
                   re.compile(rf"(?<![\u0621-\u064A])[{_CLITIC}]?(?:{alt})(?![\u0621-\u064A])"),
                   site_rx, frozenset(n(w) for w in data.get("site_adjectives") or ()),
@@ -94,7 +102,7 @@ def _rules() -> _Rules:
                   frozenset(n(w) for w in data.get("quoted_not_after") or ()),
                   frozenset(n(w) for w in data.get("quoted_site_media") or ()),
                   frozenset(n(w) for w in data.get("quoted_media_cues") or ()),
-                  listed_rx, listed_nouns, in_name, frozenset(sites))
+                  listed_rx, listed_nouns, direct_rx, direct_nouns, in_name, frozenset(sites))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -221,54 +229,64 @@ def find_listed_places(view: TextView) -> list[tuple[int, int, str]]:
     list's style (و, a comma, a dash) and a delimiter of another kind ends the list ("X وY، فضلاً
     عن"), except "، و" before the last name of a comma list. Fewer than two names is no list."""
     rules = _rules()
-    if rules.listed is None:
-        return []
     norm = view.norm
+    starts = []
+    if rules.listed is not None:
+        starts += [(m.start(), m.end(), rules.listed_nouns[m.group(1)]) for m in rules.listed.finditer(norm)]
+    if rules.direct is not None:
+        starts += [(m.start(), m.end(), rules.direct_nouns[m.group(1)]) for m in rules.direct.finditer(norm)]
     out: list[tuple[int, int, str]] = []
-    for m in rules.listed.finditer(norm):
-        if out and m.start() < out[-1][1]:
+    for start, pos, precision in sorted(starts):
+        if out and start < out[-1][1]:
             continue
-        precision = rules.listed_nouns[m.group(1)]
-        names: list[tuple[int, int]] = []
-        style = None
-        pos = m.end()
-        while True:
-            toks = []
-            for t in _TOKEN.finditer(norm, pos, min(len(norm), pos + 60)):
-                if toks and norm[toks[-1].end():t.start()].strip():
-                    break
-                toks.append(t)
-                if len(toks) > LIST_NAME_WORDS:
-                    break
-            # the name runs to the first token followed by a delimiter or the list's end
-            end_i = None
-            for i, t in enumerate(toks[:LIST_NAME_WORDS]):
-                nxt = norm[t.end():t.end() + 2]
-                if i + 1 == len(toks) or (i + 1 < len(toks) and toks[i + 1].group()[0] == "و"
-                                           and toks[i + 1].group() not in rules.heads and len(toks[i + 1].group()) > 2):
-                    end_i = i
-                    break
-                if nxt == "  " or nxt[:1] in "،,–-)" or nxt.strip()[:1] in ("،", ",", "–", "-", ")"):
-                    end_i = i
-                    break
-            if end_i is None:
-                break
-            name = toks[:end_i + 1]
-            words = [t.group() for t in name]
-            if any(w in rules.not_names or (_cue(w, rules) and w not in rules.in_name) or _site_word(w, rules) for w in words):
-                break   # a cue or an installation word: the cue and site finders read it
-            names.append((name[0].start(), name[-1].end()))
-            d = _LIST_DELIM.match(norm, name[-1].end())
-            if d is None:
-                break
-            kind = "comma" if d.group(1) else "dash" if d.group(2) else "wa" if d.group(3) else None
-            if kind is None or (style is not None and kind != style and not (style == "comma" and d.group(3))):
-                break
-            style = style or kind
-            pos = d.end()
+        names = _listed_names(norm, pos, rules)
         if len(names) >= 2:
             out += [(s, e, precision) for s, e in names]
     return out
+
+
+def _listed_names(norm: str, pos: int, rules: _Rules) -> list[tuple[int, int]]:
+    """The names of a list that begins at `pos` (see `find_listed_places`)."""
+    names: list[tuple[int, int]] = []
+    style = None
+    while True:
+        toks = []
+        for t in _TOKEN.finditer(norm, pos, min(len(norm), pos + 60)):
+            if toks and norm[toks[-1].end():t.start()].strip():
+                break
+            toks.append(t)
+            if len(toks) > LIST_NAME_WORDS:
+                break
+        # the name runs to the first token followed by a delimiter or the list's end
+        end_i = None
+        for i, t in enumerate(toks[:LIST_NAME_WORDS]):
+            nxt = norm[t.end():t.end() + 2]
+            if i + 1 == len(toks) or (i + 1 < len(toks) and toks[i + 1].group()[0] == "و"
+                                       and toks[i + 1].group() not in rules.heads and len(toks[i + 1].group()) > 2):
+                end_i = i
+                break
+            if nxt == "  " or nxt[:1] in "،,–-)" or nxt.strip()[:1] in ("،", ",", "–", "-", ")"):
+                end_i = i
+                break
+            if names and i + 1 < len(toks) and toks[i + 1].group() in rules.not_names:
+                end_i = i     # the last name ends where a preposition begins ("X وY في شرق …")
+                break
+        if end_i is None:
+            break
+        name = toks[:end_i + 1]
+        words = [t.group() for t in name]
+        if any(w in rules.not_names or (_cue(w, rules) and w not in rules.in_name) or _site_word(w, rules) for w in words):
+            break   # a cue or an installation word: the cue and site finders read it
+        names.append((name[0].start(), name[-1].end()))
+        d = _LIST_DELIM.match(norm, name[-1].end())
+        if d is None:
+            break
+        kind = "comma" if d.group(1) else "dash" if d.group(2) else "wa" if d.group(3) else None
+        if kind is None or (style is not None and kind != style and not (style == "comma" and d.group(3))):
+            break
+        style = style or kind
+        pos = d.end()
+    return names
 
 
 #: Characters after a cue place searched for the known place that gives its country ("بريف حلب").
