@@ -33,7 +33,7 @@ ALIGN_MIN = 0.5
 #: A type needs this many positive sentences to be learned; rarer types stay with the rules.
 MIN_POSITIVES = 5
 #: Inverse regularisation strength of the regressions.
-C = 0.5
+C = 0.25
 #: A feature must occur in this many training articles to be used.
 MIN_ARTICLES = 2
 #: Weights smaller than this are left out of the shipped file (they change no decision).
