@@ -121,6 +121,16 @@ def test_the_mention_model_drops_what_it_does_not_believe():
     assert _learned_extractor(_tiny_model()).extract(doc(text))[1] == []
 
 
+def test_a_rule_event_of_a_type_the_model_never_learned_is_left_to_the_rules():
+    # the tiny model learned armed_clash and shelling only, and drops every mention (keep 1.0)
+    text = "أعلن ضابط في قوات النظام انشقاقه في مدينة الرستن يوم الخميس."
+    assert [e.type for e in _learned_extractor(False).extract(doc(text))[1]] == ["defection"]
+    drop_all = _tiny_model()
+    drop_all.keep = 1.01
+    assert [e.type for e in _learned_extractor(drop_all).extract(doc(text))[1]] == ["defection"]
+    assert _learned_extractor(drop_all).extract(doc("قصفت قوات النظام مدينة الرستن يوم الخميس."))[1] == []
+
+
 def test_training_helpers_align_and_score_pages():
     from rasd.evaluation.train_events import MentionRow, _page_f1, aligned
 
@@ -277,7 +287,8 @@ def test_a_town_followed_by_old_is_its_old_quarter():
 
 def test_the_mention_model_reads_the_pages_genre():
     text = "قصفت قوات النظام مدينة الرستن يوم الخميس."
-    m = EventModel(types=(), weights={}, bias={}, mention_weights={"m:genre:opinion_analysis": -10.0},
+    m = EventModel(types=("shelling",), weights={"shelling": {}}, bias={"shelling": -3.0},
+                   mention_weights={"m:genre:opinion_analysis": -10.0},
                    mention_bias=3.0, keep=0.5, meta={"genre_feature": True})
     ex = _learned_extractor(m)
     assert [e.type for e in ex.extract(doc(text), genre="news_report")[1]] == ["shelling"]

@@ -436,9 +436,12 @@ class EventExtractor:
                     facts["genre"] = genre
                 mf = mention_features(feats, m.type, probs.get(m.type, 0.0), facts)
                 # a denial the rules found stays whatever the model thinks: the record keeps both
-                # sides of a disputed event visible (denials are too rare in the labels to learn)
+                # sides of a disputed event visible (denials are too rare in the labels to learn);
+                # so does a rule event of a type too rare in the labels for the model to learn
+                # (defections, releases): the rules decide those, as they decide the triggers
+                rule_kept = m.filtered is None and not is_added
                 if model.mention_probability(mf) >= model.keep or (
-                        m.modality == "denied" and m.filtered is None and not is_added):
+                        rule_kept and (m.modality == "denied" or m.type not in model.types)):
                     raw.append(m)
         events = self._country_fallback(_merge(raw, doc.id, self.options.recent_days), a)
         view = a.view
