@@ -310,3 +310,11 @@ def test_one_strike_dated_by_its_night_and_by_its_morning_is_one_event(ex):
     text = ("قصفت طائرات حربية مدينة سراقب ليل الخميس.\n\n"
             "وقال الدفاع المدني إن غارات الطائرات الحربية على مدينة سراقب يوم الجمعة خلفت دماراً واسعاً.")
     assert len(of_type(events(ex, text, published="2024-03-09"), "air_strike", "سراقب")) == 1
+
+
+def test_a_targeting_with_no_weapon_is_a_strike_typed_by_its_platform(ex):
+    # bare "استهداف" is shelling (EVENTS.md); drones named with it make it an air strike
+    [ev] = of_type(events(ex, "استهدفت الفصائل مواقع قوات النظام في مدينة سراقب صباح اليوم."), "shelling")
+    assert ev.location["name"] == "سراقب"
+    evs = events(ex, "أعلنت الفصائل استهداف مطار حماة العسكري بطائرتين مسيرتين.")
+    assert of_type(evs, "air_strike") and not of_type(evs, "shelling")
