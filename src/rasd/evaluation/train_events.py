@@ -47,6 +47,8 @@ ADD_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 #: How much a candidate must outscore the rules' pick to replace it; None: never (the ranker only
 #: places the events the rules leave unplaced).
 PLACE_MARGIN: float | None = None
+#: Splits of the articles over which the mention model's out-of-fold grid is averaged.
+KEEP_REPEATS = 3
 KEEP_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 
@@ -91,8 +93,26 @@ def aligned(sentence: str, evidence: str) -> bool:
     return len(a & b) / min(len(a), len(b)) >= ALIGN_MIN
 
 
-def _fold(key: str) -> int:
-    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % FOLDS
+def _fold(key: str, repeat: int = 0) -> int:
+    salt = f"{repeat}:" if repeat else ""
+    return int(hashlib.sha256((salt + key).encode()).hexdigest(), 16) % FOLDS
+
+
+def _oof_mentions(mrows: Sequence[MentionRow], y: Sequence[bool], repeat: int = 0) -> list[float]:
+    """Out-of-fold probabilities of the mention model, the articles split by `_fold(key, repeat)`."""
+    from rasd.extract.events_model import _logistic
+
+    oof = [0.0] * len(mrows)
+    for k in range(FOLDS if 0 < sum(y) < len(y) else 0):   # both classes needed to learn anything
+        tr = [i for i, r in enumerate(mrows) if _fold(r.key, repeat) != k]
+        if len({y[i] for i in tr}) < 2:
+            continue
+        X, names = _matrix([mrows[i].feats for i in tr], [mrows[i].key for i in tr])
+        mw, mb = _regression(X, names, [y[i] for i in tr])
+        for i, r in enumerate(mrows):
+            if _fold(r.key, repeat) == k:
+                oof[i] = _logistic(mw, mb, r.feats)
+    return oof
 
 
 def _matrix(rows: Sequence[dict[str, float]], keys: Sequence[str]):
@@ -356,18 +376,11 @@ def train(corpus: LabelledCorpus, log: Any = print, keys: Sequence[str] | None =
     y = [bool(r.gold) for r in mrows]
     log(f"{len(mrows)} candidate mentions, {sum(y)} matching a required gold event")
     # out-of-fold mention probabilities for the thresholds
-    oof = [0.0] * len(mrows)
-    for k in range(FOLDS if 0 < sum(y) < len(y) else 0):   # both classes needed to learn anything
-        tr = [i for i, r in enumerate(mrows) if _fold(r.key) != k]
-        if len({y[i] for i in tr}) < 2:
-            continue
-        X, names = _matrix([mrows[i].feats for i in tr], [mrows[i].key for i in tr])
-        mw, mb = _regression(X, names, [y[i] for i in tr])
-        for i, r in enumerate(mrows):
-            if _fold(r.key) == k:
-                oof[i] = _logistic(mw, mb, r.feats)
+    # out-of-fold mention probabilities, over KEEP_REPEATS different splits of the articles: the
+    # threshold grid is averaged over them, so the pick rests on more than one split's luck
+    oofs = [_oof_mentions(mrows, y, rep) for rep in range(KEEP_REPEATS)]
     rules_only = _page_f1(mrows, None, required)
-    grid = {(i, j): _page_f1(mrows, oof, required, add, keep)
+    grid = {(i, j): tuple(sum(v) / len(oofs) for v in zip(*(_page_f1(mrows, oof, required, add, keep) for oof in oofs)))
             for i, add in enumerate(ADD_GRID) for j, keep in enumerate(KEEP_GRID)}
     (i, j) = pick_thresholds({c: prf[2] for c, prf in grid.items()})
     (p, r, f), add, keep = grid[(i, j)], ADD_GRID[i], KEEP_GRID[j]
