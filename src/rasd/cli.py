@@ -108,9 +108,9 @@ def _progress_total(paths: list[str]) -> int | None:
 def _open_store(db: str, must_exist: bool = False):
     if must_exist and "://" not in db and not Path(db).exists():
         raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
-    from rasd.store.sqlite import SqliteStore
+    from rasd.store import open_store
 
-    return SqliteStore(db)
+    return open_store(db)
 
 
 def _extract_stage(cfg_extract: dict, store):

@@ -140,8 +140,12 @@ def _now() -> str:
 
 
 def ensure_tables(store: Any) -> None:
-    """Create the link tables on the store's engine if they are missing."""
-    link_metadata.create_all(store.engine)
+    """Create the link tables on the store's engine if they are missing (through the store, which
+    adds what its backend needs: PostgreSQL's `rowid` column)."""
+    if hasattr(store, "prepare_tables"):
+        store.prepare_tables(link_metadata)
+    else:
+        link_metadata.create_all(store.engine)
 
 
 def _has_tables(store: Any) -> bool:

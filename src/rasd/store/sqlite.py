@@ -106,18 +106,11 @@ class SqliteStore:
     """
 
     def __init__(self, path_or_url: str | os.PathLike) -> None:
-        url = _to_url(path_or_url)
-        in_memory = url in ("sqlite://", "sqlite:///:memory:")
-        kwargs: dict[str, Any] = {}
-        if in_memory:
-            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-        self._engine = create_engine(url, **kwargs)
+        self._engine = self._make_engine(path_or_url)
         self._dialect = self._engine.dialect.name
-        if self._dialect == "sqlite":
-            _setup_sqlite(self._engine, in_memory=in_memory)
         self._host = socket.gethostname()
         try:
-            metadata.create_all(self._engine)
+            self._prepare_schema()
             self._check_schema_version()
         except Exception:
             self._engine.dispose()
@@ -134,6 +127,27 @@ class SqliteStore:
         )
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def _make_engine(self, path_or_url: str | os.PathLike) -> Engine:
+        """The SQLAlchemy engine: SQLite with its pragmas (a path, `:memory:`, an sqlite:// URL)."""
+        url = _to_url(path_or_url)
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        kwargs: dict[str, Any] = {}
+        if in_memory:
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        engine = create_engine(url, **kwargs)
+        if engine.dialect.name == "sqlite":
+            _setup_sqlite(engine, in_memory=in_memory)
+        return engine
+
+    def _prepare_schema(self) -> None:
+        """Create the missing tables (a backend adds what its dialect needs beside them)."""
+        metadata.create_all(self._engine)
+
+    def prepare_tables(self, tables_metadata: Any) -> None:
+        """Create the tables of another module (the link tables) on this store, with what the
+        backend adds to them (PostgreSQL: a `rowid` column the web reads by)."""
+        tables_metadata.create_all(self._engine)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
