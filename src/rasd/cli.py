@@ -302,18 +302,19 @@ def _embeddings_note(mode: str, used: bool) -> str:
 
 def _update_search(store) -> None:
     """Index the new documents for search now, so a server already running on this store finds
-    them (it indexes only when it starts). Stores other than SQLite have no such index yet."""
+    them (it indexes only when it starts). SQLite (FTS5) and PostgreSQL (`arabic` text search)
+    stores have one; an in-memory SQLite store has none."""
     from rasd.store.search import update_search_index
 
     try:
         update_search_index(store)
-    except TypeError:   # not an SQLite store
+    except TypeError:   # an in-memory SQLite store: no second connection to index from
         pass
 
 
 _PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin: text, HTML, JSON Lines/JSON, "
                                    "CSV/TSV, Parquet, WARC; gzip or zstd compressed too (.jsonl.gz, .warc.gz, .csv.zst).")
-_DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file (or SQLAlchemy URL) of the store.")
+_DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file of the store, or a postgresql:// URL (pip install 'rasd[postgres]').")
 _CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] [link] sections.")
 
 
@@ -554,7 +555,10 @@ def serve_cmd(
                                            help="Another Host name to answer besides the bound address and localhost (repeatable)."),
 ) -> None:
     """Serve the web pages and the JSON API over a store (read-only unless --token is given)."""
-    if "://" in db or not Path(db).exists():
+    from rasd.store.read import is_postgres
+
+    postgres = is_postgres(db)
+    if not postgres and ("://" in db or not Path(db).exists()):
         raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
     try:
         import uvicorn
@@ -576,7 +580,7 @@ def serve_cmd(
     # the start-up writes once, here; then each worker process builds the app without them
     ensure_read_indexes(db)
     prepare_search_index(db)
-    os.environ[APP_ARGS_ENV] = json.dumps({"db": str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
+    os.environ[APP_ARGS_ENV] = json.dumps({"db": db if postgres else str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
                                            "cache_mb": cache_mb, "index": False, "allowed_hosts": hosts})
     from rasd.web.serve import serve_workers
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
@@ -54,7 +53,8 @@ def test_payloads_are_escaped_everywhere(client, demo_db):
 
 def test_store_is_opened_read_only(client):
     reader = client.app.state.reader
-    with pytest.raises(sqlite3.OperationalError):
+    # sqlite3.OperationalError on a file opened mode=ro; ReadOnlySqlTransaction on PostgreSQL
+    with pytest.raises(reader.backend.ReadOnlyError):
         reader.conn().execute("DELETE FROM documents")
 
 

@@ -460,7 +460,7 @@ def list_stories(store: Any, min_documents: int = 1, limit: int | None = None) -
         return []
     with store.engine.connect() as conn:
         q = (select(stories).where(stories.c.n_documents >= min_documents)
-             .order_by(stories.c.n_documents.desc(), stories.c.first_published, stories.c.id))
+             .order_by(stories.c.n_documents.desc(), stories.c.first_published.nulls_first(), stories.c.id))
         if limit:
             q = q.limit(limit)
         out = [dict(r) for r in conn.execute(q).mappings()]
@@ -468,7 +468,7 @@ def list_stories(store: Any, min_documents: int = 1, limit: int | None = None) -
             s["documents"] = [dict(r) for r in conn.execute(
                 select(story_documents.c.doc_id, story_documents.c.title, story_documents.c.published,
                        story_documents.c.role, story_documents.c.score, story_documents.c.matched_doc_id)
-                .where(story_documents.c.story_id == s["id"]).order_by(story_documents.c.published, story_documents.c.doc_id)
+                .where(story_documents.c.story_id == s["id"]).order_by(story_documents.c.published.nulls_first(), story_documents.c.doc_id)
             ).mappings()]
     return out
 

@@ -451,7 +451,8 @@ class SqliteStore:
     def stats(self) -> dict:
         """Counts of what the store holds (JSON-ready)."""
         def grouped(conn: Connection, col: Any) -> dict:
-            rows = conn.execute(select(col, func.count()).group_by(col).order_by(col)).all()
+            # NULLs first as SQLite orders them (PostgreSQL puts them last by default)
+            rows = conn.execute(select(col, func.count()).group_by(col).order_by(col.nulls_first())).all()
             return {k: n for k, n in rows}
 
         run_status: dict[str, int] = defaultdict(int)
