@@ -505,6 +505,29 @@ def stories_cmd(
           whole=("story", "docs", "events", "first", "last"))
 
 
+@app.command("search")
+def search_cmd(
+    query: str = typer.Argument(..., help="Arabic words (normalised and stemmed as the index is); every word must match."),
+    db: str = _DB,
+    limit: int = typer.Option(20, "--limit", min=1, help="At most this many documents."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (id, title, score, snippet, highlights) instead of a table."),
+) -> None:
+    """Search the stored documents (best first, with a snippet around the hits): SQLite FTS5 or
+    PostgreSQL's arabic text search, over the same normalised, stemmed words."""
+    from rasd.store.read import prepare_search_index
+    from rasd.web.queries import StoreReader
+
+    _open_store(db, must_exist=True).close()
+    prepare_search_index(db)   # index what a run left unindexed (an ingest, an older store)
+    res = StoreReader(db).search(query, limit=limit)
+    rows = [{k: r[k] for k in ("id", "title", "outlet", "published", "score", "snippet", "highlights")}
+            for r in res["items"]]
+    emit(rows, as_json, f"{res['total']} documents match {query!r}",
+         ("id", "score", "title", "snippet"),
+         lambda r: (r["id"][:12], r["score"], (r["title"] or "")[:50], r["snippet"][:120]),
+         whole=("id", "score"))
+
+
 @app.command("events")
 def events_cmd(
     db: str = _DB,

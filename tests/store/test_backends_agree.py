@@ -27,4 +27,6 @@ def test_the_same_run_exports_the_same_on_both_backends(tmp_path, pg_cluster):
     for what in (["documents"], ["events"], ["events", "--format", "acled"]):
         a = sorted(_rasd("export", *what, "--db", sqlite_db).splitlines())
         b = sorted(_rasd("export", *what, "--db", pg_db).splitlines())
+        if what[-1] == "acled":   # ACLED's last column is the time each run ingested the page
+            a, b = ([line.rsplit(",", 1)[0] for line in x] for x in (a, b))
         assert a and a == b, f"export {' '.join(what)} differs between SQLite and PostgreSQL"
