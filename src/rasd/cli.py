@@ -505,6 +505,24 @@ def stories_cmd(
           whole=("story", "docs", "events", "first", "last"))
 
 
+@app.command("migrate")
+def migrate_cmd(db: str = _DB) -> None:
+    """Bring the store's schema to the newest Alembic revision (SQLite or PostgreSQL; needs rasd[migrations])."""
+    from rasd.store import migrate
+
+    store = _open_store(db, must_exist=True)
+    try:
+        before = migrate.current(store)
+        with _writer_lock(db):
+            after = migrate.upgrade(store)
+    except ImportError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        store.close()
+    err.print(f"schema at revision {after}" + (f" (was {before})" if before != after else " (already)"),
+              highlight=False)
+
+
 @app.command("search")
 def search_cmd(
     query: str = typer.Argument(..., help="Arabic words (normalised and stemmed as the index is); every word must match."),
