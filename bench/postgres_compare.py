@@ -3,6 +3,7 @@ exports (documents, events; lines sorted) are byte-identical.
 
     python bench/postgres_compare.py ../shared/seeds ../shared/data/almayadeen-syria-articles
     python bench/postgres_compare.py --pg postgresql://user@host/db INPUT...   # an existing, empty database
+    python bench/postgres_compare.py --command ingest INPUT...   # read + clean + store only
 
 Without --pg a throwaway cluster is started (tests/pg_cluster.py: needs the PostgreSQL server
 binaries and psycopg). Prints one JSON object: per backend the run's wall time and the exports'
@@ -23,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RASD = [sys.executable, "-m", "rasd.cli"]
 
 
-def run_and_export(inputs: list[str], db: str) -> dict:
-    """`rasd run INPUTS --db DB -q` timed, then both exports sorted; their counts and hashes."""
+def run_and_export(inputs: list[str], db: str, command: str = "run") -> dict:
+    """`rasd COMMAND INPUTS --db DB -q` timed, then both exports sorted; their counts and hashes."""
     t = time.perf_counter()
-    r = subprocess.run(RASD + ["run", *inputs, "--db", db, "-q"], capture_output=True, text=True)
+    r = subprocess.run(RASD + [command, *inputs, "--db", db, "-q"], capture_output=True, text=True)
     wall = time.perf_counter() - t
     if r.returncode not in (0, 3):
         raise SystemExit(f"rasd run failed on {db}: {r.stderr.strip()}")
@@ -42,6 +43,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("inputs", nargs="+", help="files or folders for rasd run")
     ap.add_argument("--pg", help="an existing, empty PostgreSQL database (default: a throwaway cluster)")
+    ap.add_argument("--command", default="run", choices=("run", "ingest"),
+                    help="run (the whole pipeline, default) or ingest (read, clean, store: the store's share is larger)")
     args = ap.parse_args()
     cluster = None
     pg = args.pg
@@ -56,9 +59,9 @@ def main() -> int:
         pg = cluster.database("bench")
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            res = {"inputs": args.inputs,
-                   "sqlite": run_and_export(args.inputs, str(Path(tmp) / "bench.db")),
-                   "postgresql": run_and_export(args.inputs, pg)}
+            res = {"inputs": args.inputs, "command": args.command,
+                   "sqlite": run_and_export(args.inputs, str(Path(tmp) / "bench.db"), args.command),
+                   "postgresql": run_and_export(args.inputs, pg, args.command)}
     finally:
         if cluster is not None:
             cluster.stop()

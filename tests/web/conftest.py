@@ -66,6 +66,16 @@ def examples_db(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def examples_pg_db(pg_cluster, tmp_path_factory) -> str:
+    """The URL of a PostgreSQL store the real pipeline built and linked from examples/ (as `examples_db`)."""
+    url = pg_cluster.database("examples")
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(ROOT / "examples"), "--db", url, "-q"],
+                       capture_output=True, text=True)
+    assert r.returncode in (0, 3), r.stderr
+    return url
+
+
+@pytest.fixture(scope="session")
 def seeds_db(tmp_path_factory) -> str:
     """A store the real pipeline built and linked from ../shared/seeds; skips when ../shared is absent."""
     from tests.conftest import shared_path

@@ -538,9 +538,10 @@ class StoreReader:
         features = self._features()
         where, params = self._where(f, src)
         parts: list[bytes] = []
-        # the matching keys in date order (an index scan for the indexed filters), kept when mapped
-        cur = self.conn().execute(f"SELECT {src.key} FROM {src.table}{where} ORDER BY "
-                                  f"{self.sql.nulls_first('e.date_value')}", params)
+        # the matching keys in date order, undated first, ties in the list order (the same on every
+        # backend: ordered by the date alone, ties came in whatever order the plan read them)
+        order = ", ".join([self.sql.nulls_first("e.date_value")] + src.dated_order.split(", ")[1:])
+        cur = self.conn().execute(f"SELECT {src.key} FROM {src.table}{where} ORDER BY {order}", params)
         try:
             for (rowid,) in cur:
                 feat = features.get(rowid)
