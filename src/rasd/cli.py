@@ -113,6 +113,19 @@ def _open_store(db: str, must_exist: bool = False):
     return open_store(db)
 
 
+def _shown(db: str) -> str:
+    """The store as messages name it: a URL without its password."""
+    if "://" not in db:
+        return db
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:   # not a URL SQLAlchemy reads: shown as given
+        return db
+
+
 def _extract_stage(cfg_extract: dict, store):
     """The extraction stage, with the places the store holds (`rasd gazetteer import`) layered on the
     packaged gazetteer."""
@@ -612,7 +625,7 @@ def serve_cmd(
     # about 40 % more requests a second under the load bench (issue 12)
     workers = workers or max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
     _check_port(host, port)
-    err.print(f"rasd serving {db} on http://{host}:{port}/  (API docs at /docs; "
+    err.print(f"rasd serving {_shown(db)} on http://{host}:{port}/  (API docs at /docs; "
               f"writes {'enabled with token' if token else 'disabled'}; {workers} worker(s))", highlight=False)
     if workers == 1:
         uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb, allowed_hosts=hosts),
@@ -677,7 +690,7 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
         typer.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
     console = out_console()
-    table = Table(title=plain(f"store {db}"))
+    table = Table(title=plain(f"store {_shown(db)}"))
     table.add_column("what")
     table.add_column("count")
     def rows(prefix: str, value):
@@ -709,7 +722,7 @@ def runs_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="
         total = ((r.get("counts") or {}).get("timings_s") or {}).get("total")
         return f"{total:.1f}" if isinstance(total, (int, float)) else ""
 
-    emit(rows, as_json, f"{len(rows)} runs in {db}",
+    emit(rows, as_json, f"{len(rows)} runs in {_shown(db)}",
           ("id", "status", "version", "records", "docs", "seconds", "embeddings"),   # the id starts with the UTC time
           lambda r: (r["id"], r["status"], r["version"], (r.get("counts") or {}).get("records", ""),
                      (r.get("counts") or {}).get("documents_written", ""), seconds(r), embeddings(r)),
@@ -876,7 +889,7 @@ def gazetteer_import(
     store.close()
     if out:
         save_places(places, out)
-    err.print(f"{n} places from {kind} stored in {db}" + (f" and written to {out}" if out else ""),
+    err.print(f"{n} places from {kind} stored in {_shown(db)}" + (f" and written to {out}" if out else ""),
               highlight=False)
 
 
