@@ -90,7 +90,8 @@ class PostgresStore(SqliteStore):
 
     def _make_engine(self, path_or_url: str | os.PathLike) -> Engine:
         require_psycopg()
-        return create_engine(sqlalchemy_url(os.fspath(path_or_url)), pool_size=POOL_SIZE, pool_pre_ping=True)
+        # no pre-ping: it costs a round trip per transaction (one per input record)
+        return create_engine(sqlalchemy_url(os.fspath(path_or_url)), pool_size=POOL_SIZE)
 
     def _prepare_schema(self) -> None:
         with self._engine.begin() as conn:
@@ -105,6 +106,19 @@ class PostgresStore(SqliteStore):
             conn.execute(text("SELECT pg_advisory_xact_lock(7262733)"))
             tables_metadata.create_all(conn)
             add_rowids(conn, {t.name for t in tables_metadata.sorted_tables})
+
+    def is_done(self, raw_sha256: str, source_key: str) -> bool:
+        """True when `put_result` already committed this raw record from this source.
+
+        One lookup per input record: a kept driver connection in autocommit answers in one round
+        trip, where a pooled Connection adds BEGIN and ROLLBACK (three)."""
+        if self._probe is None:
+            self._probe = self._engine.raw_connection()
+            self._probe.driver_connection.autocommit = True
+        with self._probe.driver_connection.cursor() as cur:
+            cur.execute("SELECT 1 FROM processed WHERE raw_sha256 = %s AND source_key = %s LIMIT 1",
+                        (raw_sha256, source_key))
+            return cur.fetchone() is not None
 
     def _insert_ignore(self, conn: Connection, table: Table, rows: list[dict]) -> int:
         """Insert rows, skipping those that hit a unique key; a large batch goes through COPY."""
