@@ -10,7 +10,50 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
+
+
+@runtime_checkable
+class ReadConnection(Protocol):
+    """A read-only connection: `?` parameters; rows read by position or by column name."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; the cursor-like result has fetchone, fetchall and iteration."""
+        ...
+
+
+@runtime_checkable
+class ReadBackend(Protocol):
+    """The read side of a store, as the web server uses it (`SqliteReadBackend`, `PostgresReadBackend`)."""
+
+    #: The SQL fragments of this database (`rasd.store.sqlite_read.SqliteSql` and its PostgreSQL subclass).
+    sql: Any
+    #: The exception a write through `conn()` raises.
+    ReadOnlyError: type[Exception]
+
+    def conn(self) -> ReadConnection:
+        """A read-only connection for the calling thread."""
+        ...
+
+    def data_version(self) -> Any:
+        """A value that changes whenever a write reached the store (compared, never ordered)."""
+        ...
+
+    def tables(self) -> frozenset[str]:
+        """The tables and views present."""
+        ...
+
+    def search(self, q: str, *, limit: int, offset: int) -> dict:
+        """`{keys, total, items: [{doc_id, score}]}`, best first (`rasd.store.search.search_documents`)."""
+        ...
+
+    def load_vocabulary(self) -> int:
+        """Give the snippet highlighter the store's word table; how many forms it read."""
+        ...
+
+    def has_search_index(self) -> bool:
+        """Whether the store holds a search index."""
+        ...
 
 
 def is_postgres(db: str | os.PathLike) -> bool:
@@ -20,7 +63,7 @@ def is_postgres(db: str | os.PathLike) -> bool:
     return is_postgres_url(db)
 
 
-def open_read_backend(db: str | Path) -> Any:
+def open_read_backend(db: str | Path) -> ReadBackend:
     """The read backend for a store file path or a postgresql:// URL."""
     if is_postgres(db):
         from rasd.store.postgres_read import PostgresReadBackend

@@ -1,9 +1,11 @@
-"""The reference store: SQLAlchemy Core over SQLite (any SQLAlchemy URL works, so PostgreSQL can follow).
+"""The reference store: SQLAlchemy Core over SQLite (`PostgresStore` in rasd.store.postgres is this
+class over PostgreSQL).
 
-Shared code paths use portable SQL only. What differs by dialect is confined to three places:
+Shared code paths use portable SQL only. What differs by dialect is confined to a few places:
 connection setup (SQLite pragmas: WAL, synchronous=NORMAL, busy timeout; `BEGIN IMMEDIATE` for
 writes), insert-or-ignore (`ON CONFLICT DO NOTHING` on SQLite/PostgreSQL, a savepoint elsewhere),
-and nothing else.
+and the hooks `_make_engine`, `_prepare_schema` and `prepare_tables` that the PostgreSQL store
+overrides. The web's reads go through `rasd.store.read` instead.
 """
 from __future__ import annotations
 
