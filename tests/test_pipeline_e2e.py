@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import BACKENDS, shared_path
 
 RASD = [sys.executable, "-m", "rasd.cli"]
 PAGE = ("مقاتلو المعارضة يدخلون بلدة جديدة\n\n"
@@ -37,10 +37,11 @@ def make_corpus(folder: Path) -> None:
     (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
 
 
-def test_bad_inputs_quarantined_and_rerun_is_idempotent(tmp_path):
+@pytest.mark.parametrize("make_db", BACKENDS, indirect=True)
+def test_bad_inputs_quarantined_and_rerun_is_idempotent(tmp_path, make_db):
     corpus = tmp_path / "corpus"
     make_corpus(corpus)
-    db = str(tmp_path / "r.db")
+    db = make_db("r")
     first = rasd("run", str(corpus), "--db", db)
     assert first.returncode == 3, first.stderr           # something was quarantined
     q = [json.loads(l) for l in rasd("quarantine", "list", "--db", db, "--json").stdout.splitlines()]
@@ -55,7 +56,7 @@ def test_bad_inputs_quarantined_and_rerun_is_idempotent(tmp_path):
     assert stats2["raw_inputs"] == stats1["raw_inputs"] and stats2["spans"] == stats1["spans"]
     assert rasd("export", "documents", "--db", db).stdout == docs1
     # the same input in a fresh store gets the same ids
-    db2 = str(tmp_path / "r2.db")
+    db2 = make_db("r2")
     rasd("run", str(corpus), "--db", db2)
     ids = lambda out: sorted(json.loads(l)["id"] for l in out.splitlines())
     assert ids(rasd("export", "documents", "--db", db2).stdout) == ids(docs1)
@@ -106,7 +107,8 @@ def test_seeds_meet_cleaning_targets(tmp_path):
     assert c["title_ok"] >= 0.9 and c["date_ok"] == 1.0
 
 
-def test_event_exports_through_cli(tmp_path):
+@pytest.mark.parametrize("make_db", BACKENDS, indirect=True)
+def test_event_exports_through_cli(tmp_path, make_db):
     from rasd.store.export_events import ACLED_COLUMNS
 
     corpus = tmp_path / "c"
@@ -115,7 +117,7 @@ def test_event_exports_through_cli(tmp_path):
         "الفصائل تسيطر على مدينة سراقب\n\nسيطرت فصائل المعارضة اليوم 3 كانون الأول 2024 على مدينة سراقب "
         "في ريف إدلب الشرقي بعد اشتباكات عنيفة مع قوات النظام أسفرت عن مقتل 7 عناصر، بحسب المرصد السوري "
         "لحقوق الإنسان.\n", "utf-8")
-    db = str(tmp_path / "e.db")
+    db = make_db("e")
     rasd("run", str(corpus), "--db", db)
     evs = [json.loads(l) for l in rasd("export", "events", "--db", db).stdout.splitlines()]
     assert any(e["type"] == "territory_control" and e["location"] and e["location"]["lat"] for e in evs)

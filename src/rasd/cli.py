@@ -108,9 +108,22 @@ def _progress_total(paths: list[str]) -> int | None:
 def _open_store(db: str, must_exist: bool = False):
     if must_exist and "://" not in db and not Path(db).exists():
         raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
-    from rasd.store.sqlite import SqliteStore
+    from rasd.store import open_store
 
-    return SqliteStore(db)
+    return open_store(db)
+
+
+def _shown(db: str) -> str:
+    """The store as messages name it: a URL without its password."""
+    if "://" not in db:
+        return db
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:   # not a URL SQLAlchemy reads: shown as given
+        return db
 
 
 def _extract_stage(cfg_extract: dict, store):
@@ -302,18 +315,19 @@ def _embeddings_note(mode: str, used: bool) -> str:
 
 def _update_search(store) -> None:
     """Index the new documents for search now, so a server already running on this store finds
-    them (it indexes only when it starts). Stores other than SQLite have no such index yet."""
+    them (it indexes only when it starts). SQLite (FTS5) and PostgreSQL (`arabic` text search)
+    stores have one; an in-memory SQLite store has none."""
     from rasd.store.search import update_search_index
 
     try:
         update_search_index(store)
-    except TypeError:   # not an SQLite store
+    except TypeError:   # an in-memory SQLite store: no second connection to index from
         pass
 
 
 _PATHS = typer.Argument(..., help="Files, folders (read recursively) or - for stdin: text, HTML, JSON Lines/JSON, "
                                    "CSV/TSV, Parquet, WARC; gzip or zstd compressed too (.jsonl.gz, .warc.gz, .csv.zst).")
-_DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file (or SQLAlchemy URL) of the store.")
+_DB = typer.Option(DEFAULT_DB, "--db", help="SQLite file of the store, or a postgresql:// URL (pip install 'rasd[postgres]').")
 _CONFIG = typer.Option(None, "--config", help="TOML file with [read] [clean] [extract] [run] [link] sections.")
 
 
@@ -504,6 +518,47 @@ def stories_cmd(
           whole=("story", "docs", "events", "first", "last"))
 
 
+@app.command("migrate")
+def migrate_cmd(db: str = _DB) -> None:
+    """Bring the store's schema to the newest Alembic revision (SQLite or PostgreSQL; needs rasd[migrations])."""
+    from rasd.store import migrate
+
+    store = _open_store(db, must_exist=True)
+    try:
+        before = migrate.current(store)
+        with _writer_lock(db):
+            after = migrate.upgrade(store)
+    except ImportError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        store.close()
+    err.print(f"schema at revision {after}" + (f" (was {before})" if before != after else " (already)"),
+              highlight=False)
+
+
+@app.command("search")
+def search_cmd(
+    query: str = typer.Argument(..., help="Arabic words (normalised and stemmed as the index is); every word must match."),
+    db: str = _DB,
+    limit: int = typer.Option(20, "--limit", min=1, help="At most this many documents."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (id, title, score, snippet, highlights) instead of a table."),
+) -> None:
+    """Search the stored documents (best first, with a snippet around the hits): SQLite FTS5 or
+    PostgreSQL's arabic text search, over the same normalised, stemmed words."""
+    from rasd.store.read import prepare_search_index
+    from rasd.web.queries import StoreReader
+
+    _open_store(db, must_exist=True).close()
+    prepare_search_index(db)   # index what a run left unindexed (an ingest, an older store)
+    res = StoreReader(db).search(query, limit=limit)
+    rows = [{k: r[k] for k in ("id", "title", "outlet", "published", "score", "snippet", "highlights")}
+            for r in res["items"]]
+    emit(rows, as_json, f"{res['total']} documents match {query!r}",
+         ("id", "score", "title", "snippet"),
+         lambda r: (r["id"][:12], r["score"], (r["title"] or "")[:50], r["snippet"][:120]),
+         whole=("id", "score"))
+
+
 @app.command("events")
 def events_cmd(
     db: str = _DB,
@@ -554,7 +609,10 @@ def serve_cmd(
                                            help="Another Host name to answer besides the bound address and localhost (repeatable)."),
 ) -> None:
     """Serve the web pages and the JSON API over a store (read-only unless --token is given)."""
-    if "://" in db or not Path(db).exists():
+    from rasd.store.read import is_postgres
+
+    postgres = is_postgres(db)
+    if not postgres and ("://" in db or not Path(db).exists()):
         raise CliError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
     try:
         import uvicorn
@@ -567,7 +625,7 @@ def serve_cmd(
     # about 40 % more requests a second under the load bench (issue 12)
     workers = workers or max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
     _check_port(host, port)
-    err.print(f"rasd serving {db} on http://{host}:{port}/  (API docs at /docs; "
+    err.print(f"rasd serving {_shown(db)} on http://{host}:{port}/  (API docs at /docs; "
               f"writes {'enabled with token' if token else 'disabled'}; {workers} worker(s))", highlight=False)
     if workers == 1:
         uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb, allowed_hosts=hosts),
@@ -576,7 +634,7 @@ def serve_cmd(
     # the start-up writes once, here; then each worker process builds the app without them
     ensure_read_indexes(db)
     prepare_search_index(db)
-    os.environ[APP_ARGS_ENV] = json.dumps({"db": str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
+    os.environ[APP_ARGS_ENV] = json.dumps({"db": db if postgres else str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
                                            "cache_mb": cache_mb, "index": False, "allowed_hosts": hosts})
     from rasd.web.serve import serve_workers
 
@@ -632,7 +690,7 @@ def stats_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help=
         typer.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
     console = out_console()
-    table = Table(title=plain(f"store {db}"))
+    table = Table(title=plain(f"store {_shown(db)}"))
     table.add_column("what")
     table.add_column("count")
     def rows(prefix: str, value):
@@ -664,7 +722,7 @@ def runs_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="
         total = ((r.get("counts") or {}).get("timings_s") or {}).get("total")
         return f"{total:.1f}" if isinstance(total, (int, float)) else ""
 
-    emit(rows, as_json, f"{len(rows)} runs in {db}",
+    emit(rows, as_json, f"{len(rows)} runs in {_shown(db)}",
           ("id", "status", "version", "records", "docs", "seconds", "embeddings"),   # the id starts with the UTC time
           lambda r: (r["id"], r["status"], r["version"], (r.get("counts") or {}).get("records", ""),
                      (r.get("counts") or {}).get("documents_written", ""), seconds(r), embeddings(r)),
@@ -833,7 +891,7 @@ def gazetteer_import(
     store.close()
     if out:
         save_places(places, out)
-    err.print(f"{n} places from {kind} stored in {db}" + (f" and written to {out}" if out else ""),
+    err.print(f"{n} places from {kind} stored in {_shown(db)}" + (f" and written to {out}" if out else ""),
               highlight=False)
 
 

@@ -11,6 +11,7 @@ from rasd.store.links import (
     iter_linked_events, link_pending, list_duplicates, list_fused_events, list_stories,
 )
 from rasd.store.sqlite import SqliteStore
+from tests.conftest import BACKENDS
 
 HOMS = {"text": "حمص", "name": "حمص", "place_id": "sy-homs", "lat": 34.73, "lon": 36.71, "admin1": "حمص",
         "precision": "town"}
@@ -58,9 +59,15 @@ def link(store):
     return link_pending(store, Linker(), member_from_row)
 
 
-@pytest.fixture()
-def store(tmp_path):
-    s = SqliteStore(tmp_path / "t.db")
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    """A fresh store on each backend (the link tables are written through SQLAlchemy Core on both)."""
+    if request.param == "postgresql":
+        from rasd.store.postgres import PostgresStore
+
+        s = PostgresStore(request.getfixturevalue("pg_cluster").database("link"))
+    else:
+        s = SqliteStore(tmp_path / "t.db")
     yield s
     s.close()
 

@@ -7,6 +7,7 @@ import pytest
 
 from rasd.document import Document, Event, Origin, RawInput, Removed, Segment, SocialPost, Span, make_doc_id, sha256_hex
 from rasd.store.sqlite import SqliteStore
+from tests.conftest import BACKENDS
 
 #: Short Arabic sentences written for these tests (not taken from any corpus).
 SENTENCES = (
@@ -45,10 +46,16 @@ def build_result(text: str, *, path: str = "/in/page.txt", record: int | None = 
     return raw, docs
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    """A fresh SQLite file store, closed after the test."""
-    s = SqliteStore(tmp_path / "rasd.db")
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path: Path):
+    """A fresh store, closed after the test: an SQLite file, then a PostgreSQL database (each test
+    using it runs on both backends; PostgreSQL's skip where it cannot start)."""
+    if request.param == "postgresql":
+        from rasd.store.postgres import PostgresStore
+
+        s = PostgresStore(request.getfixturevalue("pg_cluster").database())
+    else:
+        s = SqliteStore(tmp_path / "rasd.db")
     yield s
     s.close()
 

@@ -25,8 +25,11 @@ def _event(eid: str, doc_id: str, date: str, background: bool) -> Event:
 
 
 def fill(path) -> SqliteStore:
-    """A store with an opinion page (one background event) and a news page (one news event)."""
-    store = SqliteStore(str(path))
+    """A store (a file path, or a postgresql:// URL) with an opinion page (one background event)
+    and a news page (one news event)."""
+    from rasd.store import open_store
+
+    store = open_store(str(path))
     run = store.begin_run({}, "test")
     pages = [
         ("op", "قصف المدينة قبل عامين يطرح سؤالاً لم يجب عنه أحد.", "opinion_analysis", 0.81, "2022-01-02", True),

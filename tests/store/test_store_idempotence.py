@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 
 import pytest
 
@@ -12,12 +11,12 @@ from rasd.store.base import raw_source_key
 TABLES = ("raw_inputs", "documents", "removed", "social_posts", "spans", "events", "processed", "quarantine")
 
 
-def _row_counts(db_path) -> dict[str, int]:
-    con = sqlite3.connect(db_path)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    finally:
-        con.close()
+def _row_counts(store) -> dict[str, int]:
+    """Rows per table, read through the store's own engine (either backend)."""
+    from sqlalchemy import text
+
+    with store.engine.connect() as con:
+        return {t: con.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
 
 
 def test_putting_the_same_result_twice_changes_nothing(store, make_result, tmp_path) -> None:
@@ -25,11 +24,11 @@ def test_putting_the_same_result_twice_changes_nothing(store, make_result, tmp_p
     results = [make_result(f"جملة {i} عن وصول نازحين إلى مخيم قرب الحدود.", path=f"/{i}.txt", parts=2)
                for i in range(4)]
     assert sum(store.put_result(raw, docs, run) for raw, docs in results) == 8
-    before, stats_before = _row_counts(tmp_path / "rasd.db"), store.stats()
+    before, stats_before = _row_counts(store), store.stats()
     docs_before = list(store.iter_documents())
     run2 = store.begin_run({}, "test")
     assert sum(store.put_result(raw, docs, run2) for raw, docs in results) == 0
-    assert _row_counts(tmp_path / "rasd.db") == before
+    assert _row_counts(store) == before
     assert store.stats()["documents"] == stats_before["documents"]
     assert list(store.iter_documents()) == docs_before
 

@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fill import fill_store  # noqa: E402
 from live import launch_chromium  # noqa: E402
 
+from tests.conftest import BACKENDS  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> tuple[str, dict[str, str]]:
@@ -25,13 +27,23 @@ def demo_db(tmp_path_factory) -> tuple[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def client(demo_db):
-    """A TestClient over the demo store, read-only (no token)."""
+def pg_demo_db(pg_cluster) -> tuple[str, dict[str, str]]:
+    """(URL of a PostgreSQL store holding the demo articles, article key -> document id): the same
+    documents as `demo_db` (ids hash content, so they are the same ids)."""
+    url = pg_cluster.database("demo")
+    return url, fill_store(url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def client(request, demo_db):
+    """A TestClient over the demo store, read-only (no token): on the SQLite file, then on the
+    same articles in PostgreSQL (every test using it runs on both backends)."""
     from fastapi.testclient import TestClient
 
     from rasd.web.app import create_app
 
-    with TestClient(create_app(demo_db[0])) as c:
+    db = request.getfixturevalue("pg_demo_db")[0] if request.param == "postgresql" else demo_db[0]
+    with TestClient(create_app(db)) as c:
         yield c
 
 
@@ -51,6 +63,16 @@ def build_real_store(folder: Path, source: Path) -> str:
 def examples_db(tmp_path_factory) -> str:
     """A store the real pipeline built and linked from the demo pages in examples/ (tests must not write to it)."""
     return build_real_store(tmp_path_factory.mktemp("examples"), ROOT / "examples")
+
+
+@pytest.fixture(scope="session")
+def examples_pg_db(pg_cluster, tmp_path_factory) -> str:
+    """The URL of a PostgreSQL store the real pipeline built and linked from examples/ (as `examples_db`)."""
+    url = pg_cluster.database("examples")
+    r = subprocess.run([sys.executable, "-m", "rasd.cli", "run", str(ROOT / "examples"), "--db", url, "-q"],
+                       capture_output=True, text=True)
+    assert r.returncode in (0, 3), r.stderr
+    return url
 
 
 @pytest.fixture(scope="session")

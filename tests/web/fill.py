@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasd.document import Document, Event, Origin, RawInput, Removed, SocialPost, Span, make_doc_id, sha256_hex
-from rasd.store.sqlite import SqliteStore
+from rasd.store import open_store
 
 XSS_TITLE = "<script>alert(1)</script> قصف على حلب"
 XSS_BODY = "<img src=x onerror=alert(1)>"
@@ -186,9 +186,9 @@ def build_document(a: Article, source: str) -> tuple[RawInput, Document]:
 
 
 def fill_store(path: str | Path, articles: list[Article] = DEMO) -> dict[str, str]:
-    """Write the articles into a store at `path`; return article key -> document id."""
+    """Write the articles into a store at `path` (a file, or a postgresql:// URL); return article key -> document id."""
     ids = {}
-    with SqliteStore(path) as store:
+    with open_store(str(path)) as store:
         run = store.begin_run({"test": True}, "test")
         for a in articles:
             raw, doc = build_document(a, f"{a.key}.txt")

@@ -12,18 +12,23 @@ import sqlite3
 import pytest
 
 from fill import TIMELINE, Article, build_document, fill_store
+from tests.conftest import BACKENDS
 
 # -- item 1: the timeline -----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def tl_client(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def tl_client(request, tmp_path_factory):
+    """A client over the timeline articles: in an SQLite file, then in PostgreSQL."""
     from fastapi.testclient import TestClient
 
     from rasd.web.app import create_app
 
-    db = tmp_path_factory.mktemp("timeline") / "tl.db"
+    if request.param == "postgresql":
+        db = request.getfixturevalue("pg_cluster").database("tl")
+    else:
+        db = str(tmp_path_factory.mktemp("timeline") / "tl.db")
     fill_store(db, TIMELINE)
-    with TestClient(create_app(str(db))) as c:
+    with TestClient(create_app(db)) as c:
         yield c
 
 

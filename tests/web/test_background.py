@@ -12,14 +12,20 @@ pytest.importorskip("fastapi", reason="the web tests need the web extra: pip ins
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 from test_background_export import fill  # noqa: E402
 
+from tests.conftest import BACKENDS  # noqa: E402
 
-@pytest.fixture
-def bg_client(tmp_path):
+
+@pytest.fixture(params=BACKENDS)
+def bg_client(request, tmp_path):
+    """A client over an opinion page and a news page: in an SQLite file, then in PostgreSQL."""
     from fastapi.testclient import TestClient
 
     from rasd.web.app import create_app
 
-    db = tmp_path / "bg.db"
+    if request.param == "postgresql":
+        db = request.getfixturevalue("pg_cluster").database("bg")
+    else:
+        db = str(tmp_path / "bg.db")
     fill(db).close()
     with TestClient(create_app(str(db))) as c:
         yield c

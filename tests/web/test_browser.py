@@ -9,18 +9,22 @@ import pytest
 
 from live import live_server, skip_reason
 
+from tests.conftest import BACKENDS
+
 pytestmark = pytest.mark.browser
 
 if skip_reason():
     pytest.skip(skip_reason(), allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def server(demo_db):
-    """A uvicorn server on a free loopback port, in a thread, over the demo store."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, demo_db):
+    """A uvicorn server on a free loopback port, in a thread, over the demo store: the SQLite file,
+    then the same articles in PostgreSQL (every browser test here runs on both backends)."""
     from rasd.web.app import create_app
 
-    with live_server(create_app(demo_db[0])) as url:
+    db = request.getfixturevalue("pg_demo_db")[0] if request.param == "postgresql" else demo_db[0]
+    with live_server(create_app(db)) as url:
         yield url
 
 

@@ -7,19 +7,25 @@ import pytest
 from fill import TIMELINE, fill_store
 from live import live_server, skip_reason
 
+from tests.conftest import BACKENDS
+
 pytestmark = pytest.mark.browser
 
 if skip_reason():
     pytest.skip(skip_reason(), allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory):
+    """A live server over the timeline articles: in an SQLite file, then in PostgreSQL."""
     from rasd.web.app import create_app
 
-    db = tmp_path_factory.mktemp("tl-browser") / "tl.db"
+    if request.param == "postgresql":
+        db = request.getfixturevalue("pg_cluster").database("tl")
+    else:
+        db = str(tmp_path_factory.mktemp("tl-browser") / "tl.db")
     fill_store(db, TIMELINE)
-    with live_server(create_app(str(db))) as url:
+    with live_server(create_app(db)) as url:
         yield url
 
 

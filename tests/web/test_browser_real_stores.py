@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 if skip_reason():
     pytest.skip(skip_reason(), allow_module_level=True)
 
-SOURCES = {"examples": ROOT / "examples", "seeds": SHARED / "seeds"}
+SOURCES = {"examples": ROOT / "examples", "seeds": SHARED / "seeds",
+           "examples_pg": ROOT / "examples"}   # the demo pages in PostgreSQL (skips without a cluster)
 
 
 @pytest.fixture(scope="module", params=sorted(SOURCES))

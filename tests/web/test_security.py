@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
 
 from rasd.web.app import create_app
+from tests.conftest import BACKENDS
 
 PAGES = ["/timeline", "/map", "/search?q=حلب", "/documents", "/actors", "/places", "/stories", "/docs"]
 
@@ -54,7 +54,8 @@ def test_payloads_are_escaped_everywhere(client, demo_db):
 
 def test_store_is_opened_read_only(client):
     reader = client.app.state.reader
-    with pytest.raises(sqlite3.OperationalError):
+    # sqlite3.OperationalError on a file opened mode=ro; ReadOnlySqlTransaction on PostgreSQL
+    with pytest.raises(reader.backend.ReadOnlyError):
         reader.conn().execute("DELETE FROM documents")
 
 
@@ -63,15 +64,19 @@ def test_ingest_is_forbidden_without_token(client):
     assert r.status_code == 403
 
 
-@pytest.fixture()
-def writable(tmp_path):
+@pytest.fixture(params=BACKENDS)
+def writable(request, tmp_path):
+    """A client with the write token over a one-article store: an SQLite file, then PostgreSQL."""
     import shutil
 
     from fill import DEMO, fill_store
 
-    db = tmp_path / "w.db"
+    if request.param == "postgresql":
+        db = request.getfixturevalue("pg_cluster").database("w")
+    else:
+        db = str(tmp_path / "w.db")
     fill_store(db, DEMO[:1])
-    with TestClient(create_app(str(db), token="s3cret-token")) as c:
+    with TestClient(create_app(db, token="s3cret-token")) as c:
         yield c
     shutil.rmtree(tmp_path, ignore_errors=True)
 

@@ -4,7 +4,14 @@ from rasd.store.sqlite import SqliteStore
 
 
 def open_store(path_or_url: str) -> Store:
-    """Open the store at a file path or SQLAlchemy URL (SQLite is the reference backend)."""
+    """Open the store at a file path or URL: PostgreSQL for a postgresql:// URL (`rasd[postgres]`),
+    else SQLite (the reference backend)."""
+    from rasd.store.postgres import is_postgres_url
+
+    if is_postgres_url(path_or_url):
+        from rasd.store.postgres import PostgresStore
+
+        return PostgresStore(path_or_url)
     return SqliteStore(path_or_url)
 
 

@@ -140,8 +140,12 @@ def _now() -> str:
 
 
 def ensure_tables(store: Any) -> None:
-    """Create the link tables on the store's engine if they are missing."""
-    link_metadata.create_all(store.engine)
+    """Create the link tables on the store's engine if they are missing (through the store, which
+    adds what its backend needs: PostgreSQL's `rowid` column)."""
+    if hasattr(store, "prepare_tables"):
+        store.prepare_tables(link_metadata)
+    else:
+        link_metadata.create_all(store.engine)
 
 
 def _has_tables(store: Any) -> bool:
@@ -456,7 +460,7 @@ def list_stories(store: Any, min_documents: int = 1, limit: int | None = None) -
         return []
     with store.engine.connect() as conn:
         q = (select(stories).where(stories.c.n_documents >= min_documents)
-             .order_by(stories.c.n_documents.desc(), stories.c.first_published, stories.c.id))
+             .order_by(stories.c.n_documents.desc(), stories.c.first_published.nulls_first(), stories.c.id))
         if limit:
             q = q.limit(limit)
         out = [dict(r) for r in conn.execute(q).mappings()]
@@ -464,7 +468,7 @@ def list_stories(store: Any, min_documents: int = 1, limit: int | None = None) -
             s["documents"] = [dict(r) for r in conn.execute(
                 select(story_documents.c.doc_id, story_documents.c.title, story_documents.c.published,
                        story_documents.c.role, story_documents.c.score, story_documents.c.matched_doc_id)
-                .where(story_documents.c.story_id == s["id"]).order_by(story_documents.c.published, story_documents.c.doc_id)
+                .where(story_documents.c.story_id == s["id"]).order_by(story_documents.c.published.nulls_first(), story_documents.c.doc_id)
             ).mappings()]
     return out
 

@@ -1,4 +1,5 @@
-"""One writer at a time per store: an advisory lock beside the SQLite file.
+"""One writer at a time per store: an advisory lock beside the SQLite file (PostgreSQL: a session
+advisory lock in the database).
 
 `rasd run`, `rasd ingest`, `rasd extract` and `rasd link` hold it while they write. A second
 writer on the same store waits for the first to finish, after saying so, instead of failing with
@@ -29,6 +30,12 @@ def lock_path(db: str) -> Path | None:
 @contextmanager
 def writer_lock(db: str, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the store's writer lock; if another process holds it, call `on_wait` once and wait."""
+    from rasd.store.postgres import is_postgres_url
+
+    if is_postgres_url(db):
+        with _postgres_writer_lock(db, on_wait):
+            yield
+        return
     path = lock_path(db)
     if path is None or fcntl is None:
         yield
@@ -47,3 +54,29 @@ def writer_lock(db: str, on_wait: Callable[[str], None] | None = None) -> Iterat
         yield
     finally:
         os.close(fd)   # closing the descriptor releases the lock
+
+
+#: The advisory-lock key of the writer lock on a PostgreSQL store (any constant; "rasd" in ASCII).
+PG_WRITER_LOCK_KEY = 0x72617364
+
+
+@contextmanager
+def _postgres_writer_lock(db: str, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+    """The writer lock of a PostgreSQL store: a session advisory lock held on a connection of its
+    own; the server releases it when that connection closes, so a killed run never leaves it held."""
+    from rasd.store.postgres import libpq_url, require_psycopg
+
+    require_psycopg()
+    import psycopg
+
+    with psycopg.connect(libpq_url(db), autocommit=True) as conn:
+        got = conn.execute("SELECT pg_try_advisory_lock(%s)", (PG_WRITER_LOCK_KEY,)).fetchone()[0]
+        if not got:
+            holder = conn.execute(
+                "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = "
+                "'advisory' AND l.objid = %s AND l.granted LIMIT 1", (PG_WRITER_LOCK_KEY,)).fetchone()
+            if on_wait is not None:
+                on_wait(f"another rasd process (server pid {holder[0] if holder else '?'}) is writing to this "
+                        "PostgreSQL store; waiting for it to finish")
+            conn.execute("SELECT pg_advisory_lock(%s)", (PG_WRITER_LOCK_KEY,))
+        yield

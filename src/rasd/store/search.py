@@ -1,4 +1,4 @@
-"""Arabic-aware full-text search over the stored documents (SQLite FTS5).
+"""Arabic-aware full-text search over the stored documents (SQLite FTS5; PostgreSQL: `postgres_search`).
 
 Each document's title and cleaned text are indexed as a normalised and stemmed copy:
 every word goes through `normalize_arabic` (hamza forms, diacritics, tatweel, ta marbuta…),
@@ -296,6 +296,16 @@ def _sqlite_path(engine_or_store: Any) -> str:
     return url.database
 
 
+def _is_postgres(engine_or_store: Any) -> bool:
+    """Whether a path/URL, engine or store names a PostgreSQL database."""
+    if isinstance(engine_or_store, (str, os.PathLike)):
+        from rasd.store.postgres import is_postgres_url
+
+        return is_postgres_url(engine_or_store)
+    engine = getattr(engine_or_store, "engine", engine_or_store)
+    return getattr(getattr(engine, "dialect", None), "name", None) == "postgresql"
+
+
 def ensure_search_tables(conn: sqlite3.Connection) -> None:
     """Create the search tables when missing (idempotent)."""
     for stmt in _SCHEMA:
@@ -306,8 +316,13 @@ def update_search_index(engine_or_store: Any) -> dict:
     """Index the documents not yet indexed (or changed since), drop those gone; return counts.
 
     Accepts a store (`SqliteStore`), an SQLAlchemy engine or the SQLite file's path. Safe to
-    call after every run, and while a server reads the same file (WAL).
+    call after every run, and while a server reads the same file (WAL). A PostgreSQL store (or
+    its URL) is indexed by `rasd.store.postgres_search`.
     """
+    if _is_postgres(engine_or_store):
+        from rasd.store import postgres_search
+
+        return postgres_search.update_search_index(engine_or_store)
     path = _sqlite_path(engine_or_store)
     conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:

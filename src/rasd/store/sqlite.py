@@ -1,9 +1,11 @@
-"""The reference store: SQLAlchemy Core over SQLite (any SQLAlchemy URL works, so PostgreSQL can follow).
+"""The reference store: SQLAlchemy Core over SQLite (`PostgresStore` in rasd.store.postgres is this
+class over PostgreSQL).
 
-Shared code paths use portable SQL only. What differs by dialect is confined to three places:
+Shared code paths use portable SQL only. What differs by dialect is confined to a few places:
 connection setup (SQLite pragmas: WAL, synchronous=NORMAL, busy timeout; `BEGIN IMMEDIATE` for
 writes), insert-or-ignore (`ON CONFLICT DO NOTHING` on SQLite/PostgreSQL, a savepoint elsewhere),
-and nothing else.
+and the hooks `_make_engine`, `_prepare_schema` and `prepare_tables` that the PostgreSQL store
+overrides. The web's reads go through `rasd.store.read` instead.
 """
 from __future__ import annotations
 
@@ -106,18 +108,11 @@ class SqliteStore:
     """
 
     def __init__(self, path_or_url: str | os.PathLike) -> None:
-        url = _to_url(path_or_url)
-        in_memory = url in ("sqlite://", "sqlite:///:memory:")
-        kwargs: dict[str, Any] = {}
-        if in_memory:
-            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-        self._engine = create_engine(url, **kwargs)
+        self._engine = self._make_engine(path_or_url)
         self._dialect = self._engine.dialect.name
-        if self._dialect == "sqlite":
-            _setup_sqlite(self._engine, in_memory=in_memory)
         self._host = socket.gethostname()
         try:
-            metadata.create_all(self._engine)
+            self._prepare_schema()
             self._check_schema_version()
         except Exception:
             self._engine.dispose()
@@ -134,6 +129,27 @@ class SqliteStore:
         )
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def _make_engine(self, path_or_url: str | os.PathLike) -> Engine:
+        """The SQLAlchemy engine: SQLite with its pragmas (a path, `:memory:`, an sqlite:// URL)."""
+        url = _to_url(path_or_url)
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        kwargs: dict[str, Any] = {}
+        if in_memory:
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        engine = create_engine(url, **kwargs)
+        if engine.dialect.name == "sqlite":
+            _setup_sqlite(engine, in_memory=in_memory)
+        return engine
+
+    def _prepare_schema(self) -> None:
+        """Create the missing tables (a backend adds what its dialect needs beside them)."""
+        metadata.create_all(self._engine)
+
+    def prepare_tables(self, tables_metadata: Any) -> None:
+        """Create the tables of another module (the link tables) on this store, with what the
+        backend adds to them (PostgreSQL: a `rowid` column the web reads by)."""
+        tables_metadata.create_all(self._engine)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -437,7 +453,8 @@ class SqliteStore:
     def stats(self) -> dict:
         """Counts of what the store holds (JSON-ready)."""
         def grouped(conn: Connection, col: Any) -> dict:
-            rows = conn.execute(select(col, func.count()).group_by(col).order_by(col)).all()
+            # NULLs first as SQLite orders them (PostgreSQL puts them last by default)
+            rows = conn.execute(select(col, func.count()).group_by(col).order_by(col.nulls_first())).all()
             return {k: n for k, n in rows}
 
         run_status: dict[str, int] = defaultdict(int)

@@ -1,6 +1,7 @@
 """The web app: `create_app(db)` builds a FastAPI app over one store file.
 
-Read-only by default: pages and the JSON API read through `StoreReader` (SQLite `mode=ro`).
+Read-only by default: pages and the JSON API read through `StoreReader` (the store's read
+backend, `rasd.store.read`: SQLite `mode=ro`, or PostgreSQL read-only pooled connections).
 The writes the server does by itself happen at start-up: the search index, and the read indexes
 of `rasd.store.schema` that a store written by an older rasd lacks. Answers of GET /api/ are
 kept in memory per data version (`ResponseCache`) and dropped as soon as the store changes. The only
@@ -14,14 +15,12 @@ import hmac
 import json
 import logging
 import os
-import sqlite3
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from rasd.store.search import update_search_index
 from rasd.web.queries import StoreReader
 
 log = logging.getLogger("rasd.web")
@@ -273,50 +272,24 @@ class ResponseCache:
 
 def ensure_read_indexes(db: str | Path) -> list[str]:
     """Create the indexes of `rasd.store.schema` missing from an existing store, and the web's read
-    indexes on the link tables when the store has them (`rasd.web.fused.READ_INDEXES`); their names.
+    indexes on the link tables when the store has them (`rasd.web.fused.read_indexes`, in the
+    store's dialect: JSONB expressions on PostgreSQL); their names.
 
     A store written before an index was added to the schema lacks it, and the web's list
     queries are written against those indexes. Idempotent (`IF NOT EXISTS`); an unwritable file
     leaves the store as it is (a warning; lists then sort instead of reading an index).
     """
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-    from sqlalchemy.schema import CreateIndex
+    from rasd.store import read
+    from rasd.web.fused import read_index_specs
 
-    from rasd.store.schema import metadata
-    from rasd.web.fused import read_index_ddl
-
-    conn = sqlite3.connect(str(db), timeout=30, isolation_level=None)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        created = []
-        for table in metadata.sorted_tables:
-            if table.name not in tables:
-                continue
-            for ix in sorted(table.indexes, key=lambda i: i.name):
-                if ix.name in have:
-                    continue
-                conn.execute(str(CreateIndex(ix, if_not_exists=True).compile(dialect=sqlite_dialect.dialect())))
-                created.append(ix.name)
-        for name, ddl in read_index_ddl(tables):
-            if name not in have:
-                conn.execute(ddl)
-                created.append(name)
-        return created
-    except sqlite3.OperationalError as exc:
-        log.warning("read indexes not created (%s); list pages will sort instead of reading an index", exc)
-        return []
-    finally:
-        conn.close()
+    return read.ensure_read_indexes(db, read_index_specs(read.sql_for(db)))
 
 
 def prepare_search_index(db: str | Path) -> dict | None:
-    """Bring the search index up to date; None (and a warning) when the file cannot be written."""
-    try:
-        return update_search_index(str(db))
-    except sqlite3.OperationalError as exc:
-        log.warning("search index not updated (%s); search uses what is already indexed", exc)
-        return None
+    """Bring the search index up to date; None (and a warning) when the store cannot be written."""
+    from rasd.store import read
+
+    return read.prepare_search_index(db)
 
 
 def create_app(db: str, *, token: str | None = None, tiles_url: str | None = None,
@@ -342,9 +315,12 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     from rasd import __version__
     from rasd.web import api, pages
 
-    if "://" in str(db):
-        raise ValueError("the web app reads an SQLite file; give its path")
-    if not Path(db).exists():
+    from rasd.store.read import is_postgres
+
+    postgres = is_postgres(db)
+    if "://" in str(db) and not postgres:
+        raise ValueError("the web app reads an SQLite file or a postgresql:// database; give its path or URL")
+    if not postgres and not Path(db).exists():
         raise FileNotFoundError(f"no store at {db} (run `rasd run PATH --db {db}` first)")
     if index:
         ensure_read_indexes(db)
@@ -358,7 +334,7 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     app.state.reader = reader
     app.state.token = token
     app.state.tiles_url = tiles_url
-    app.state.db_path = str(Path(db).resolve())
+    app.state.db_path = str(db) if postgres else str(Path(db).resolve())
     app.state.index_counts = index_counts
     nm = find_node_modules(Path(node_modules) if node_modules else None)
     vendors = {}

@@ -34,7 +34,7 @@ def ingest_upload(db_path: str, filename: str, data: bytes) -> dict:
     from rasd.extract.stage import ExtractStage
     from rasd.ingest import ReadOptions, read_paths
     from rasd.store.lock import writer_lock
-    from rasd.store.sqlite import SqliteStore
+    from rasd.store import open_store
 
     # one upload at a time in this process, and one writer at a time on the store (a CLI run
     # beside the server: the upload waits for it)
@@ -43,7 +43,7 @@ def ingest_upload(db_path: str, filename: str, data: bytes) -> dict:
         path.write_bytes(data)
         read_opts = ReadOptions(ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         run_opts = EngineOptions(learn_boilerplate=False)
-        store = SqliteStore(db_path)
+        store = open_store(db_path)
         try:
             run_id = store.begin_run({"source": "web upload", "file": path.name}, __version__)
             engine = LocalEngine(store, clean=CleanStage(), extract=ExtractStage(), options=run_opts)

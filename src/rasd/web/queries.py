@@ -1,9 +1,12 @@
-"""Read-only queries the web app runs against a store's SQLite file.
+"""Read-only queries the web app runs against a store (an SQLite file or a PostgreSQL database).
 
-The web never writes through these: each thread holds its own connection opened with
-`mode=ro`. Aggregates over the whole store (actors, places, facets, map features, list totals)
-are computed once per data version and cached; the version changes whenever any other
-connection commits to the file (`PRAGMA data_version`, checked per request for a few µs).
+The web never writes through these: it reads through the store's read backend
+(`rasd.store.read`: SQLite `mode=ro` connections, one per thread; PostgreSQL read-only pooled
+connections), and writes its SQL once with the backend's fragments (`self.sql`: JSON paths, list
+parameters) where the two databases differ. Aggregates over the whole store (actors, places,
+facets, map features, list totals) are computed once per data version and cached; the version
+changes whenever a write reaches the store (SQLite `PRAGMA data_version`, PostgreSQL's current
+snapshot; checked per request).
 Every list query's ORDER BY matches an index of `rasd.store.schema` (or, on a linked store, of
 `rasd.web.fused.READ_INDEXES`), so a page reads LIMIT+OFFSET index entries instead of sorting.
 A linked store lists one record per fused event (`rasd.web.fused`); an unlinked one lists the
@@ -12,17 +15,17 @@ per-document events.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import quote
 
 from rasd.store import codec
 from rasd.store.export import EVENT_EXTRA_FIELDS, document_record
-from rasd.store.search import SEARCH_TABLE, load_vocabulary, make_snippet, search_documents
+from rasd.store.read import open_read_backend
+from rasd.store.search import make_snippet
+from rasd.store.sqlite_read import SQLITE_SQL
 from rasd.web import fused
 from rasd.web.fused import EVENTS_SOURCE, EventSource
 
@@ -97,12 +100,13 @@ MODALITY_SQL = fused.MODALITY_EXPR.replace("(record,", "(e.record,")
 
 
 def _event_where(f: EventFilter, gov_aliases: dict[str, str],
-                 src: EventSource = EVENTS_SOURCE, entity_rows: Mapping[str, Mapping[str, Any]] | None = None
-                 ) -> tuple[str, list[Any]]:
+                 src: EventSource = EVENTS_SOURCE, entity_rows: Mapping[str, Mapping[str, Any]] | None = None,
+                 sql: Any = SQLITE_SQL) -> tuple[str, list[Any]]:
     """SQL WHERE clause (over `src`'s alias `e`) and its parameters for a filter.
 
     `entity_rows` (`entity_row_keys`): the row keys of the events each actor or place value names;
     with it the actor and place filters read that list instead of parsing every record's JSON.
+    `sql`: the backend's SQL fragments (`rasd.store.read`; SQLite's by default).
     """
     clauses: list[str] = []
     params: list[Any] = []
@@ -113,7 +117,7 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
         clauses.append("e.admin1 = ?")
         params.append(gov_aliases.get(f.governorate.strip().lower(), f.governorate.strip()))
     if f.date_from or f.date_to:
-        clauses.append("(e.date_value IS NULL) = 0")  # the index's leading term: a range, not a scan
+        clauses.append(sql.dated("e.date_value"))  # the index's leading term: a range, not a scan
     if f.date_from:
         clauses.append("e.date_value >= ?")
         params.append(f.date_from)
@@ -122,28 +126,25 @@ def _event_where(f: EventFilter, gov_aliases: dict[str, str],
         clauses.append("e.date_value <= ?")
         params.append(f.date_to + "~")
     if f.modality:
-        clauses.append(f"{MODALITY_SQL} = ?")
+        clauses.append(f"{sql.json_text('e.record', 'modality')} = ?")
         params.append(f.modality)
     if f.actor and entity_rows is not None:
-        clauses.append(f"{src.key} IN (SELECT value FROM json_each(?))")
+        clauses.append(sql.in_json_list(src.key))
         params.append(json.dumps(sorted(entity_rows["actor"].get(f.actor, ()))))
     elif f.actor:
-        clauses.append("EXISTS (SELECT 1 FROM json_each(e.record, '$.actors') a WHERE "
-                       "json_extract(a.value, '$.actor_id') = ? OR json_extract(a.value, '$.name') = ? "
-                       "OR json_extract(a.value, '$.text') = ?)")
+        clauses.append(sql.actor_match("e.record"))
         params += [f.actor] * 3
     if f.place and entity_rows is not None:
-        clauses.append(f"{src.key} IN (SELECT value FROM json_each(?))")
+        clauses.append(sql.in_json_list(src.key))
         params.append(json.dumps(sorted(entity_rows["place"].get(f.place, ()))))
     elif f.place:
-        clauses.append("(json_extract(e.record, '$.location.place_id') = ? OR "
-                       "json_extract(e.record, '$.location.name') = ? OR "
-                       "json_extract(e.record, '$.location.name_en') = ?)")
+        clauses.append("(" + " OR ".join(f"{sql.json_text('e.record', 'location', k)} = ?"
+                                         for k in ("place_id", "name", "name_en")) + ")")
         params += [f.place] * 3
     if not f.background:
-        clauses.append(f"{BACKGROUND_SQL} = 0")
+        clauses.append(f"{sql.background('e.record')} = 0")
     if f.disputed is not None:
-        if src is EVENTS_SOURCE:
+        if src.name == "events":
             clauses.append(f"({src.disputed}) {'>' if f.disputed else '='} 0")
         else:  # a 0/1 column: equality keeps the index order ix_web_fused_disputed_order
             clauses.append(f"{src.disputed} = {1 if f.disputed else 0}")
@@ -226,25 +227,20 @@ def place_key(loc: dict) -> str:
 
 
 class StoreReader:
-    """Read-only access to one store file, safe to share between the server's threads."""
+    """Read-only access to one store (a file path or a postgresql:// URL), safe to share between
+    the server's threads."""
 
     def __init__(self, db_path: str | Path, *, governorates: Iterable[dict] = ()) -> None:
-        path = Path(db_path).expanduser().resolve()
-        if not path.exists():
-            raise FileNotFoundError(f"no store at {db_path}")
-        self.path = path
-        self._uri = f"file:{quote(str(path))}?mode=ro"
-        self._local = threading.local()
+        self.backend = open_read_backend(db_path)
+        self.sql = self.backend.sql
+        self.path = getattr(self.backend, "path", None)
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
         self._building: dict[str, threading.Lock] = {}
         self._counts: dict[tuple, int] = {}
         self._counts_version = -1
         self._generation = 0
-        # one connection that only watches for commits (its PRAGMA data_version moves with each
-        # commit by any other connection); reader threads open theirs without touching the version
-        self._watch = sqlite3.connect(self._uri, uri=True, check_same_thread=False, timeout=30)
-        self._watch_seen = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        self._watch_seen = self.backend.data_version()
         self.governorates = list(governorates)
         self._gov_aliases: dict[str, str] = {}
         for g in self.governorates:
@@ -254,25 +250,19 @@ class StoreReader:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def conn(self) -> sqlite3.Connection:
-        """This thread's read-only connection."""
-        c = getattr(self._local, "conn", None)
-        if c is None:
-            c = sqlite3.connect(self._uri, uri=True, check_same_thread=False, timeout=30)
-            c.row_factory = sqlite3.Row
-            c.execute("PRAGMA query_only=1")
-            self._local.conn = c
-        return c
+    def conn(self) -> Any:
+        """A read-only connection for this thread (`execute(sql, params)` with `?` parameters)."""
+        return self.backend.conn()
 
     def data_version(self) -> int:
         """A number that changes whenever a commit (a run, the search index, POST /api/ingest) reached the store.
 
-        Read by one watching connection whose `PRAGMA data_version` moves with every commit of
-        any other connection or process (a few µs). A query started after this call sees at
+        Read from the backend's version (SQLite: a watching connection's `PRAGMA data_version`,
+        a few µs; PostgreSQL: the current snapshot). A query started after this call sees at
         least the data of that version, so what is cached under it is never older than it.
         """
         with self._lock:
-            dv = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            dv = self.backend.data_version()
             if dv != self._watch_seen:
                 self._watch_seen = dv
                 self._generation += 1
@@ -324,7 +314,8 @@ class StoreReader:
 
     def _where(self, f: EventFilter, src: EventSource) -> tuple[str, list[Any]]:
         """`_event_where` for this store, with the actor and place row lists when `f` filters by them."""
-        return _event_where(f, self._gov_aliases, src, self._entity_rows() if (f.actor or f.place) else None)
+        return _event_where(f, self._gov_aliases, src, self._entity_rows() if (f.actor or f.place) else None,
+                            self.sql)
 
     def _entity_rows(self) -> dict[str, dict[str, set]]:
         """`entity_row_keys` of every event of the current source, built once per data version: an
@@ -342,17 +333,19 @@ class StoreReader:
         self.facets()
         self._entities()
         self._entity_rows()
-        if SEARCH_TABLE in self.tables():
-            self._cached("vocabulary", lambda: load_vocabulary(self.conn()))
+        if self._has_search():
+            self._cached("vocabulary", self.backend.load_vocabulary)
+
+    def _has_search(self) -> bool:
+        return self._cached("has_search", self.backend.has_search_index)
 
     def source(self) -> EventSource:
         """Where events are read from for this data version: fused events once the store is linked."""
-        return self._cached("source", lambda: fused.detect_source(self.conn(), self.tables()))
+        return self._cached("source", lambda: fused.detect_source(self.conn(), self.tables(), self.sql))
 
     def tables(self) -> frozenset[str]:
         """The names of the tables (and views) in the database, read once per data version."""
-        return self._cached("tables", lambda: frozenset(r[0] for r in self.conn().execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")))
+        return self._cached("tables", self.backend.tables)
 
     # -- documents --------------------------------------------------------------------------
 
@@ -365,7 +358,7 @@ class StoreReader:
             clauses.append("outlet = ?")
             params.append(outlet)
         if date_from or date_to:
-            clauses.append("(published IS NULL) = 0")  # the index's leading term: a range, not a scan
+            clauses.append(self.sql.dated("published"))  # the index's leading term: a range, not a scan
         if date_from:
             clauses.append("published >= ?")
             params.append(date_from)
@@ -413,7 +406,7 @@ class StoreReader:
         out["meta"] = dict(doc.meta)
         return out
 
-    def _documents(self, ids: Iterable[str], columns: str) -> dict[str, sqlite3.Row]:
+    def _documents(self, ids: Iterable[str], columns: str) -> dict[str, Any]:
         """Document id -> its row (`columns`, which must include `id`), in one query."""
         ids = list(dict.fromkeys(ids))
         if not ids:
@@ -444,7 +437,7 @@ class StoreReader:
         backwards along the dated order index (a DESC mix with "undated last" would need an index of
         its own), then the undated ones after them."""
         joiner = " AND " if where else " WHERE "
-        dated = "(e.date_value IS NULL) = 0"
+        dated = self.sql.dated("e.date_value")
         # a date bound already wrote the term; written twice, SQLite chose an index without the
         # background flag and parsed each row's JSON (9 ms instead of 0.1, issue 12)
         dated_where = where if dated in where else where + joiner + dated
@@ -468,7 +461,7 @@ class StoreReader:
         event): the fused event is returned, with `members` (see `_members`) and `fused_from`.
         """
         c = self.conn()
-        if self.source() is not EVENTS_SOURCE:
+        if self.source().name != "events":
             record = fused.fused_record(c, event_id)
             if record is not None:
                 ev = _event_out(record)
@@ -545,8 +538,10 @@ class StoreReader:
         features = self._features()
         where, params = self._where(f, src)
         parts: list[bytes] = []
-        # the matching keys in date order (an index scan for the indexed filters), kept when mapped
-        cur = self.conn().execute(f"SELECT {src.key} FROM {src.table}{where} ORDER BY e.date_value", params)
+        # the matching keys in date order, undated first, ties in the list order (the same on every
+        # backend: ordered by the date alone, ties came in whatever order the plan read them)
+        order = ", ".join([self.sql.nulls_first("e.date_value")] + src.dated_order.split(", ")[1:])
+        cur = self.conn().execute(f"SELECT {src.key} FROM {src.table}{where} ORDER BY {order}", params)
         try:
             for (rowid,) in cur:
                 feat = features.get(rowid)
@@ -564,10 +559,9 @@ class StoreReader:
 
         def build() -> tuple[Any, Any, Any]:
             src = self.source()
+            lat, lon = (self.sql.json_text("e.record", "location", k) for k in ("lat", "lon"))
             rows = self.conn().execute(
-                f"SELECT {src.key}, json_extract(e.record, '$.location.lat'), json_extract(e.record, '$.location.lon') "
-                f"FROM {src.table} WHERE json_extract(e.record, '$.location.lat') IS NOT NULL "
-                f"AND json_extract(e.record, '$.location.lon') IS NOT NULL").fetchall()
+                f"SELECT {src.key}, {lat}, {lon} FROM {src.table} WHERE {lat} IS NOT NULL AND {lon} IS NOT NULL").fetchall()
             keys = np.array([r[0] for r in rows], dtype=object if src.key == "e.id" else np.int64)
             return (keys, np.array([float(r[1]) for r in rows], dtype=np.float64),
                     np.array([float(r[2]) for r in rows], dtype=np.float64))
@@ -579,7 +573,7 @@ class StoreReader:
 
         keys = self._map_points()[0]
         src = self.source()
-        where, params = _event_where(f, self._gov_aliases, src)
+        where, params = _event_where(f, self._gov_aliases, src, sql=self.sql)
         if not where:
             return np.arange(len(keys))
         def build() -> Any:
@@ -634,17 +628,18 @@ class StoreReader:
         def build() -> dict:
             c = self.conn()
             t = self.source().table
-            types = [r[0] for r in c.execute(f"SELECT e.type FROM {t} GROUP BY e.type ORDER BY count(*) DESC")]
+            types = [r[0] for r in c.execute(f"SELECT e.type FROM {t} GROUP BY e.type ORDER BY count(*) DESC, e.type")]
             govs = [r[0] for r in c.execute(f"SELECT e.admin1 FROM {t} WHERE e.admin1 IS NOT NULL GROUP BY e.admin1 "
                                             "ORDER BY e.admin1")]
-            mods = [r[0] for r in c.execute(f"SELECT json_extract(e.record, '$.modality') m FROM {t} GROUP BY m "
+            mods = [r[0] for r in c.execute(f"SELECT {self.sql.json_text('e.record', 'modality')} m FROM {t} GROUP BY m "
                                             "ORDER BY m") if r[0]]
             lo, hi = c.execute(f"SELECT min(e.date_value), max(e.date_value) FROM {t} "
-                               f"WHERE {BACKGROUND_SQL} = 0").fetchone()
-            n_background = c.execute(f"SELECT count(*) FROM {t} WHERE {BACKGROUND_SQL} != 0").fetchone()[0]
+                               f"WHERE {self.sql.background('e.record')} = 0").fetchone()
+            n_background = c.execute(f"SELECT count(*) FROM {t} WHERE {self.sql.background('e.record')} != 0"
+                                     ).fetchone()[0]
             n_disputed = c.execute(f"SELECT count(*) FROM {t} WHERE ({self.source().disputed}) > 0").fetchone()[0]
             return {"types": types, "governorates": govs, "modalities": mods, "date_min": lo, "date_max": hi,
-                    "fused": self.source() is not EVENTS_SOURCE, "n_disputed": n_disputed,
+                    "fused": self.source().name != "events", "n_disputed": n_disputed,
                     "n_background": n_background}
         return self._cached("facets", build)
 
@@ -729,12 +724,12 @@ class StoreReader:
 
     def search(self, q: str, *, limit: int = 20, offset: int = 0) -> dict:
         """Documents matching every word of `q` (normalised and stemmed), with highlighted snippets."""
-        if SEARCH_TABLE not in self.tables():
+        if not self._has_search():
             return {"q": q, "total": 0, "limit": limit, "offset": offset, "items": [],
                     "note": "no search index in this store (start the server once with write access)"}
         # the highlighter's word forms read from the store once per data version, not stemmed again
-        self._cached("vocabulary", lambda: load_vocabulary(self.conn()))
-        res = search_documents(self.conn(), q, limit=limit, offset=offset)
+        self._cached("vocabulary", self.backend.load_vocabulary)
+        res = self.backend.search(q, limit=limit, offset=offset)
         docs = self._documents([hit["doc_id"] for hit in res["items"]], "id, title, outlet, published, text")
         items = []
         for hit in res["items"]:
