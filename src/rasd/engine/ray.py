@@ -103,6 +103,7 @@ class RayEngine(LocalEngine):
         self._actor_cls: Any = None
         self._stage_refs: tuple = ()
         self.replaced = 0   # actors killed on a timeout or found dead
+        self.start_s = 0.0  # seconds the actors took to start (unpickle and warm up the stages)
 
     # -- actors ----------------------------------------------------------------------------------
 
@@ -140,7 +141,9 @@ class RayEngine(LocalEngine):
         started_ray = _connect(ray, self.options.address, self.options.workers)
         slots: list[_Slot] = []
         try:
+            t0 = time.perf_counter()
             slots += self._start_actors(self.options.workers)
+            self.start_s = time.perf_counter() - t0
             yield from self._schedule(todo, slots)
         finally:
             for slot in slots:   # their CPUs go back to the cluster (a test's Ray outlives the run)
