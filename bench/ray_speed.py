@@ -15,7 +15,9 @@ Ray is started once, with 2 CPUs, before the first Ray configuration, and that s
 measured (`rasd run --engine ray` pays it once per run: see `ray_init_s`); the actors' start
 (unpickling and warming up the stages) is part of each Ray run and is also shown apart
 (`actors_s`). The machine may be shared: the 1-minute load average is printed before and after
-each run, and configurations alternate when `--repeat` > 1.
+each run, and configurations alternate when `--repeat` > 1. CPU seconds per document of the
+whole session (`session_cpu`) are shown too: they do not depend on the load, and
+2 x cpu(1 worker) / cpu(2 workers) is the speed-up two free cores would allow.
 """
 from __future__ import annotations
 
@@ -64,6 +66,26 @@ def load(names: list[str], limit: int | None) -> list:
     return items
 
 
+def session_cpu() -> float:
+    """User + system CPU seconds of the live processes of this session: this one, its forked
+    workers, and the Ray processes it started (raylet, GCS, actors: `ray.init` keeps them in the
+    session). The machine may be shared; CPU seconds per document do not depend on its load."""
+    tick = os.sysconf("SC_CLK_TCK")
+    sid = os.getsid(0)
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:   # fields after the command: state ppid pgrp session ...
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def exported(store: SqliteStore) -> tuple[list[str], list[str]]:
     """`rasd export documents` and `rasd export events` (JSON Lines), each sorted."""
     out = []
@@ -90,6 +112,18 @@ def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict,
         else:
             engine = LocalEngine(store, clean=clean, extract=ExtractStage(), options=options)
         run_id = store.begin_run({}, "bench")
+        records = len(items)
+        cpu = [0.0, 0.0]
+
+        def tick(n: int, _bytes: int) -> None:
+            # sampled on the first record's write (the workers or actors have started and loaded
+            # their models) and on the last one's, while the workers still live
+            if n == 1:
+                cpu[0] = session_cpu()
+            if n == records:
+                cpu[1] = session_cpu()
+
+        engine.progress = tick
         t0 = time.perf_counter()
         report = engine.run(items, run_id)
         wall = time.perf_counter() - t0
@@ -104,7 +138,14 @@ def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict,
     return {"engine": engine_name, "workers": workers, "docs": docs, "wall_s": round(wall, 2),
             "docs_per_s": round(docs / wall, 1),
             "docs_per_s_after_start": round(docs / (wall - actors_s), 1) if actors_s else round(docs / wall, 1),
-            "actors_s": round(actors_s, 2), "learn_s": round(learn_s, 2), "link_s": round(link_s, 2),
+            "actors_s": round(actors_s, 2),
+            # CPU of the whole session per record from the first record written to the last (workers,
+            # Ray's own processes; not the actors' start): N x cpu(1) / cpu(N) bounds the speed-up
+            "cpu_ms_per_doc": round(1000 * (cpu[1] - cpu[0]) / max(records - 1, 1), 2),
+            # seconds the documents spent in clean + extract, summed over the workers (timed where
+            # they ran): against wall_s x workers it says whether the workers were busy or waiting
+            "stage_ms_per_doc": round(1000 * (report.timings_s.get("clean", 0) + report.timings_s.get("extract", 0)) / docs, 2),
+            "store_s": round(report.timings_s.get("store", 0), 2), "learn_s": round(learn_s, 2), "link_s": round(link_s, 2),
             "written": report.documents_written, "quarantined": dict(report.quarantined),
             "events": report.counters.get("extract", {}).get("events", 0),
             "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}, exports
@@ -147,7 +188,8 @@ def main() -> None:
                 extra = f" ({r['docs_per_s_after_start']:.1f} after the actors' {r['actors_s']:.1f} s start)" \
                     if engine_name == "ray" else ""
                 print(f"{engine_name:5s} workers={workers} {r['docs']} docs {r['wall_s']:7.2f} s "
-                      f"{r['docs_per_s']:6.1f} docs/s{extra}; pre-pass {r['learn_s']:.1f} s, link {r['link_s']:.1f} s; "
+                      f"{r['docs_per_s']:6.1f} docs/s{extra}; clean + extract {r['stage_ms_per_doc']:.1f} ms/doc where they ran, "
+                      f"store {r['store_s']:.1f} s, CPU {r['cpu_ms_per_doc']:.1f} ms/doc; pre-pass {r['learn_s']:.1f} s, link {r['link_s']:.1f} s; "
                       f"{len(exports[0])} documents, {len(exports[1])} events exported, "
                       f"identical to the first: {r['exports_identical']} "
                       f"(load {r['load_1min_before']} -> {r['load_1min_after']})", flush=True)
@@ -162,11 +204,18 @@ def main() -> None:
         if f"{e}:1" in best and f"{e}:2" in best:
             ratios[e] = round(out["best_docs_per_s"][f"{e}:2"] / out["best_docs_per_s"][f"{e}:1"], 2)
     out["ratio_2_vs_1_best"] = ratios
+    cpu: dict = {}
+    for r in out["runs"]:
+        cpu.setdefault(f"{r['engine']}:{r['workers']}", []).append(r["cpu_ms_per_doc"])
+    out["median_cpu_ms_per_doc"] = {k: statistics.median(v) for k, v in cpu.items()}
+    out["cpu_bound_2_vs_1"] = {e: round(2 * out["median_cpu_ms_per_doc"][f"{e}:1"] / out["median_cpu_ms_per_doc"][f"{e}:2"], 2)
+                               for e in ("local", "ray") if f"{e}:1" in cpu and f"{e}:2" in cpu}
     out["exports_identical"] = same
     if args.json:
         print(json.dumps(out, indent=1))
     else:
-        print(f"best docs/s {out['best_docs_per_s']}; 2 workers / 1 worker: {ratios}; "
+        print(f"best docs/s {out['best_docs_per_s']}; 2 workers / 1 worker: {ratios}; CPU ms/doc (median) "
+              f"{out['median_cpu_ms_per_doc']}, bound on two free cores 2 x cpu(1) / cpu(2): {out['cpu_bound_2_vs_1']}; "
               f"exports identical across configurations: {same}", flush=True)
     sys.exit(0 if same else 1)
 
