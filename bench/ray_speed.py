@@ -114,13 +114,15 @@ def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict,
         run_id = store.begin_run({}, "bench")
         records = len(items)
         cpu = [0.0, 0.0]
+        ticks = [0]
 
-        def tick(n: int, _bytes: int) -> None:
-            # sampled on the first record's write (the workers or actors have started and loaded
-            # their models) and on the last one's, while the workers still live
-            if n == 1:
+        def tick(_read: int, _bytes: int) -> None:
+            # one call per record written (or quarantined): sampled on the first (the workers or
+            # actors have started and loaded their models) and on the last, while the workers live
+            ticks[0] += 1
+            if ticks[0] == 1:
                 cpu[0] = session_cpu()
-            if n == records:
+            if ticks[0] == records:
                 cpu[1] = session_cpu()
 
         engine.progress = tick
