@@ -134,11 +134,3 @@ def test_rasd_run_with_the_ray_engine_exports_what_the_local_engine_exports(tmp_
         local, on_ray = export(tmp_path / "local.db", what), export(tmp_path / "ray.db", what)
         assert local and local == on_ray
 
-
-def test_an_unknown_engine_is_an_error_naming_the_choices(tmp_path):
-    from tests.engine.test_cli_workers import rasd, write
-    from tests.engine.test_order_independence import synthetic_records
-
-    feed = write(tmp_path / "feed.jsonl", synthetic_records()[:2])
-    r = rasd("run", feed, "--db", tmp_path / "s.db", "--engine", "spark")
-    assert r.returncode != 0 and '"local" or "ray"' in r.stderr and not (tmp_path / "s.db").exists()
