@@ -19,6 +19,7 @@ quarantined as `parse_error` ("Ray worker died"). The batch goes on in every cas
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import deque
@@ -138,6 +139,10 @@ class RayEngine(LocalEngine):
     def _results(self, todo: Iterator[Item]) -> Iterator[tuple[Item, list[Document] | Quarantined]]:
         """Each item with its result, computed by the actors in shards, in input order."""
         ray = self._ray
+        first = next(todo, None)
+        if first is None:   # nothing to process (every record done already): no Ray to start
+            return
+        todo = itertools.chain([first], todo)
         started_ray = _connect(ray, self.options.address, self.options.workers)
         slots: list[_Slot] = []
         try:

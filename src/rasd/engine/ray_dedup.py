@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from datasketch import MinHashLSH
 
-from rasd.link.dedup import DedupOptions, signature
+from rasd.link.dedup import DedupOptions, signature, signature_from_bytes
 
 Pair = tuple[str, str]
 
@@ -96,14 +96,10 @@ def local_candidate_pairs(sigs: dict[str, np.ndarray], order: Sequence[str],
                           options: DedupOptions = DedupOptions()) -> set[Pair]:
     """The pairs the local linker's index finds: each document of `order` queried against the
     ones inserted before it, then inserted (the reference `ray_candidate_pairs` must equal)."""
-    from datasketch import LeanMinHash
-
-    from rasd.link.dedup import _SCHEME
-
     lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
     out: set[Pair] = set()
     for doc_id in order:
-        m = LeanMinHash(seed=options.seed, hashvalues=sigs[doc_id], scheme=_SCHEME)
+        m = signature_from_bytes(sigs[doc_id].tobytes(), options)
         out.update(tuple(sorted((doc_id, other))) for other in lsh.query(m) if other != doc_id)
         lsh.insert(doc_id, m)
     return out
