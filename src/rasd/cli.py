@@ -182,22 +182,40 @@ def _writer_lock(db: str, waits: list | None = None):
 
 
 def _pipeline(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
-              overrides: dict, quiet: bool, workers: Optional[int] = None) -> int:
+              overrides: dict, quiet: bool, workers: Optional[int] = None, engine: Optional[dict] = None) -> int:
     """read -> clean (-> extract -> link) into the store, holding its writer lock."""
     started = time.perf_counter()
     _check_paths(paths, db)
     waits: list[float] = []
     with _writer_lock(db, waits):
         waited = time.perf_counter() - waits[0] if waits else 0.0
-        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet, started, waited, workers)
+        return _pipeline_locked(paths, db, config, extract, reprocess, overrides, quiet, started, waited, workers,
+                                engine)
+
+
+def _engine_class(name: str):
+    """The engine `[run] engine` names: LocalEngine, or RayEngine (ImportError naming the extra)."""
+    from rasd.engine.local import LocalEngine
+
+    if name == "local":
+        return LocalEngine
+    if name != "ray":
+        raise CliError(f'unknown engine "{name}": "local" or "ray"')
+    try:
+        from rasd.engine.ray import RayEngine, require_ray
+
+        require_ray()
+    except ImportError as e:
+        raise CliError(str(e)) from None
+    return RayEngine
 
 
 def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: bool, reprocess: bool,
                      overrides: dict, quiet: bool, started: float, waited: float = 0.0,
-                     workers: Optional[int] = None) -> int:
+                     workers: Optional[int] = None, engine: Optional[dict] = None) -> int:
     from rasd.config import LinkRunOptions, build_options, load_config, options_dict
     from rasd.clean.pipeline import CleanOptions, CleanStage, load_lexicon
-    from rasd.engine.local import EngineOptions, LearnReport, LocalEngine, learn_site_state, stored_site_state
+    from rasd.engine.local import EngineOptions, LearnReport, learn_site_state, stored_site_state
     from rasd.ingest import ReadOptions, read_paths
 
     timings: dict[str, float] = {"waiting for the writer lock": waited} if waited else {}
@@ -208,12 +226,14 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
     cfg["run"].setdefault("reprocess", reprocess)
     if workers is not None:
         cfg["run"]["workers"] = workers
+    cfg["run"].update({k: v for k, v in (engine or {}).items() if v is not None})
     ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     read_opts = build_options(ReadOptions, {**cfg["read"], "ingested_at": ingested_at}, "read")
     clean_opts = build_options(CleanOptions, cfg["clean"], "clean")
     run_opts = build_options(EngineOptions, cfg["run"], "run")
     link_opts = build_options(LinkRunOptions, cfg["link"], "link")
     use_embeddings = _use_embeddings(link_opts.embeddings) if run_opts.extract else None  # "on" but missing: error
+    Engine = _engine_class(run_opts.engine)   # "ray" without Ray: say so before any work
     store = _open_store(db)
     extract_opts, extract_stage = _extract_stage(cfg["extract"], store) if run_opts.extract else (None, None)
 
@@ -251,11 +271,11 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
             with Progress(TextColumn("[bold]rasd run"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[n]} records"),
                           TimeRemainingColumn(), console=err) as bar:
                 task = bar.add_task("run", total=total or None, n=0)
-                engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts,
-                                     progress=lambda n, b: bar.update(task, completed=b, n=n))
+                engine = Engine(store, clean=clean_stage, extract=extract_stage, options=run_opts,
+                                progress=lambda n, b: bar.update(task, completed=b, n=n))
                 report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         else:
-            engine = LocalEngine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
+            engine = Engine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
             report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         timings.update(report.timings_s)
         if run_opts.extract:
@@ -348,11 +368,18 @@ def _pipeline_command(extract: bool, doc: str):
         workers: Optional[int] = typer.Option(
             None, "--workers", min=1,
             help="Processes that clean and extract (default 1, or [run] workers); the results do not depend on it."),
+        engine: Optional[str] = typer.Option(
+            None, "--engine",
+            help='"local" (default, or [run] engine): this process and forked workers; "ray": --workers Ray actors '
+                 "(pip install rasd[ray]). The results do not depend on it."),
+        address: Optional[str] = typer.Option(
+            None, "--address", help='--engine ray: the Ray cluster to join ("auto", "ray://HOST:10001"); '
+                                    "default: a local Ray with --workers CPUs for this run."),
     ) -> None:
         overrides = dict(text_field=text_field, title_field=title_field, url_field=url_field,
                          date_field=date_field, outlet_field=outlet_field)
         raise typer.Exit(_pipeline(paths, db, config, extract=extract, reprocess=reprocess, overrides=overrides,
-                                   quiet=quiet, workers=workers))
+                                   quiet=quiet, workers=workers, engine={"engine": engine, "address": address}))
 
     command.__doc__ = doc
     return command

@@ -45,14 +45,18 @@ def synthetic_records() -> list[dict]:
     return recs
 
 
-@pytest.fixture(scope="module")
-def feed(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("feed") / "feed.jsonl"
+def write_feed(path: Path) -> Path:
+    """The synthetic pages, the demo feed and one unreadable record, as JSON Lines at `path`."""
     lines = [json.dumps(r, ensure_ascii=False) for r in synthetic_records()]
     lines += EXAMPLES.read_text(encoding="utf-8").splitlines()
     lines.append('{"url": "https://broken.example/x", "full_text": ')   # one unreadable record
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory) -> Path:
+    return write_feed(tmp_path_factory.mktemp("feed") / "feed.jsonl")
 
 
 def items_of(feed: Path) -> list:

@@ -46,6 +46,12 @@ class EngineOptions:
     # Processes that clean and extract (the store is written by the calling process). 1 works in
     # this process, except off the main thread, where one worker process keeps the time limit.
     workers: int = 1
+    # "local" (this process and forked workers) or "ray" (`workers` Ray actors: rasd.engine.ray,
+    # `pip install rasd[ray]`); the documents and events do not depend on it.
+    engine: str = "local"
+    # The Ray cluster to join ("auto", "ray://host:10001", ...); empty: start a local Ray with
+    # `workers` CPUs for the run and stop it after.
+    address: str = ""
 
 
 class StageTimeout(Exception):
@@ -114,14 +120,15 @@ def process_document(clean: RecordStage, extract: RecordStage | None, doc: Docum
         seconds[stage] += time.perf_counter() - t0
 
 
-def _in_worker(clean: RecordStage, extract: RecordStage | None, doc: Document):
+def _in_worker(clean: RecordStage, extract: RecordStage | None, doc: Document, budget_s: float = 0.0):
     """What a worker process does with one document: the result, the stages' counter deltas and
-    the seconds spent (the worker's stages are forked copies; their counters restart per document)."""
+    the seconds spent (the worker's stages are copies; their counters restart per document).
+    `budget_s`: the in-process SIGALRM limit (a Ray worker's; a forked worker is killed instead)."""
     clean.counters.counts.clear()
     if extract is not None:
         extract.counters.counts.clear()
     seconds: Counter = Counter()
-    out = process_document(clean, extract, doc, seconds)
+    out = process_document(clean, extract, doc, seconds, budget_s)
     stripped: list[int] = []
     if isinstance(out, list):
         # the parent holds the page's raw text: it need not come back with every part
@@ -329,6 +336,17 @@ class LocalEngine:
             self._pending.add(key)
             yield item
 
+    def _from_worker(self, doc: Document, value) -> list[Document] | Quarantined:
+        """The result `_in_worker` sent back for `doc`, its counters and seconds added to this run's."""
+        out, stripped, (clean_counts, extract_counts), seconds = value
+        if stripped:
+            out = _restore_raw(out, stripped, doc)
+        self.clean.counters.counts.update(clean_counts)
+        if self.extract is not None:
+            self.extract.counters.counts.update(extract_counts)
+        self._seconds.update(seconds)
+        return out
+
     def _in_processes(self, items: Iterator[Item]) -> Iterator[tuple[Item, list[Document] | Quarantined]]:
         """Each item with its result, computed by worker processes, in input order."""
         from functools import partial
@@ -348,13 +366,7 @@ class LocalEngine:
                 item = sent.popleft()
                 doc = item.result
                 if oc.kind == "ok":
-                    out, stripped, (clean_counts, extract_counts), seconds = oc.value
-                    if stripped:
-                        out = _restore_raw(out, stripped, doc)
-                    self.clean.counters.counts.update(clean_counts)
-                    if self.extract is not None:
-                        self.extract.counters.counts.update(extract_counts)
-                    self._seconds.update(seconds)
+                    out = self._from_worker(doc, oc.value)
                 elif oc.kind == "timeout":
                     # the worker was killed, so which stage it was in is unknown: the last one it runs
                     out = _timed_out(doc, stage, f"{oc.detail} (clean + extract; worker process killed)")
@@ -362,16 +374,17 @@ class LocalEngine:
                     out = _timed_out(doc, stage, oc.detail, reason="parse_error")
                 yield item, out
 
+    def _results(self, todo: Iterator[Item]) -> Iterator[tuple[Item, list[Document] | Quarantined]]:
+        """Each item to process with its result, in input order (the Ray engine overrides this)."""
+        if _use_processes(self.options.workers, self.options.doc_timeout_s):
+            return self._in_processes(todo)
+        return ((item, self._process(item.result)) for item in todo)
+
     def run(self, items: Iterable[Item], run_id: str) -> RunReport:
         """Process every item; returns the run's report (the caller begins and finishes the run)."""
         report = RunReport(run_id=run_id)
         t0 = time.perf_counter()
-        todo = self._to_process(items, run_id, report)
-        if _use_processes(self.options.workers, self.options.doc_timeout_s):
-            results = self._in_processes(todo)
-        else:
-            results = ((item, self._process(item.result)) for item in todo)
-        for item, out in results:
+        for item, out in self._results(self._to_process(items, run_id, report)):
             self._write(item, out, run_id, report)
         report.elapsed_s = time.perf_counter() - t0
         report.counters = self.counters()
