@@ -103,8 +103,10 @@ def test_a_page_that_hangs_or_kills_its_ray_worker_is_quarantined_and_the_batch_
     assert report.quarantined == {"timeout": 2, "parse_error": 1}
     # the documents run again after a kill count once: a killed actor's counts never came back
     assert report.counters["clean"]["seen"] == report.counters["clean"]["kept"] == 5
-    # DIE kills its shard's actor, then its own; STUCK outlives its shard's deadline, then its own
-    assert engine.replaced == 4
+    # DIE kills its shard's actor, then its own; STUCK outlives its shard's deadline, then its own.
+    # On a loaded machine a healthy shard can outlive its deadline too: its actor is replaced and
+    # its pages rerun one by one and are stored (as asserted above), so 4 is the least, not the count
+    assert engine.replaced >= 4
     assert elapsed < 90   # 2 x 3 + 5 s for the shard, 3 + 5 s alone, and four actor starts
     store.close()
 
