@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from rasd.store.postgres import libpq_url, require_psycopg
 from rasd.store.search import (
+    DOCUMENT_FINGERPRINT_SQL,
     INDEX_BATCH,
     WORDS_TABLE,
     _VOCABULARY,
@@ -25,6 +26,7 @@ from rasd.store.search import (
     all_keys,
     index_text,
     query_keys,
+    stale_documents,
     word_keys,
 )
 
@@ -71,13 +73,7 @@ def update_search_index(db: Any) -> dict:
             conn.execute(stmt)
         conn.commit()
         current = dict(conn.execute(f"SELECT doc_id, fingerprint FROM {SEARCH_TABLE}").fetchall())
-        todo, seen = [], set()
-        for doc_id, title, content_hash, text in conn.execute(
-                "SELECT id, title, content_hash, CASE WHEN content_hash IS NULL THEN text END FROM documents"):
-            seen.add(doc_id)
-            if current.get(doc_id) != _fingerprint(title, content_hash, text or ""):
-                todo.append(doc_id)
-        gone = [d for d in current if d not in seen]
+        todo, gone = stale_documents(current, conn.execute(DOCUMENT_FINGERPRINT_SQL))
         stored = {r[0] for r in conn.execute(f"SELECT word FROM {WORDS_TABLE}")}
         conn.commit()
         if gone:

@@ -279,6 +279,22 @@ def _fingerprint(title: str | None, content_hash: str | None, text: str) -> str:
     return sha256_hex((title or "") + "\x00" + (content_hash or text))[:32]
 
 
+#: The documents' columns `stale_documents` reads (the text only where no content hash stands for it).
+DOCUMENT_FINGERPRINT_SQL = "SELECT id, title, content_hash, CASE WHEN content_hash IS NULL THEN text END FROM documents"
+
+
+def stale_documents(current: dict[str, str], rows: Iterable[tuple]) -> tuple[list[str], list[str]]:
+    """(documents to index again, indexed documents that are gone), from the index's fingerprints
+    (`current`: doc id -> fingerprint) and the rows of `DOCUMENT_FINGERPRINT_SQL`. Both backends."""
+    todo: list[str] = []
+    seen: set[str] = set()
+    for doc_id, title, content_hash, text in rows:
+        seen.add(doc_id)
+        if current.get(doc_id) != _fingerprint(title, content_hash, text or ""):
+            todo.append(doc_id)
+    return todo, [d for d in current if d not in seen]
+
+
 def _sqlite_path(engine_or_store: Any) -> str:
     """The SQLite file behind a path, an SQLAlchemy engine or a store holding one."""
     if isinstance(engine_or_store, (str, os.PathLike)):
@@ -329,14 +345,7 @@ def update_search_index(engine_or_store: Any) -> dict:
         conn.execute("PRAGMA busy_timeout=30000")
         ensure_search_tables(conn)
         current = {r[0]: r[1] for r in conn.execute("SELECT doc_id, fingerprint FROM search_docs")}
-        todo: list[str] = []
-        seen: set[str] = set()
-        for doc_id, title, content_hash, text in conn.execute(
-                "SELECT id, title, content_hash, CASE WHEN content_hash IS NULL THEN text END FROM documents"):
-            seen.add(doc_id)
-            if current.get(doc_id) != _fingerprint(title, content_hash, text or ""):
-                todo.append(doc_id)
-        gone = [d for d in current if d not in seen]
+        todo, gone = stale_documents(current, conn.execute(DOCUMENT_FINGERPRINT_SQL))
         stored = {r[0] for r in conn.execute(f"SELECT word FROM {WORDS_TABLE}")}
         if not stored and current:  # indexed before the word table existed: every document's words
             texts = conn.execute("SELECT title, text FROM documents").fetchall()
