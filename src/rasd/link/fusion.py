@@ -14,8 +14,9 @@ is exported under its own per-document id, so ids are the same whether or not a 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from rasd.document import Event
@@ -100,6 +101,7 @@ class Cluster:
 # -- pair compatibility ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 14)
 def _day(value: str | None) -> Date | None:
     if not value or len(value) < 10:
         return None
@@ -482,8 +484,11 @@ class FusionIndex:
             s = cluster_score(m, c, self.options)
             if s is not None and (best_score is None or s > best_score or (s == best_score and cid < best)):
                 best, best_score = cid, s
+        # `related` lists pages linked before this one, so no later member is ever in it: kept, it
+        # only held every related id of every member in memory
+        kept = replace(m, related=frozenset()) if m.related else m
         if best is None:
-            self.restore(m.event.id, [m])
+            self.restore(m.event.id, [kept])
             return m.event.id, False
-        self.restore(best, [m])
+        self.restore(best, [kept])
         return best, True

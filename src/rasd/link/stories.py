@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
@@ -403,6 +404,9 @@ class StoryIndex:
         self._primed: set[str] = set()
         self._first_day: dict[str, int] = {}  # story id -> its earliest page's day
         self._n = 0
+        # position -> weighted norm of its features, valid while the frequencies stay as they were
+        # (`_count` clears it): a norm was recomputed for every candidate of every new page
+        self._norms: dict[int, float] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -424,6 +428,7 @@ class StoryIndex:
             self._count(feats)
 
     def _count(self, feats: Mapping[str, float]) -> None:
+        self._norms.clear()
         self._n += 1
         for f in feats:
             self._df[f] = self._df.get(f, 0) + 1
@@ -452,7 +457,7 @@ class StoryIndex:
         self._ids.append(doc_id)
         self._story.append(story_id)
         self._day.append(_ordinal(published))
-        feats = dict(features)
+        feats = {sys.intern(f): sal for f, sal in features.items()}  # one string per feature, not per page
         self._feats.append(feats)
         self._vecs.append(vector)
         if doc_id in self._primed:
@@ -514,7 +519,9 @@ class StoryIndex:
         out = []
         for j, dot in dots.items():
             other = self._feats[j]
-            norm_b = math.sqrt(sum((self._weight(f) * sal) ** 2 for f, sal in other.items()))
+            norm_b = self._norms.get(j)
+            if norm_b is None:
+                norm_b = self._norms[j] = math.sqrt(sum((self._weight(f) * sal) ** 2 for f, sal in other.items()))
             cos = dot / (norm_a * norm_b) if norm_b else 0.0
             shared_event = any(other.get(f, 0.0) >= self.options.lead_boost for f in near_events)
             rare = sum(1 for f in w if f in other and self._rare(f))
@@ -547,7 +554,8 @@ class StoryIndex:
         day = _ordinal(published)
         ok = [m for m in found if accepts(m, self.options) and (
             day is None or day - self._first_day.get(self._story[m.position], day) <= self.options.max_story_days)]
-        related = frozenset(self._ids[m.position] for m in found if m in ok or m.shared_site or (
+        accepted = {m.position for m in ok}
+        related = frozenset(self._ids[m.position] for m in found if m.position in accepted or m.shared_site or (
             m.shared_event and m.cosine >= self.options.related_cosine))
         if ok:
             best = min(ok, key=lambda m: (-m.score, self._ids[m.position]))
