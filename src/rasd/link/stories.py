@@ -400,6 +400,7 @@ class StoryIndex:
         self._pos: dict[str, int] = {}
         # feature -> day ordinal (None: undated) -> positions: a lookup reads only the window's days
         self._postings: dict[str, dict[int | None, list[int]]] = {}
+        self._dated_days: dict[str, int] = {}  # feature -> how many distinct days its dated postings hold
         self._df: dict[str, int] = {}
         self._primed: set[str] = set()
         self._first_day: dict[str, int] = {}  # story id -> its earliest page's day
@@ -468,13 +469,15 @@ class StoryIndex:
         if day is not None:
             self._first_day[story_id] = min(day, self._first_day.get(story_id, day))
         for f in feats:
-            self._postings.setdefault(f, {}).setdefault(day, []).append(i)
+            buckets = self._postings.setdefault(f, {})
+            if day is not None and day not in buckets:
+                self._dated_days[f] = self._dated_days.get(f, 0) + 1
+            buckets.setdefault(day, []).append(i)
 
     def _recurring(self, site_key: str) -> bool:
         """True for an event type at a site or town reported on many days (a base attacked every week):
         there a shared place says nothing of which attack, only a shared day does."""
-        days = self._postings.get(site_key, {})
-        return sum(1 for d in days if d is not None) >= self.options.recurring_site_days
+        return self._dated_days.get(site_key, 0) >= self.options.recurring_site_days
 
     def _days_agree(self, site_key: str, a: Mapping[str, float], b: Mapping[str, float], strict: bool = False) -> bool:
         """False when both pages state days for this type at this place and none are within the slack
@@ -500,10 +503,11 @@ class StoryIndex:
         dots: dict[int, float] = {}
         sites = [f for f in features if f.startswith("s:")]
         for f in sites:  # related through a shared event at a site or town, whatever the cosine
-            for d, js in self._postings.get(f, {}).items():
-                if lookup_days is None or d in lookup_days:
-                    for j in js:
-                        dots.setdefault(j, 0.0)
+            buckets = self._postings.get(f, {})
+            # the window's days only (not every day the site was ever reported: linear in the store)
+            for d in (buckets if lookup_days is None else lookup_days):
+                for j in buckets.get(d, ()):
+                    dots.setdefault(j, 0.0)
         for f, wf in w.items():
             buckets = self._postings.get(f)
             if not buckets:
