@@ -114,7 +114,7 @@ def put(store: SqliteStore, run: str, doc: Document) -> None:
     store.put_result(raw, [doc], run)
 
 
-def one_size(n: int, planted: int, real_db: str | None, per_day: int = 0) -> dict:
+def one_size(n: int, planted: int, real_db: str | None, per_day: int = 0, relink: bool = True) -> dict:
     rnd = random.Random(n)
     days = max(1, n // per_day) if per_day else 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,12 +147,13 @@ def one_size(n: int, planted: int, real_db: str | None, per_day: int = 0) -> dic
         dup = {d["doc_id"]: d["canonical_id"] for d in list_duplicates(store)}
         found = sum(dup.get(c) == o for c, o in pairs)
         t1 = time.perf_counter()
-        again = link_pending(store, Linker(), member_from_row)
+        again = link_pending(store, Linker(), member_from_row) if relink else None
         rerun = time.perf_counter() - t1
         store.close()
     return {"documents": n, "real": len(real), "per_day": per_day or None, "link_s": linked["link_s"],
             "link_cpu_s": linked["link_cpu_s"], "ms_per_doc": round(1000 * linked["link_s"] / n, 2),
-            "relink_noop_s": round(rerun, 2), "relinked_docs": len(again.documents), "planted": len(pairs),
+            "relink_noop_s": round(rerun, 2) if again else None, "relinked_docs": len(again.documents) if again else None,
+            "planted": len(pairs),
             "planted_found": found, "recall": round(found / len(pairs), 3) if pairs else None,
             "counters": linked["counters"], "peak_rss_mb": linked["peak_rss_mb"]}
 
@@ -174,6 +175,7 @@ def main() -> None:
     ap.add_argument("--planted", type=int, default=200)
     ap.add_argument("--db", default=None, help="a store of the real corpus (rasd run ../shared/data/almayadeen-...)")
     ap.add_argument("--per-day", type=int, default=0, help="generated pages a day (0: all in 2023, as before)")
+    ap.add_argument("--no-relink", action="store_true", help="skip the second, no-op link run")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--link", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -181,11 +183,12 @@ def main() -> None:
         print(json.dumps(link_store(args.link), ensure_ascii=False))
         return
     if args.one:
-        print(json.dumps(one_size(args.one, args.planted, args.db, args.per_day), ensure_ascii=False))
+        print(json.dumps(one_size(args.one, args.planted, args.db, args.per_day, not args.no_relink), ensure_ascii=False))
         return
     first = None
     for n in map(int, args.sizes.split(",")):
         cmd = [sys.executable, __file__, "--one", str(n), "--planted", str(args.planted), "--per-day", str(args.per_day)]
+        cmd += ["--no-relink"] if args.no_relink else []
         out = json.loads(subprocess.check_output(cmd + (["--db", args.db] if args.db else []), text=True))
         first = first or out
         # time per document against the first size's: 1.0 is linear, 2.0 twice the time a document
