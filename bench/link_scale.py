@@ -1,27 +1,35 @@
-"""Linking speed and memory at 2.5k / 5k / 10k documents, and recall of planted near duplicates.
+"""Linking speed and memory at 10k / 20k / 50k / 100k documents, and recall of planted near duplicates.
 
-    python bench/link_scale.py [--sizes 2500,5000,10000] [--planted 200]
+    python bench/link_scale.py [--sizes 10000,20000,50000,100000] [--planted 200] [--per-day 0]
 
 Documents are the Al Mayadeen corpus (../shared/data, as stored by `rasd run`, when --db is given)
 plus documents generated from OUR OWN sentence templates below (never from the corpus), each with
 a few events so fusion has work. Each size runs in a fresh process-free pass over a new in-memory
 Linker + SQLite file: time covers restore, dedup, stories, fusion and writing the links. Peak RSS
-is read from the OS (ru_maxrss) after each size, in a child process per size so peaks do not mix.
+is read from the OS (ru_maxrss) of a child process that only links (the store is built by another).
 
 Planted near duplicates: 200 of our generated documents are copied with small edits (words
 dropped, swapped, a date line and an outlet tag added) and we report how many are linked to their
 original.
+
+Dates: by default every generated page falls in 2023, so more documents means more pages a day
+(27 at 10k, 274 at 100k), all about the same 8 places and 4 event types, and stories and fusion
+compare more candidates per page as the store grows. `--per-day N` spreads them over n / N days
+from 2023-01-01 instead (a stream of N pages a day: more documents, a longer period). Each line
+gives the time per document and its ratio to the first size's (1.0: linear).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from rasd.document import Document, Event, Origin, RawInput, Span, sha256_hex
@@ -54,9 +62,14 @@ FILLER = [
 WORDS = sorted({w.strip(".،") for line in FILLER for w in line.split()} | {a[0] for a in ACTORS} | {p[0] for p in PLACES})
 
 
-def generated(i: int, rnd: random.Random) -> tuple[str, str, list[tuple]]:
-    """One generated article from our templates: (text, published, [(type, place, actor, count)])."""
-    day = f"2023-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+def generated(i: int, rnd: random.Random, days: int = 0) -> tuple[str, str, list[tuple]]:
+    """One generated article from our templates: (text, published, [(type, place, actor, count)]).
+
+    `days` 0: a day of 2023; else one of `days` days from 2023-01-01."""
+    if days:
+        day = (date(2023, 1, 1) + timedelta(days=rnd.randrange(days))).isoformat()
+    else:
+        day = f"2023-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
     lines, evs = [], []
     for _ in range(rnd.randint(2, 4)):
         (t, verb), p, a = rnd.choice(TYPES), rnd.choice(PLACES), rnd.choice(ACTORS)
@@ -101,8 +114,9 @@ def put(store: SqliteStore, run: str, doc: Document) -> None:
     store.put_result(raw, [doc], run)
 
 
-def one_size(n: int, planted: int, real_db: str | None) -> dict:
+def one_size(n: int, planted: int, real_db: str | None, per_day: int = 0, relink: bool = True) -> dict:
     rnd = random.Random(n)
+    days = max(1, n // per_day) if per_day else 0
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "s.db")
         run = store.begin_run({}, "bench")
@@ -113,48 +127,75 @@ def one_size(n: int, planted: int, real_db: str | None) -> dict:
             src.close()
         for d in real:
             put(store, run, d)
-        originals = []
+        originals = []  # (id, text, published, events) of each generated page: the copies are made from them
         for i in range(n - len(real) - planted):
-            text, day, evs = generated(i, rnd)
+            text, day, evs = generated(i, rnd, days)
             doc = make_doc(f"g{i:06d}", text, day, evs)
             put(store, run, doc)
-            originals.append(doc)
+            originals.append((doc.id, text, day, evs))
         pairs = []
-        for k, orig in enumerate(rnd.sample(originals, min(planted, len(originals)))):
-            copy = make_doc(f"p{k:05d}", edit(orig.text, rnd), orig.published,
-                            [(e.type, next(p for p in PLACES if p[1] == e.location["place_id"]),
-                              next(a for a in ACTORS if a[1] == e.actors[0]["actor_id"]), e.quantities[0]["value"])
-                             for e in orig.events])
+        for k, (orig_id, text, day, evs) in enumerate(rnd.sample(originals, min(planted, len(originals)))):
+            copy = make_doc(f"p{k:05d}", edit(text, rnd), day, evs)
             put(store, run, copy)
-            pairs.append((copy.id, orig.id))
-        t0 = time.perf_counter()
-        result = link_pending(store, Linker(), member_from_row)
-        elapsed = time.perf_counter() - t0
+            pairs.append((copy.id, orig_id))
+        del originals
+        store.close()
+        # linking runs in a fresh process, so its peak memory is its own, not the generator's
+        cmd = [sys.executable, __file__, "--link", str(Path(tmp) / "s.db")]
+        linked = json.loads(subprocess.check_output(cmd, text=True))
+        store = SqliteStore(Path(tmp) / "s.db")
         dup = {d["doc_id"]: d["canonical_id"] for d in list_duplicates(store)}
         found = sum(dup.get(c) == o for c, o in pairs)
         t1 = time.perf_counter()
-        again = link_pending(store, Linker(), member_from_row)
+        again = link_pending(store, Linker(), member_from_row) if relink else None
         rerun = time.perf_counter() - t1
         store.close()
-    return {"documents": n, "real": len(real), "link_s": round(elapsed, 2), "relink_noop_s": round(rerun, 2),
-            "relinked_docs": len(again.documents), "planted": len(pairs), "planted_found": found,
-            "recall": round(found / len(pairs), 3) if pairs else None, "counters": result.counters,
+    return {"documents": n, "real": len(real), "per_day": per_day or None, "link_s": linked["link_s"],
+            "link_cpu_s": linked["link_cpu_s"], "ms_per_doc": round(1000 * linked["link_s"] / n, 2),
+            "relink_noop_s": round(rerun, 2) if again else None, "relinked_docs": len(again.documents) if again else None,
+            "planted": len(pairs),
+            "planted_found": found, "recall": round(found / len(pairs), 3) if pairs else None,
+            "counters": linked["counters"], "peak_rss_mb": linked["peak_rss_mb"]}
+
+
+def link_store(path: str) -> dict:
+    """Link a stored bench corpus: wall and CPU seconds, counters, this process's peak RSS."""
+    store = SqliteStore(path)
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = link_pending(store, Linker(), member_from_row)
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    store.close()
+    return {"link_s": round(elapsed, 2), "link_cpu_s": round(cpu, 2), "counters": result.counters,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="2500,5000,10000")
+    ap.add_argument("--sizes", default="10000,20000,50000,100000")
     ap.add_argument("--planted", type=int, default=200)
     ap.add_argument("--db", default=None, help="a store of the real corpus (rasd run ../shared/data/almayadeen-...)")
+    ap.add_argument("--per-day", type=int, default=0, help="generated pages a day (0: all in 2023, as before)")
+    ap.add_argument("--no-relink", action="store_true", help="skip the second, no-op link run")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--link", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.one:
-        print(json.dumps(one_size(args.one, args.planted, args.db), ensure_ascii=False))
+    if args.link:
+        print(json.dumps(link_store(args.link), ensure_ascii=False))
         return
+    if args.one:
+        print(json.dumps(one_size(args.one, args.planted, args.db, args.per_day, not args.no_relink), ensure_ascii=False))
+        return
+    first = None
     for n in map(int, args.sizes.split(",")):
-        cmd = [sys.executable, __file__, "--one", str(n), "--planted", str(args.planted)] + (["--db", args.db] if args.db else [])
-        print(subprocess.check_output(cmd, text=True).strip(), flush=True)
+        cmd = [sys.executable, __file__, "--one", str(n), "--planted", str(args.planted), "--per-day", str(args.per_day)]
+        cmd += ["--no-relink"] if args.no_relink else []
+        out = json.loads(subprocess.check_output(cmd + (["--db", args.db] if args.db else []), text=True))
+        first = first or out
+        # time per document against the first size's: 1.0 is linear, 2.0 twice the time a document
+        out["vs_linear"] = round((out["link_s"] / n) / (first["link_s"] / first["documents"]), 2)
+        out["cpu_vs_linear"] = round((out["link_cpu_s"] / n) / (first["link_cpu_s"] / first["documents"]), 2)
+        out["load_1min"] = os.getloadavg()[0]
+        print(json.dumps(out, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -145,3 +145,20 @@ def test_a_kill_after_unlinking_a_changed_document_loses_no_fused_record(tmp_pat
     assert {e.id for e in list_fused_events(store)} >= {"ez"}  # renamed after its first remaining member
     reference.close()
     store.close()
+
+
+def test_link_ordered_refuses_a_page_out_of_link_order():
+    later, earlier = make_doc("b", BODY_B, "2024-12-09"), make_doc("a", BODY_A, "2024-12-08")
+    lk = linker()
+    lk.prime([later, earlier])
+    with pytest.raises(ValueError, match="out of link order"):
+        list(lk.link_ordered([later, earlier]))
+
+
+def test_pending_ids_come_in_link_order(tmp_path):
+    s = SqliteStore(tmp_path / "o.db")
+    fill(s)
+    run = s.begin_run({}, "t")
+    put(s, run, make_doc("u", BODY_D + " .", None))  # undated: last
+    assert pending_doc_ids(s) == ["a", "z", "b", "c", "d", "e", "u"]
+    s.close()

@@ -79,6 +79,7 @@ class Linker:
         self.stories = StoryIndex(options.stories)
         self.fusion = FusionIndex(options.fusion)
         self._canonical: dict[str, str] = {}
+        self._primed: dict[str, dict[str, float]] = {}  # features of documents primed, not linked yet
         self.counters = StageCounters("link")
 
     # -- restoring what the store already decided --------------------------------------------
@@ -149,24 +150,61 @@ class Linker:
         gives the same indexes as having linked them in this run, because every decision reads
         only what earlier documents left (kept in the store) and the document frequencies of all
         documents to link (primed here up front, and again by the later run). `batch_docs` 0:
-        one result for everything; None: `options.batch_docs`.
+        one result for everything; None: `options.batch_docs`. Holds every document at once: a
+        store streams them through `prime` and `link_ordered` instead.
+        """
+        batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
+        self.prime(batch)
+        yield from self.link_ordered(batch, refresh, batch_docs)
+
+    def prime(self, docs: Iterable[Document]) -> int:
+        """Compute the story features of documents about to be linked and count them in the
+        document frequencies (IDF over the whole store, before any is linked); returns how many.
+
+        Only the features are kept (until each document is linked), so a store can stream its
+        documents here and again, in link order, through `link_ordered`.
+        """
+        n = 0
+        for d in docs:
+            if d.id in self.stories or d.id in self._primed:
+                continue
+            feats = doc_features(d, self.options.stories)
+            if is_opinion(d, self.options.opinion):
+                feats[OPINION] = 1.0  # stored with the features, so a restore knows it
+                self.counters.add("opinion_pages")
+            self._primed[d.id] = feats
+            self.stories.prime([(d.id, feats)])
+            n += 1
+        return n
+
+    def link_ordered(self, docs: Iterable[Document], refresh: Iterable[str] = (),
+                     batch_docs: int | None = None) -> Iterator[LinkResult]:
+        """`link_batches` for documents that come in link order (oldest first, undated last, then
+        by id) and were primed (`prime`): only one batch of documents is held at a time.
+
+        A document out of order raises ValueError (it would be decided against the wrong earlier
+        documents); one not primed is primed when it comes (its frequencies then count late).
         """
         size = self.options.batch_docs if batch_docs is None else batch_docs
-        batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
-        feats_of = {d.id: doc_features(d, self.options.stories) for d in batch}
-        for d in batch:
-            if is_opinion(d, self.options.opinion):
-                feats_of[d.id][OPINION] = 1.0  # stored with the features, so a restore knows it
-                self.counters.add("opinion_pages")
-        self.stories.prime(feats_of.items())
         refresh = [fid for fid in refresh if fid in self.fusion.clusters]
-        step = size if size and size > 0 else max(len(batch), 1)
-        for start in range(0, max(len(batch), 1), step):
-            yield self._link_sorted(batch[start:start + step], feats_of, refresh if start == 0 else ())
+        chunk: list[Document] = []
+        last, first = None, True
+        for d in docs:
+            if d.id in self.stories:
+                continue
+            key = _order(d)
+            if last is not None and key < last:
+                raise ValueError(f"document {d.id} comes out of link order")
+            last = key
+            chunk.append(d)
+            if size and size > 0 and len(chunk) == size:
+                yield self._link_sorted(chunk, refresh if first else ())
+                chunk, first = [], False
+        if chunk or first:
+            yield self._link_sorted(chunk, refresh if first else ())
 
-    def _link_sorted(self, batch: list[Document], feats_of: dict[str, dict[str, float]],
-                     refresh: Iterable[str]) -> LinkResult:
-        """Link documents already sorted, featured and primed; the fused records of what they touched."""
+    def _link_sorted(self, batch: list[Document], refresh: Iterable[str]) -> LinkResult:
+        """Link documents already sorted and primed; the fused records of what they touched."""
         result = LinkResult()
         vectors: list = [None] * len(batch)
         if self.embed is not None and batch:
@@ -177,7 +215,9 @@ class Linker:
         for doc, vec in zip(batch, vectors):
             self.counters.seen()
             canonical = self._dedup(doc, result)
-            feats = feats_of[doc.id]
+            if doc.id not in self._primed:
+                self.prime([doc])
+            feats = self._primed.pop(doc.id)
             if canonical is not None and self.stories.story_of(canonical):
                 story, score, matched, role = self.stories.story_of(canonical), 1.0, canonical, "duplicate"
                 related = frozenset({canonical})

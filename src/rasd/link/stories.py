@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
@@ -399,10 +400,14 @@ class StoryIndex:
         self._pos: dict[str, int] = {}
         # feature -> day ordinal (None: undated) -> positions: a lookup reads only the window's days
         self._postings: dict[str, dict[int | None, list[int]]] = {}
+        self._dated_days: dict[str, int] = {}  # feature -> how many distinct days its dated postings hold
         self._df: dict[str, int] = {}
         self._primed: set[str] = set()
         self._first_day: dict[str, int] = {}  # story id -> its earliest page's day
         self._n = 0
+        # position -> weighted norm of its features, valid while the frequencies stay as they were
+        # (`_count` clears it): a norm was recomputed for every candidate of every new page
+        self._norms: dict[int, float] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -424,6 +429,7 @@ class StoryIndex:
             self._count(feats)
 
     def _count(self, feats: Mapping[str, float]) -> None:
+        self._norms.clear()
         self._n += 1
         for f in feats:
             self._df[f] = self._df.get(f, 0) + 1
@@ -452,7 +458,7 @@ class StoryIndex:
         self._ids.append(doc_id)
         self._story.append(story_id)
         self._day.append(_ordinal(published))
-        feats = dict(features)
+        feats = {sys.intern(f): sal for f, sal in features.items()}  # one string per feature, not per page
         self._feats.append(feats)
         self._vecs.append(vector)
         if doc_id in self._primed:
@@ -463,13 +469,15 @@ class StoryIndex:
         if day is not None:
             self._first_day[story_id] = min(day, self._first_day.get(story_id, day))
         for f in feats:
-            self._postings.setdefault(f, {}).setdefault(day, []).append(i)
+            buckets = self._postings.setdefault(f, {})
+            if day is not None and day not in buckets:
+                self._dated_days[f] = self._dated_days.get(f, 0) + 1
+            buckets.setdefault(day, []).append(i)
 
     def _recurring(self, site_key: str) -> bool:
         """True for an event type at a site or town reported on many days (a base attacked every week):
         there a shared place says nothing of which attack, only a shared day does."""
-        days = self._postings.get(site_key, {})
-        return sum(1 for d in days if d is not None) >= self.options.recurring_site_days
+        return self._dated_days.get(site_key, 0) >= self.options.recurring_site_days
 
     def _days_agree(self, site_key: str, a: Mapping[str, float], b: Mapping[str, float], strict: bool = False) -> bool:
         """False when both pages state days for this type at this place and none are within the slack
@@ -495,10 +503,11 @@ class StoryIndex:
         dots: dict[int, float] = {}
         sites = [f for f in features if f.startswith("s:")]
         for f in sites:  # related through a shared event at a site or town, whatever the cosine
-            for d, js in self._postings.get(f, {}).items():
-                if lookup_days is None or d in lookup_days:
-                    for j in js:
-                        dots.setdefault(j, 0.0)
+            buckets = self._postings.get(f, {})
+            # the window's days only (not every day the site was ever reported: linear in the store)
+            for d in (buckets if lookup_days is None else lookup_days):
+                for j in buckets.get(d, ()):
+                    dots.setdefault(j, 0.0)
         for f, wf in w.items():
             buckets = self._postings.get(f)
             if not buckets:
@@ -514,7 +523,9 @@ class StoryIndex:
         out = []
         for j, dot in dots.items():
             other = self._feats[j]
-            norm_b = math.sqrt(sum((self._weight(f) * sal) ** 2 for f, sal in other.items()))
+            norm_b = self._norms.get(j)
+            if norm_b is None:
+                norm_b = self._norms[j] = math.sqrt(sum((self._weight(f) * sal) ** 2 for f, sal in other.items()))
             cos = dot / (norm_a * norm_b) if norm_b else 0.0
             shared_event = any(other.get(f, 0.0) >= self.options.lead_boost for f in near_events)
             rare = sum(1 for f in w if f in other and self._rare(f))
@@ -547,7 +558,8 @@ class StoryIndex:
         day = _ordinal(published)
         ok = [m for m in found if accepts(m, self.options) and (
             day is None or day - self._first_day.get(self._story[m.position], day) <= self.options.max_story_days)]
-        related = frozenset(self._ids[m.position] for m in found if m in ok or m.shared_site or (
+        accepted = {m.position for m in ok}
+        related = frozenset(self._ids[m.position] for m in found if m.position in accepted or m.shared_site or (
             m.shared_event and m.cosine >= self.options.related_cosine))
         if ok:
             best = min(ok, key=lambda m: (-m.score, self._ids[m.position]))

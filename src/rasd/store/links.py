@@ -133,6 +133,8 @@ class LinkerLike(Protocol):
     def restore_cluster(self, fused_id: str, members: Any) -> None: ...
     def link(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> Any: ...
     def link_batches(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> Iterator[Any]: ...
+    def prime(self, docs: Iterable[Document]) -> int: ...
+    def link_ordered(self, docs: Iterable[Document], refresh: Iterable[str] = ()) -> Iterator[Any]: ...
 
 
 def _now() -> str:
@@ -153,11 +155,12 @@ def _has_tables(store: Any) -> bool:
 
 
 def pending_doc_ids(store: Any, only: Iterable[str] | None = None) -> list[str]:
-    """Ids of stored documents not linked yet (restricted to `only` when given)."""
+    """Ids of stored documents not linked yet (restricted to `only` when given), in link order:
+    oldest first, undated last, then by id (`Linker.link_ordered` checks it)."""
     ensure_tables(store)
-    q = select(documents.c.id).where(documents.c.id.not_in(select(link_docs.c.doc_id)))
+    q = select(documents.c.id, documents.c.published).where(documents.c.id.not_in(select(link_docs.c.doc_id)))
     with store.engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(q)]
+        ids = [i for _, i in sorted((published or "9999-99-99", i) for i, published in conn.execute(q))]
     if only is not None:
         wanted = set(only)
         ids = [i for i in ids if i in wanted]
@@ -165,7 +168,8 @@ def pending_doc_ids(store: Any, only: Iterable[str] | None = None) -> list[str]:
 
 
 def load_documents(store: Any, ids: list[str]) -> Iterator[Document]:
-    """The documents with these ids, with spans and events (not removed pieces or posts), in bulk."""
+    """The documents with these ids, in that order, with spans and events (not removed pieces or
+    posts), in bulk."""
     with store.engine.connect() as conn:
         for start in range(0, len(ids), LOAD_CHUNK):
             chunk = ids[start:start + LOAD_CHUNK]
@@ -178,8 +182,11 @@ def load_documents(store: Any, ids: list[str]) -> Iterator[Document]:
                  .order_by(events_table.c.doc_id, events_table.c.seq))
             for r in conn.execute(q):
                 kid_events.setdefault(r.doc_id, []).append(codec.event_from_json(codec.loads(r.record)))
-            for row in rows:
-                yield codec.document_from_rows(row, (), (), kid_spans.get(row["id"], ()), kid_events.get(row["id"], ()))
+            by_id = {row["id"]: row for row in rows}
+            for doc_id in chunk:
+                row = by_id.get(doc_id)
+                if row is not None:
+                    yield codec.document_from_rows(row, (), (), kid_spans.get(doc_id, ()), kid_events.get(doc_id, ()))
 
 
 def restore_state(store: Any, linker: LinkerLike, member_factory: Any) -> dict:
@@ -384,9 +391,11 @@ def orphan_clusters(store: Any) -> set[str]:
 
 def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iterable[str] | None = None) -> Any:
     """Link every stored document not linked yet (or those of `only`), relinking first the documents
-    whose events changed since they were linked; return the `LinkResult` (counter `relinked`).
+    whose events changed since they were linked; return a `LinkResult` with each document's
+    decision and the counters (counter `relinked`); members, fused records and signatures are
+    saved, not returned.
 
-    Each batch of documents (`Linker.link_batches`) is saved in its own transaction, so a run killed
+    Each batch of documents (`Linker.link_ordered`) is saved in its own transaction, so a run killed
     while linking keeps the batches saved so far, and the next run links the rest exactly as the
     killed run would have (tests/link/test_link_resume.py, tests/store/test_store_crash_points.py)."""
     stale = stale_doc_ids(store)
@@ -397,10 +406,18 @@ def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iter
     refresh |= orphan_clusters(store)
     restore_state(store, linker, member_factory)
     ids = pending_doc_ids(store, only)
+    # two passes over the documents, one chunk at a time: the first gives the linker every
+    # document's features (the frequencies must count them all before the first is linked), the
+    # second links them in order. Holding them all instead took ~60 KB a document (bench/link_scale.py).
+    linker.prime(load_documents(store, ids))
     total = None
-    for part in linker.link_batches(load_documents(store, ids), refresh=refresh):
+    for part in linker.link_ordered(load_documents(store, ids), refresh=refresh):
         save_result(store, part, stories_left)
         stories_left = set()
+        # what is saved is not kept: the result returned has every document's decision (without
+        # its features and vector) and the counters, not the members, fused records or signatures
+        part.signatures, part.members, part.fused = [], [], {}
+        part.documents = [{k: v for k, v in d.items() if k not in ("features", "vector")} for d in part.documents]
         if total is None:
             total = part
         else:
