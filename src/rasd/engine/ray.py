@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator
 
 from rasd.document import Document, Item, Quarantined
 from rasd.engine.local import EngineOptions, LocalEngine, RecordStage, _in_worker, _timed_out, _warm_up
+from rasd.optional import require
 
 INSTALL_HINT = "pip install rasd[ray]"
 
@@ -48,11 +49,7 @@ MAX_AHEAD_PER_WORKER = 64
 
 def require_ray() -> Any:
     """The `ray` module, or ImportError naming the extra that installs it."""
-    try:
-        import ray
-    except ImportError as exc:
-        raise ImportError(f"--engine ray needs Ray: {INSTALL_HINT}") from exc
-    return ray
+    return require("ray", f"--engine ray needs Ray: {INSTALL_HINT}")
 
 
 class ShardWorker:

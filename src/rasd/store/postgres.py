@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.schema import Table
 
+from rasd.optional import require
 from rasd.store.schema import metadata
 from rasd.store.sqlite import SqliteStore
 
@@ -61,10 +62,7 @@ def libpq_url(db: str) -> str:
 
 def require_psycopg() -> None:
     """Fail with the install command when psycopg is missing."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError as exc:
-        raise ImportError("a postgresql:// store needs psycopg: pip install 'rasd[postgres]'") from exc
+    require("psycopg", "a postgresql:// store needs psycopg: pip install 'rasd[postgres]'")
 
 
 def check_collation(conn: Connection) -> None:
