@@ -1,7 +1,7 @@
 """Server load with a realistic URL mix: HTML pages and API routes, mostly distinct URLs, drawn from the store.
 
     python bench/load_mix.py --db STORE.db [--clients 10,50,100] [--cache on,off] [--urls 2200] [--seed 12]
-                             [--workers N] [--json OUT.json] [--slowest N]
+                             [--workers N] [--threads N] [--json OUT.json] [--slowest N]
 
 Issue 12: the README's earlier p95 came from a mix that was 91 % response-cache hits; a person
 browsing asks for pages and filters seldom asked before. This bench builds a seeded, deterministic
@@ -363,6 +363,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--workers", type=int, default=None,
                     help="Server processes (default: `rasd serve`'s own, one per core up to 4).")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="`rasd serve --threads`: handler threads per process (default: the server's own).")
     ap.add_argument("--json", default=None, help="Also write the summaries to this file.")
     ap.add_argument("--slowest", type=int, default=0, help="Print this many slowest requests of each phase.")
     ap.add_argument("--in-process", action="store_true",
@@ -387,6 +389,7 @@ def main() -> int:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
             workers = ["--workers", str(args.workers)] if args.workers else []
+            workers += ["--threads", str(args.threads)] if args.threads else []
             proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", args.db, "--port", str(port),
                                      *workers, "--cache-mb", "64" if cache == "on" else "0"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -634,6 +634,9 @@ def serve_cmd(
                                  help="Memory per process for cached API answers (0: no cache)."),
     allowed_host: List[str] = typer.Option([], "--allowed-host",
                                            help="Another Host name to answer besides the bound address and localhost (repeatable)."),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1,
+                                          help="Threads per process that answer requests (default 2: more only "
+                                               "time-slice one core and stretch every answer)."),
 ) -> None:
     """Serve the web pages and the JSON API over a store (read-only unless --token is given)."""
     from rasd.store.read import is_postgres
@@ -651,18 +654,23 @@ def serve_cmd(
     # one process answers on one core at a time (the GIL): a second one on a 2-core machine served
     # about 40 % more requests a second under the load bench (issue 12)
     workers = workers or max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
+    from rasd.web.app import REQUEST_THREADS
+
+    threads = threads or REQUEST_THREADS
     _check_port(host, port)
     err.print(f"rasd serving {_shown(db)} on http://{host}:{port}/  (API docs at /docs; "
               f"writes {'enabled with token' if token else 'disabled'}; {workers} worker(s))", highlight=False)
     if workers == 1:
-        uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb, allowed_hosts=hosts),
+        uvicorn.run(create_app(db, token=token, tiles_url=tiles_url, cache_mb=cache_mb, allowed_hosts=hosts,
+                               threads=threads),
                     host=host, port=port, log_level="warning")
         return
     # the start-up writes once, here; then each worker process builds the app without them
     ensure_read_indexes(db)
     prepare_search_index(db)
     os.environ[APP_ARGS_ENV] = json.dumps({"db": db if postgres else str(Path(db).resolve()), "token": token, "tiles_url": tiles_url,
-                                           "cache_mb": cache_mb, "index": False, "allowed_hosts": hosts})
+                                           "cache_mb": cache_mb, "index": False, "allowed_hosts": hosts,
+                                           "threads": threads})
     from rasd.web.serve import serve_workers
 
     config = uvicorn.Config("rasd.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,

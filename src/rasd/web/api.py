@@ -262,13 +262,27 @@ def check_token(request: Request) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
+def _ingest_limiter(app: Any) -> Any:
+    """The app's own thread for uploads: a pipeline run (and its wait for the store's writer lock)
+    must not hold one of the few threads that answer reads (`rasd.web.app.REQUEST_THREADS`)."""
+    import anyio
+
+    limiter = getattr(app.state, "ingest_limiter", None)
+    if limiter is None:
+        limiter = app.state.ingest_limiter = anyio.CapacityLimiter(1)
+    return limiter
+
+
 @router.post("/ingest", summary="Upload a file and run the pipeline on it (needs --token)",
              dependencies=[Depends(check_token)])
-def ingest(request: Request, file: UploadFile = File(...)) -> dict:
+async def ingest(request: Request, file: UploadFile = File(...)) -> dict:
     """Run read → clean → extract → store on one uploaded file; 403 without --token, 401 without the bearer."""
+    import anyio.to_thread
+
     from rasd.web.ingest import ingest_upload
 
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise HTTPException(status_code=413, detail=f"file over {MAX_UPLOAD_BYTES} bytes")
-    return ingest_upload(request.app.state.db_path, file.filename or "upload.txt", data)
+    return await anyio.to_thread.run_sync(ingest_upload, request.app.state.db_path, file.filename or "upload.txt",
+                                          data, limiter=_ingest_limiter(request.app))

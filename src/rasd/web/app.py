@@ -36,6 +36,15 @@ VENDOR_DIRS = {
 #: ~1.5 MB for 5,000 events) fit a few dozen times; list pages are 10-60 KB.
 RESPONSE_CACHE_MB = 64
 
+#: Threads per server process that run the request handlers (they are plain functions, run off the
+#: event loop). Handlers are CPU-bound Python, so threads under one GIL add no speed, only
+#: time-slicing: with Starlette's default of 40, 25 requests of one process were all in progress
+#: at once and each took as long as all of them (50 clients: p95 320 ms, p99 456 ms, 410 req/s;
+#: two threads: 190 / 261 ms, 525 req/s, on the same idle 2-core machine; issue 12). Two, not
+#: one, so that a single slow request does not stop its process. Requests wait their turn in
+#: order; processes (`rasd serve --workers`) give the cores.
+REQUEST_THREADS = 2
+
 #: An answer bigger than this is never cached (it would push out hundreds of list pages).
 RESPONSE_CACHE_MAX_ENTRY = 8 * 1024 * 1024
 
@@ -295,7 +304,7 @@ def prepare_search_index(db: str | Path) -> dict | None:
 def create_app(db: str, *, token: str | None = None, tiles_url: str | None = None,
                node_modules: str | Path | None = None, index: bool = True,
                cache_mb: int = RESPONSE_CACHE_MB, allowed_hosts: Iterable[str] | None = None,
-               warm: bool = True) -> Any:
+               warm: bool = True, threads: int = REQUEST_THREADS) -> Any:
     """Build the app over the store file `db`.
 
     `token`: enables the writing endpoint (POST /api/ingest) for requests bearing it.
@@ -307,6 +316,7 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     `allowed_hosts`: the Host names answered (`rasd serve`: the bound address and localhost);
     None answers any (an app built in-process, as the tests do).
     `warm`: build the reader's per-version tables before serving (`StoreReader.warm`).
+    `threads`: threads that run the request handlers (REQUEST_THREADS); uploads run apart.
     """
     _require_web()
     from fastapi import FastAPI
@@ -329,7 +339,7 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
     if warm:
         reader.warm()
 
-    app = FastAPI(title="rasd", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPI(title="rasd", version=__version__, docs_url=None, redoc_url=None, lifespan=_handler_threads(threads),
                   description="Read-only API over a rasd store: documents, events, actors, places, search.")
     app.state.reader = reader
     app.state.token = token
@@ -357,6 +367,20 @@ def create_app(db: str, *, token: str | None = None, tiles_url: str | None = Non
         app.add_middleware(TrustedHosts, hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders, csp=content_security_policy(tiles_url))  # outermost: on cached answers too
     return app
+
+
+def _handler_threads(threads: int) -> Any:
+    """The app's lifespan: it sets how many threads run the request handlers (`REQUEST_THREADS`)."""
+    from contextlib import asynccontextmanager
+
+    import anyio.to_thread
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> Any:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, threads)
+        yield
+
+    return lifespan
 
 
 def app_from_env() -> Any:
