@@ -11,6 +11,7 @@ task groups its keys and emits the pairs of documents in a group. The bands are 
 (`MinHashLSH(threshold=lsh_threshold, num_perm=num_perm).hashranges`), so the candidate pairs are
 the same; `near_duplicates` then replays the linker's decision (for each document in linking
 order, the best earlier candidate whose estimated Jaccard reaches `threshold`, ties by id).
+`rasd.engine.ray_link.RayLinkPlanner` runs these steps for `rasd run --engine ray`.
 """
 from __future__ import annotations
 

@@ -1,15 +1,19 @@
 """Linking over Ray (issue 11 item 4): the Linker's planner (rasd.link.plan) for `rasd run --engine ray`.
 
-Near duplicates: while the Linker primes a run's documents, their texts go in shards of
-`SHARD_TEXTS` to Ray map tasks that sign them and route each LSH band key to the reduce task that
-owns it (rasd.engine.ray_dedup); the signatures indexed before the run are routed the same way.
-Before the first document is linked the reduce tasks group the keys and return the candidate
-pairs; the driver confirms them on the estimated Jaccard and replays the local index's choice
-(`near_duplicates`): for each document in link order, the best earlier candidate at the
-threshold, ties by id.
+`workers` Ray actors (`LinkWorker`, one CPU each) do both parts; they start when the Linker hands
+over its first text, so their start overlaps the driver's first pass over the documents.
 
-Fusion: one Ray actor per worker holds the clusters of some event types (a `FusionIndex` of its
-own) and fuses, batch by batch, the new members of its types in link order. Events of different
+Near duplicates: while the Linker primes a run's documents, their texts go in shards of
+`SHARD_TEXTS` to the actors in turn (the map step), which sign them and route each LSH band key
+to the partition that owns it (rasd.engine.ray_dedup); the signatures indexed before the run are
+routed the same way. Before the first document is linked each actor reduces one partition (the
+shuffle: every map output's part for it, by reference through Ray's object store), grouping the
+keys into candidate pairs; the driver confirms them on the estimated Jaccard and replays the
+local index's choice (`near_duplicates`): for each document in link order, the best earlier
+candidate at the threshold, ties by id.
+
+Fusion: each actor holds the clusters of some event types (a `FusionIndex` of its own) and
+fuses, batch by batch, the new members of its types in link order. Events of different
 types never fuse (`pair_score`, and `FusionIndex` blocks by type), so each actor decides exactly
 what the one local index decides for its types. Not by story: the local fusion joins events of
 different stories on specific evidence (the same town and stated day), so a partition by story
@@ -40,19 +44,32 @@ SHARD_KNOWN = 4096
 RESTORE_CHUNK = 2000
 
 
-class FusionWorker:
-    """A Ray actor's body: the clusters of some event types, and the members of those types fused
-    into them, batch by batch, as the local `FusionIndex` does."""
+class LinkWorker:
+    """A Ray actor's body: map and reduce steps of the band-key shuffle, then the clusters of some
+    event types, and the members of those types fused into them, batch by batch, as the local
+    `FusionIndex` does."""
 
-    def __init__(self, options: FusionOptions) -> None:
-        self.index = FusionIndex(options)
+    def __init__(self) -> None:
+        self.index = FusionIndex()
 
     def ready(self) -> bool:
         """True once the actor has started."""
         return True
 
-    def restore(self, clusters: list[tuple[str, list[Member]]]) -> int:
-        """Put back clusters decided before the run (members in joining order)."""
+    def sign(self, texts: list[tuple[str, str]], known: list[tuple[str, bytes]], options: DedupOptions,
+             partitions: int) -> tuple:
+        """The map step (`sign_and_route`): signatures, then one list of routed keys per partition."""
+        return sign_and_route(texts, known, options, partitions)
+
+    def reduce(self, *parts: list) -> set:
+        """The reduce step (`pairs_of_groups`) over one partition's parts."""
+        return pairs_of_groups(*parts)
+
+    def restore(self, clusters: list[tuple[str, list[Member]]], options: FusionOptions | None = None) -> int:
+        """Put back clusters decided before the run (members in joining order); `options` (first
+        call) starts an empty index with them."""
+        if options is not None:
+            self.index = FusionIndex(options)
         for fused_id, members in clusters:
             self.index.restore(fused_id, members)
         return len(clusters)
@@ -70,7 +87,7 @@ class FusionWorker:
 
 
 class RayLinkPlanner:
-    """Near duplicates by a band-key shuffle and fusion in `workers` actors partitioned by event type.
+    """Near duplicates by a band-key shuffle and fusion partitioned by event type, in `workers` actors.
 
     `session`: the Ray to use (the run's; by default one joined or started with `workers` CPUs when
     first needed and stopped when linking ends). `timings` keeps the seconds the driver waited on
@@ -86,29 +103,49 @@ class RayLinkPlanner:
         self.timings: dict[str, float] = {"near_wait_s": 0.0, "fusion_start_s": 0.0, "fusion_wait_s": 0.0}
         self._reset_near()
         self._actors: list[Any] = []
+        self._ready = False
         self._index: FusionIndex | None = None
         self._actor_of_type: dict[str, int] = {}
         self._load: list[int] = []
-        self._remote: dict[str, Any] = {}
+        self._cls: Any = None
+
+    def _start(self) -> list[Any]:
+        """The actors, started (without waiting) on first use."""
+        if not self._actors:
+            ray = self.session.get()
+            if self._cls is None:
+                self._cls = ray.remote(num_cpus=1, max_restarts=0)(LinkWorker)
+            self._actors = [self._cls.remote() for _ in range(self.workers)]
+            self._ready = False
+        return self._actors
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
+        ray = self.session.get()
+        try:
+            ray.get([a.ready.remote() for a in self._start()], timeout=START_TIMEOUT_S)
+        except ray.exceptions.GetTimeoutError:
+            self.close()
+            raise RuntimeError(f"{self.workers} Ray link actor(s) of 1 CPU did not start in {START_TIMEOUT_S:g} s: "
+                               f"does the cluster have {self.workers} free CPUs?") from None
+        self._ready = True
 
     # -- near duplicates -------------------------------------------------------------------------
 
     def _reset_near(self) -> None:
         self._buffer: list[tuple[str, str]] = []
-        self._maps: list[Any] = []          # each map task's refs: signatures, then one per partition
+        self._maps: list[Any] = []          # each map call's refs: signatures, then one per partition
         self._order: list[tuple[tuple, str]] = []
         self._checked: set[str] = set()
         self._dedup: DedupOptions | None = None
 
-    def _fn(self, name: str, fn: Any, **opts: Any) -> Any:
-        if name not in self._remote:
-            ray = self.session.get()
-            self._remote[name] = ray.remote(**opts)(fn) if opts else ray.remote(fn)
-        return self._remote[name]
-
     def _map(self, texts: list[tuple[str, str]], known: list[tuple[str, bytes]]) -> None:
-        sign = self._fn("sign", sign_and_route, num_returns=self.workers + 1)
-        self._maps.append(sign.remote(texts, known, self._dedup, self.workers))
+        actors = self._start()
+        actor = actors[len(self._maps) % len(actors)]   # in turn: shards are of a size
+        # num_returns >= 2: the call's refs are its signatures, then one list per partition
+        self._maps.append(actor.sign.options(num_returns=self.workers + 1).remote(
+            texts, known, self._dedup, self.workers))
 
     def add_text(self, doc_id: str, text: str, key: tuple, checked: bool, options: DedupOptions) -> None:
         """Buffer a text; a full shard goes to a map task at once (signed while the rest is primed)."""
@@ -129,6 +166,7 @@ class RayLinkPlanner:
         t0 = time.perf_counter()
         ray = self.session.get()
         self._dedup = options
+        self._wait_ready()
         if self._buffer:
             self._map(self._buffer, [])
         known_sigs: dict[str, np.ndarray] = {}
@@ -141,9 +179,8 @@ class RayLinkPlanner:
                 chunk = []
         if chunk:
             self._map([], chunk)
-        # num_returns >= 2: each map task's refs are its signatures, then one list per partition
-        reduce = self._fn("reduce", pairs_of_groups)
-        reducers = [reduce.remote(*[refs[p + 1] for refs in self._maps]) for p in range(self.workers)]
+        # the shuffle: partition p of every map output goes to actor p
+        reducers = [actor.reduce.remote(*[refs[p + 1] for refs in self._maps]) for p, actor in enumerate(self._actors)]
         signed = ray.get([refs[0] for refs in self._maps])
         pairs: set = set()
         for part in ray.get(reducers):
@@ -167,28 +204,21 @@ class RayLinkPlanner:
         return i
 
     def start_fusion(self, index: FusionIndex, options: FusionOptions) -> None:
-        """Start the actors and give each the restored clusters of its types."""
+        """Give each actor the restored clusters of its types."""
         t0 = time.perf_counter()
         ray = self.session.get()
-        cls = self._fn("fusion", FusionWorker, num_cpus=1, max_restarts=0)
-        self._actors = [cls.remote(options) for _ in range(self.workers)]
+        self._wait_ready()
         self._load = [0] * self.workers
         self._actor_of_type = {}
         self._index = index
-        try:
-            ray.get([a.ready.remote() for a in self._actors], timeout=START_TIMEOUT_S)
-        except ray.exceptions.GetTimeoutError:
-            self.close()
-            raise RuntimeError(f"{self.workers} Ray fusion actor(s) of 1 CPU did not start in {START_TIMEOUT_S:g} s: "
-                               f"does the cluster have {self.workers} free CPUs?") from None
         parts: list[list[tuple[str, list[Member]]]] = [[] for _ in self._actors]
         for fused_id, cluster in index.clusters.items():
             if cluster.members:
                 i = self._actor_for(cluster.members[0].event.type, len(cluster.members))
                 parts[i].append((fused_id, list(cluster.members)))
         # an actor runs its calls in the order sent: these come before any batch
-        acks = [self._actors[i].restore.remote(part[k:k + RESTORE_CHUNK])
-                for i, part in enumerate(parts) for k in range(0, len(part), RESTORE_CHUNK)]
+        acks = [self._actors[i].restore.remote(part[k:k + RESTORE_CHUNK], options if k == 0 else None)
+                for i, part in enumerate(parts) for k in range(0, max(len(part), 1), RESTORE_CHUNK)]
         ray.get(acks)
         self.timings["fusion_start_s"] += time.perf_counter() - t0
 
@@ -228,11 +258,11 @@ class RayLinkPlanner:
             ray = self.session.get()
             for actor in self._actors:
                 ray.kill(actor, no_restart=True)
-        self._actors, self._index = [], None
+        self._actors, self._index, self._ready = [], None, False
         self._reset_near()
         if self._own_session:
             self.session.close()
-            self._remote = {}
+            self._cls = None
 
 
-__all__ = ["FusionWorker", "RayLinkPlanner", "SHARD_TEXTS"]
+__all__ = ["LinkWorker", "RayLinkPlanner", "SHARD_TEXTS"]
