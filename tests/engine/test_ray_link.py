@@ -96,12 +96,16 @@ def exports(store: SqliteStore) -> tuple[list[str], list[str]]:
 
 
 def linked(src: Path, dst: Path, *steps) -> tuple[dict, tuple, list[dict]]:
-    """Copy the store at `src`, link it in `steps` ((planner or None, share of the pending pages)),
-    and return its link tables, exports and each step's counters."""
+    """Copy the store at `src`, link it in `steps` ((planner or None, share of the pending pages),
+    or a function changing the store), and return its link tables, exports and each step's counters."""
     shutil.copy(src, dst)
     store = SqliteStore(dst)
     counters = []
-    for planner, share in steps:
+    for step in steps:
+        if callable(step):
+            step(store)
+            continue
+        planner, share = step
         ids = pending_doc_ids(store)
         only = ids[:max(1, int(len(ids) * share))] if share < 1 else None
         counters.append(link_pending(store, Linker(OPTIONS, planner=planner), member_from_row, only=only).counters)
@@ -132,6 +136,33 @@ def test_a_store_linked_by_one_engine_is_continued_by_the_other(extracted, tmp_p
 
     reference = linked(extracted, tmp_path / "ref.db", (None, 0.5), (None, 1))
     assert linked(extracted, tmp_path / "mixed.db", (planner(first), 0.5), (planner(then), 1)) == reference
+
+
+def drop_a_joined_event(store: SqliteStore) -> None:
+    """Remove one stored event that joined another page's (as a re-extraction would): its page is
+    then relinked, and the fused events it left are recomputed (renamed when it founded them)."""
+    from sqlalchemy import delete, func
+
+    from rasd.store.links import fused_members
+    from rasd.store.schema import events
+
+    with store.engine.connect() as conn:
+        joined = select(fused_members.c.fused_id).group_by(fused_members.c.fused_id).having(func.count() > 1)
+        busy = select(events.c.doc_id).group_by(events.c.doc_id).having(func.count() > 1)
+        # the founding member of the first fused event with several members, on a page with other
+        # events (so that the relinked page has members to fuse beside the clusters to recompute)
+        event_id = conn.execute(select(fused_members.c.event_id).where(
+            fused_members.c.fused_id.in_(joined), fused_members.c.event_id == fused_members.c.fused_id,
+            fused_members.c.doc_id.in_(busy)).order_by(fused_members.c.fused_id)).first()[0]
+    with store.engine.begin() as conn:
+        conn.execute(delete(events).where(events.c.id == event_id))
+
+
+def test_relinking_a_page_whose_events_changed_gives_the_local_links(extracted, tmp_path):
+    reference = linked(extracted, tmp_path / "ref.db", (None, 1), drop_a_joined_event, (None, 1))
+    assert reference[2][1]["relinked"] == 1
+    planner = RayLinkPlanner(workers=2, shard_texts=3)
+    assert linked(extracted, tmp_path / "x.db", (None, 1), drop_a_joined_event, (planner, 1)) == reference
 
 
 @pytest.mark.shared
