@@ -2,6 +2,7 @@
 
     python bench/ray_speed.py [--corpus seeds,almayadeen] [--configs local:1,local:2,ray:1,ray:2]
                               [--repeat 1] [--limit N] [--json]
+    python bench/ray_speed.py --link [--corpus almayadeen] [--configs local:1,ray:1,ray:2] [--embeddings]
 
 The records of the corpora (by default the five seeds and the 796 Al Mayadeen articles, read
 together) are read into memory first (reading is not measured). Each configuration then runs as
@@ -18,6 +19,13 @@ measured (`rasd run --engine ray` pays it once per run: see `ray_init_s`); the a
 each run, and configurations alternate when `--repeat` > 1. CPU seconds per document of the
 whole session (`session_cpu`) are shown too: they do not depend on the load, and
 2 x cpu(1 worker) / cpu(2 workers) is the speed-up two free cores would allow.
+
+`--link` measures linking alone: the records are cleaned and extracted once (local engine, not
+measured) into a store, and each configuration links a fresh copy of it (`link_pending`, as
+`rasd run` links after extraction; sentence embeddings only with `--embeddings`): `local` is the
+local linker, `ray:N` the same Linker with `RayLinkPlanner(workers=N)` (near duplicates by the
+band-key shuffle, fusion in N actors partitioned by event type). Every link table (write times
+left out) and the exports must be identical across configurations, or the script exits 1.
 """
 from __future__ import annotations
 
@@ -66,10 +74,12 @@ def load(names: list[str], limit: int | None) -> list:
     return items
 
 
-def session_cpu() -> float:
+def session_cpu(reaped: bool = False) -> float:
     """User + system CPU seconds of the live processes of this session: this one, its forked
     workers, and the Ray processes it started (raylet, GCS, actors: `ray.init` keeps them in the
-    session). The machine may be shared; CPU seconds per document do not depend on its load."""
+    session). The machine may be shared; CPU seconds per document do not depend on its load.
+    `reaped`: also the CPU of the session's ended processes that their parents waited for (the
+    Ray actors killed when linking ends, counted in their raylet's)."""
     tick = os.sysconf("SC_CLK_TCK")
     sid = os.getsid(0)
     total = 0
@@ -82,7 +92,7 @@ def session_cpu() -> float:
         except OSError:
             continue
         if int(fields[3]) == sid:   # fields after the command: state ppid pgrp session ...
-            total += int(fields[11]) + int(fields[12])
+            total += int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
     return total / tick
 
 
@@ -153,6 +163,102 @@ def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict,
             "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}, exports
 
 
+def link_tables(store: SqliteStore) -> dict[str, list]:
+    """Every link table's rows, sorted (the write times left out)."""
+    from sqlalchemy import select
+
+    from rasd.store.links import link_metadata
+
+    out = {}
+    with store.engine.connect() as conn:
+        for t in link_metadata.sorted_tables:
+            cols = [c for c in t.c if c.name not in ("linked_at", "updated_at")]
+            out[t.name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
+    return out
+
+
+def measure_link(base: Path, engine_name: str, workers: int, embed) -> tuple[dict, tuple]:
+    """Link a copy of the extracted store at `base` with the local linker or its Ray planner."""
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(base, Path(tmp) / "s.db")
+        store = SqliteStore(Path(tmp) / "s.db")
+        planner = None
+        if engine_name == "ray":
+            from rasd.engine.ray_link import RayLinkPlanner
+
+            planner = RayLinkPlanner(workers=workers)
+        load_before = os.getloadavg()[0]
+        cpu0, t0 = session_cpu(reaped=True), time.perf_counter()
+        result = link_pending(store, Linker(embed=embed, planner=planner), member_from_row)
+        wall = time.perf_counter() - t0
+        cpu = session_cpu(reaped=True) - cpu0
+        load_after = os.getloadavg()[0]
+        same = (link_tables(store), exported(store), result.counters)
+        store.close()
+    r = {"engine": engine_name, "workers": workers, "link_s": round(wall, 2), "session_cpu_s": round(cpu, 2),
+         "counters": result.counters, "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}
+    if planner is not None:
+        r["planner_s"] = {k: round(v, 2) for k, v in planner.timings.items()}
+    return r, same
+
+
+def main_link(args, configs: list[tuple[str, int]], items: list) -> None:
+    """`--link`: extract once, then link a copy of the store per configuration."""
+    out: dict = {"cpus": os.cpu_count(), "corpus": args.corpus, "records": len(items), "runs": []}
+    embed = None
+    if args.embeddings:
+        from rasd.link.embed import load_embedder
+
+        embed = load_embedder()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "extracted.db"
+        store = SqliteStore(base)
+        lexicon = load_lexicon(())
+        state = learn_site_state(store, items, CleanOptions(), lexicon)
+        clean = CleanStage(CleanOptions(), lexicon, site_boilerplate=state.boilerplate(), site_outlets=state.outlets())
+        t0 = time.perf_counter()
+        LocalEngine(store, clean=clean, extract=ExtractStage(), options=EngineOptions()).run(items, store.begin_run({}, "bench"))
+        store.close()
+        out["extract_s"] = round(time.perf_counter() - t0, 2)
+        if any(e == "ray" for e, _ in configs):
+            import logging
+
+            import ray
+
+            t0 = time.perf_counter()
+            ray.init(num_cpus=max(w for e, w in configs if e == "ray"), include_dashboard=False,
+                     logging_level=logging.ERROR, log_to_driver=False)
+            out["ray_init_s"] = round(time.perf_counter() - t0, 2)
+        if not args.json:
+            print(f"extracted {len(items)} records in {out['extract_s']} s; ray.init {out.get('ray_init_s', '-')} s "
+                  f"(neither counted below)", flush=True)
+        reference, same = None, True
+        for _ in range(args.repeat):
+            for engine_name, workers in configs:
+                r, result = measure_link(base, engine_name, workers, embed)
+                reference = reference or result
+                r["identical"] = result == reference
+                same &= r["identical"]
+                out["runs"].append(r)
+                if not args.json:
+                    print(f"{engine_name:5s} workers={workers} link {r['link_s']:6.2f} s, session CPU {r['session_cpu_s']:6.2f} s"
+                          f"{' ' + str(r['planner_s']) if 'planner_s' in r else ''}; {r['counters']}; "
+                          f"link tables and exports identical to the first: {r['identical']} "
+                          f"(load {r['load_1min_before']} -> {r['load_1min_after']})", flush=True)
+    times: dict = {}
+    for r in out["runs"]:
+        times.setdefault(f"{r['engine']}:{r['workers']}", []).append(r["link_s"])
+    out["best_link_s"] = {k: min(v) for k, v in times.items()}
+    out["identical"] = same
+    if args.json:
+        print(json.dumps(out, indent=1))
+    else:
+        print(f"best link seconds {out['best_link_s']}; identical across configurations: {same}", flush=True)
+    sys.exit(0 if same else 1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default="seeds,almayadeen")
@@ -160,9 +266,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--limit", type=int, default=None, help="first N records")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--link", action="store_true", help="measure linking alone (local linker against its Ray planner)")
+    ap.add_argument("--embeddings", action="store_true", help="--link: with the sentence encoder")
     args = ap.parse_args()
+    if args.link and args.configs == ap.get_default("configs"):
+        args.configs = "local:1,ray:1,ray:2"
     configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
     items = load(args.corpus.split(","), args.limit)
+    if args.link:
+        main_link(args, configs, items)
+        return
     lexicon = load_lexicon(())
     out: dict = {"cpus": os.cpu_count(), "corpus": args.corpus, "records": len(items), "runs": []}
     if any(e == "ray" for e, _ in configs):

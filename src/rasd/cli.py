@@ -264,6 +264,9 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
     show = not quiet and err.is_terminal
     status = "running"
     link_counters: dict = {}
+    # --engine ray: one Ray, started when first needed, for the engine and the linking after it
+    session = _ray_session(run_opts) if run_opts.engine == "ray" else None
+    extra = {"session": session} if session is not None else {}
     try:
         if show:
             from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -272,17 +275,18 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
                           TimeRemainingColumn(), console=err) as bar:
                 task = bar.add_task("run", total=total or None, n=0)
                 engine = Engine(store, clean=clean_stage, extract=extract_stage, options=run_opts,
-                                progress=lambda n, b: bar.update(task, completed=b, n=n))
+                                progress=lambda n, b: bar.update(task, completed=b, n=n), **extra)
                 report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         else:
-            engine = Engine(store, clean=clean_stage, extract=extract_stage, options=run_opts)
+            engine = Engine(store, clean=clean_stage, extract=extract_stage, options=run_opts, **extra)
             report = engine.run(read_paths(paths, read_opts, on_skip=engine.read_counters.dropped), run_id)
         timings.update(report.timings_s)
         if run_opts.extract:
             # Linking fuses events across documents, so it follows extraction; `rasd ingest` stops at the
             # stored documents and `rasd extract` + `rasd link` (or a later `rasd run`) take it from there.
             t = clock()
-            link_counters = _link_store(store, quiet=quiet, announce=False, embeddings=link_opts.embeddings)
+            link_counters = _link_store(store, quiet=quiet, announce=False, embeddings=link_opts.embeddings,
+                                        planner=_ray_planner(session, run_opts.workers) if session else None)
             timings["link"] = clock() - t
         # also when this run wrote nothing: the run it resumes may have been killed before indexing
         t = clock()
@@ -293,6 +297,8 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
         status = "interrupted"
         raise
     finally:
+        if session is not None:
+            session.close()
         if status != "ok":
             store.finish_run(run_id, {}, status="interrupted" if status == "interrupted" else "failed")
     wall_s = clock() - started
@@ -311,6 +317,20 @@ def _pipeline_locked(paths: List[str], db: str, config: Optional[str], extract: 
         err.print(plain(f"nothing was read: no records in {', '.join(paths)} (empty file or folder?)"))
         return EXIT_NOTHING_READ
     return EXIT_QUARANTINED if report.quarantined else 0
+
+
+def _ray_session(run_opts):
+    """The Ray session of a `--engine ray` run (rasd.engine.ray.RaySession)."""
+    from rasd.engine.ray import RaySession
+
+    return RaySession(run_opts.address, run_opts.workers)
+
+
+def _ray_planner(session, workers: int):
+    """The Linker's planner for a `--engine ray` run: near duplicates and fusion on its Ray."""
+    from rasd.engine.ray_link import RayLinkPlanner
+
+    return RayLinkPlanner(workers=workers, session=session)
 
 
 def _use_embeddings(mode: str) -> bool:
@@ -371,6 +391,7 @@ def _pipeline_command(extract: bool, doc: str):
         engine: Optional[str] = typer.Option(
             None, "--engine",
             help='"local" (default, or [run] engine): this process and forked workers; "ray": --workers Ray actors '
+                 "clean and extract, and Ray tasks and actors find near duplicates and fuse events "
                  "(pip install rasd[ray]). The results do not depend on it."),
         address: Optional[str] = typer.Option(
             None, "--address", help='--engine ray: the Ray cluster to join ("auto", "ray://HOST:10001"); '
@@ -487,10 +508,11 @@ def export_cmd(
 
 
 def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool | None = None,
-                embeddings: str = "auto") -> dict:
+                embeddings: str = "auto", planner=None) -> dict:
     """Link the store's documents not linked yet (duplicates, stories, fused events); return the counters.
 
-    `embeddings` is the `[link] embeddings` setting: "auto", "on" or "off"."""
+    `embeddings` is the `[link] embeddings` setting: "auto", "on" or "off"; `planner` decides near
+    duplicates and fusion elsewhere (rasd.link.plan; None: in this process)."""
     from rasd.link.embed import load_embedder
     from rasd.link.stage import Linker, member_from_row
     from rasd.store.links import drop_links, link_pending
@@ -501,7 +523,7 @@ def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool
     embed = load_embedder() if use else None
     if embed is None and (not quiet if announce is None else announce):
         err.print(Text(f"link: {_embeddings_note(embeddings, False)}: stories from extracted features only"))
-    result = link_pending(store, Linker(embed=embed), member_from_row)
+    result = link_pending(store, Linker(embed=embed, planner=planner), member_from_row)
     if not quiet:
         err.print(Text("link: " + (", ".join(f"{k}={v}" for k, v in result.counters.items()) or "nothing new")))
     return result.counters

@@ -87,17 +87,45 @@ def _connect(ray: Any, address: str, workers: int) -> bool:
     return True
 
 
+class RaySession:
+    """One Ray for a run's engine and its linking (rasd.engine.ray_link): joined (`address`) or
+    started (`workers` CPUs) when first needed, and stopped by `close` when this session started
+    it, so `rasd run --engine ray` starts Ray once, and not at all when there is nothing to do."""
+
+    def __init__(self, address: str = "", workers: int = 1) -> None:
+        self.address, self.workers = address, workers
+        self.started = False
+        self._ray: Any = None
+
+    def get(self) -> Any:
+        """The `ray` module, connected."""
+        if self._ray is None:
+            ray = require_ray()
+            self.started = _connect(ray, self.address, self.workers)
+            self._ray = ray
+        return self._ray
+
+    def close(self) -> None:
+        """Stop Ray if this session started it."""
+        if self._ray is not None and self.started:
+            self._ray.shutdown()
+        self._ray, self.started = None, False
+
+
 class RayEngine(LocalEngine):
     """The local engine's run, with cleaning and extraction in `options.workers` Ray actors."""
 
     def __init__(self, store, *, clean: RecordStage, extract: RecordStage | None = None,
                  options: EngineOptions = EngineOptions(engine="ray"),
-                 progress: Callable[[int, int], None] | None = None, shard_docs: int = SHARD_DOCS):
+                 progress: Callable[[int, int], None] | None = None, shard_docs: int = SHARD_DOCS,
+                 session: RaySession | None = None):
+        """`session`: a Ray shared with what follows the run (its linking), which then stops it."""
         super().__init__(store, clean=clean, extract=extract, options=options, progress=progress)
         if shard_docs < 1:
             raise ValueError(f"shard_docs must be at least 1, got {shard_docs}")
         self._ray = require_ray()
         self.shard_docs = shard_docs
+        self.session = session
         self._actor_cls: Any = None
         self._stage_refs: tuple = ()
         self.replaced = 0   # actors killed on a timeout or found dead
@@ -140,7 +168,11 @@ class RayEngine(LocalEngine):
         if first is None:   # nothing to process (every record done already): no Ray to start
             return
         todo = itertools.chain([first], todo)
-        started_ray = _connect(ray, self.options.address, self.options.workers)
+        if self.session is not None:
+            self.session.get()
+            started_ray = False
+        else:
+            started_ray = _connect(ray, self.options.address, self.options.workers)
         slots: list[_Slot] = []
         try:
             t0 = time.perf_counter()
@@ -256,4 +288,4 @@ class RayEngine(LocalEngine):
         # not reached
 
 
-__all__ = ["INSTALL_HINT", "RayEngine", "SHARD_DOCS", "ShardWorker", "require_ray"]
+__all__ = ["INSTALL_HINT", "RayEngine", "RaySession", "SHARD_DOCS", "ShardWorker", "require_ray"]

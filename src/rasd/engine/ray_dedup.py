@@ -11,6 +11,7 @@ task groups its keys and emits the pairs of documents in a group. The bands are 
 (`MinHashLSH(threshold=lsh_threshold, num_perm=num_perm).hashranges`), so the candidate pairs are
 the same; `near_duplicates` then replays the linker's decision (for each document in linking
 order, the best earlier candidate whose estimated Jaccard reaches `threshold`, ties by id).
+`rasd.engine.ray_link.RayLinkPlanner` runs these steps for `rasd run --engine ray`.
 """
 from __future__ import annotations
 
@@ -45,27 +46,30 @@ def partition_of(key: bytes, partitions: int) -> int:
 def sign_and_route(texts: Sequence[tuple[str, str]], known: Sequence[tuple[str, bytes]],
                    options: DedupOptions, partitions: int) -> tuple:
     """Map: sign `texts` (id, text); route every band key of them and of `known` (id, stored
-    signature bytes) to its partition. Returns (signatures as (id, bytes), partition 0, ...)."""
+    signature bytes) to its partition as (key, id, is known). Returns (the signatures of `texts`
+    as (id, bytes), partition 0, ...)."""
     ranges = bands(options)
-    routed: list[list[tuple[bytes, str]]] = [[] for _ in range(partitions)]
+    routed: list[list[tuple[bytes, str, bool]]] = [[] for _ in range(partitions)]
     sigs = [(doc_id, np.asarray(signature(text, options).hashvalues, dtype=np.uint64)) for doc_id, text in texts]
-    sigs += [(doc_id, np.frombuffer(data, dtype=np.uint64)) for doc_id, data in known]
-    for doc_id, values in sigs:
+    rows = [(doc_id, values, False) for doc_id, values in sigs]
+    rows += [(doc_id, np.frombuffer(data, dtype=np.uint64), True) for doc_id, data in known]
+    for doc_id, values, is_known in rows:
         for key in band_keys(values, ranges):
-            routed[partition_of(key, partitions)].append((key, doc_id))
+            routed[partition_of(key, partitions)].append((key, doc_id, is_known))
     return ([(doc_id, values.tobytes()) for doc_id, values in sigs], *routed)
 
 
-def pairs_of_groups(*parts: Iterable[tuple[bytes, str]]) -> set[Pair]:
-    """Reduce: group (key, id) rows by key; every two ids of a group are a candidate pair (sorted)."""
-    groups: dict[bytes, set[str]] = {}
+def pairs_of_groups(*parts: Iterable[tuple[bytes, str, bool]]) -> set[Pair]:
+    """Reduce: group (key, id, is known) rows by key; every two ids of a group are a candidate
+    pair (sorted), except two known ones (both decided before: nothing to ask of them)."""
+    groups: dict[bytes, dict[str, bool]] = {}
     for part in parts:
-        for key, doc_id in part:
-            groups.setdefault(key, set()).add(doc_id)
+        for key, doc_id, is_known in part:
+            groups.setdefault(key, {})[doc_id] = is_known
     out: set[Pair] = set()
     for ids in groups.values():
         if len(ids) > 1:
-            out.update(combinations(sorted(ids), 2))
+            out.update((a, b) for a, b in combinations(sorted(ids), 2) if not (ids[a] and ids[b]))
     return out
 
 
@@ -89,6 +93,7 @@ def ray_candidate_pairs(texts: Sequence[tuple[str, str]], known: Sequence[tuple[
     for part in ray.get(reducers):
         pairs |= part
     sigs = {doc_id: np.frombuffer(data, dtype=np.uint64) for o in ray.get([o[0] for o in outs]) for doc_id, data in o}
+    sigs.update((doc_id, np.frombuffer(data, dtype=np.uint64)) for doc_id, data in known)
     return sigs, pairs
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -200,6 +200,12 @@ class NearDuplicateIndex:
         best = next(((cid, j) for cid, j in self.candidates(sig) if cid != doc_id), None)
         self.add(doc_id, sig)
         return best
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Every indexed (doc_id, signature bytes), in indexing order (what a planner elsewhere
+        needs of the documents indexed before a run's, rasd.link.plan)."""
+        for row, doc_id in enumerate(self._ids):
+            yield doc_id, self._sigs[row].tobytes()
 
     def load(self, rows: Iterable[tuple[str, bytes]]) -> int:
         """Index stored (doc_id, signature bytes) rows; returns how many were added."""

@@ -9,12 +9,13 @@ side lives in `rasd.store.links`.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator, Sequence
 
 from rasd.document import Document, Event
-from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes
+from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signature_bytes, signature_from_bytes
 from rasd.link.fusion import FusionIndex, FusionOptions, Member, fuse
+from rasd.link.plan import LinkPlanner, NearDecision
 from rasd.link.signals import OpinionOptions, is_opinion
 from rasd.link.stories import Embed, StoryIndex, StoryOptions, doc_features, story_text
 from rasd.stage import StageCounters
@@ -69,12 +70,26 @@ def _order(doc: Document) -> tuple:
     return (doc.published or "9999-99-99", doc.id)
 
 
-class Linker:
-    """Incremental linking over the documents of a store; `embed` is an optional sentence encoder."""
+@dataclass
+class _Pending:
+    """A batch decided up to fusion, whose fusion a planner is running."""
 
-    def __init__(self, options: LinkOptions = LinkOptions(), embed: Embed | None = None):
+    result: LinkResult
+    members: list[tuple[Document, Member]]
+    refresh: list[str]
+    ticket: Any
+
+
+class Linker:
+    """Incremental linking over the documents of a store; `embed` is an optional sentence encoder;
+    `planner` decides near duplicates and event fusion elsewhere (rasd.link.plan; None: here)."""
+
+    def __init__(self, options: LinkOptions = LinkOptions(), embed: Embed | None = None,
+                 planner: LinkPlanner | None = None):
         self.options = options
         self.embed = embed
+        self.planner = planner
+        self._near_plan: dict[str, NearDecision] | None = None
         self.near = NearDuplicateIndex(options.dedup)
         self.stories = StoryIndex(options.stories)
         self.fusion = FusionIndex(options.fusion)
@@ -107,14 +122,21 @@ class Linker:
         if doc.id in self.near:
             return self._canonical.get(doc.id)
         sig = None
+        # decided by the planner when it was given the document (prime): the same signature and answer
+        planned = self._near_plan.pop(doc.id, None) if self._near_plan is not None else None
         if len(doc.text) >= self.options.near_min_chars:
-            sig = signature(doc.text, self.options.dedup)
+            sig = signature(doc.text, self.options.dedup) if planned is None else \
+                signature_from_bytes(planned[0], self.options.dedup)
             result.signatures.append((doc.id, signature_bytes(sig)))
         canonical, jaccard, kind = doc.duplicate_of, 1.0, "exact"
         if sig is not None and canonical is not None:
             self.near.add(doc.id, sig)  # an exact copy is indexed too: later edits of it still match
         elif sig is not None:
-            hit = self.near.check(doc.id, sig)
+            if planned is None:
+                hit = self.near.check(doc.id, sig)
+            else:
+                hit = planned[1]
+                self.near.add(doc.id, sig)  # indexed as `check` does, for documents no plan covers
             if hit is not None:
                 canonical, jaccard, kind = hit[0], hit[1], "near"
         if canonical is None:
@@ -174,6 +196,10 @@ class Linker:
                 self.counters.add("opinion_pages")
             self._primed[d.id] = feats
             self.stories.prime([(d.id, feats)])
+            # (a page primed while linking, not before, is checked here: its plan is made already)
+            if self.planner is not None and self._near_plan is None and d.id not in self.near \
+                    and len(d.text) >= self.options.near_min_chars:
+                self.planner.add_text(d.id, d.text, _order(d), d.duplicate_of is None, self.options.dedup)
             n += 1
         return n
 
@@ -187,6 +213,9 @@ class Linker:
         """
         size = self.options.batch_docs if batch_docs is None else batch_docs
         refresh = [fid for fid in refresh if fid in self.fusion.clusters]
+        if self.planner is not None:
+            yield from self._link_planned(docs, refresh, size)
+            return
         chunk: list[Document] = []
         last, first = None, True
         for d in docs:
@@ -203,46 +232,131 @@ class Linker:
         if chunk or first:
             yield self._link_sorted(chunk, refresh if first else ())
 
+    def _vectors(self, batch: list[Document]) -> list:
+        if self.embed is None or not batch:
+            return [None] * len(batch)
+        self.counters.add("embedded", len(batch))
+        # float32, as stored (link_vectors): a later run restores exactly what this one decided with
+        return [array("f", v).tolist() for v in self.embed([story_text(d) for d in batch])]
+
+    def _place(self, doc: Document, vec, result: LinkResult) -> list[Member]:
+        """Decide a document's duplicate and story (recorded in `result`); its events as members."""
+        canonical = self._dedup(doc, result)
+        if doc.id not in self._primed:
+            self.prime([doc])
+        feats = self._primed.pop(doc.id)
+        if canonical is not None and self.stories.story_of(canonical):
+            story, score, matched, role = self.stories.story_of(canonical), 1.0, canonical, "duplicate"
+            related = frozenset({canonical})
+            self.stories.join(doc.id, story, feats, doc.published, vec)
+        else:
+            story, score, matched, related = self.stories.add(doc.id, feats, doc.published, vec)
+            role = "member"
+        result.documents.append({"doc_id": doc.id, "story_id": story, "score": round(score, 4),
+                                 "matched_doc_id": matched, "role": role, "features": dict(sorted(feats.items())),
+                                 "published": doc.published, "title": doc.title, "vector": vec})
+        return [Member(event=ev, published=doc.published, outlet=doc.outlet, story_id=story,
+                       duplicate_of=canonical, related=related, opinion=OPINION in feats) for ev in doc.events]
+
+    @staticmethod
+    def _member_row(doc: Document, m: Member, fused_id: str) -> dict:
+        return {"event_id": m.event.id, "fused_id": fused_id, "doc_id": doc.id, "event": m.event,
+                "published": doc.published, "outlet": doc.outlet, "story_id": m.story_id,
+                "duplicate_of": m.duplicate_of}
+
     def _link_sorted(self, batch: list[Document], refresh: Iterable[str]) -> LinkResult:
         """Link documents already sorted and primed; the fused records of what they touched."""
         result = LinkResult()
-        vectors: list = [None] * len(batch)
-        if self.embed is not None and batch:
-            # float32, as stored (link_vectors): a later run restores exactly what this one decided with
-            vectors = [array("f", v).tolist() for v in self.embed([story_text(d) for d in batch])]
-            self.counters.add("embedded", len(batch))
         touched: dict[str, None] = dict.fromkeys(refresh)
-        for doc, vec in zip(batch, vectors):
+        for doc, vec in zip(batch, self._vectors(batch)):
             self.counters.seen()
-            canonical = self._dedup(doc, result)
-            if doc.id not in self._primed:
-                self.prime([doc])
-            feats = self._primed.pop(doc.id)
-            if canonical is not None and self.stories.story_of(canonical):
-                story, score, matched, role = self.stories.story_of(canonical), 1.0, canonical, "duplicate"
-                related = frozenset({canonical})
-                self.stories.join(doc.id, story, feats, doc.published, vec)
-            else:
-                story, score, matched, related = self.stories.add(doc.id, feats, doc.published, vec)
-                role = "member"
-            result.documents.append({"doc_id": doc.id, "story_id": story, "score": round(score, 4),
-                                     "matched_doc_id": matched, "role": role, "features": dict(sorted(feats.items())),
-                                     "published": doc.published, "title": doc.title, "vector": vec})
-            for ev in doc.events:
-                m = Member(event=ev, published=doc.published, outlet=doc.outlet, story_id=story,
-                           duplicate_of=canonical, related=related, opinion=OPINION in feats)
+            for m in self._place(doc, vec, result):
                 fused_id, joined = self.fusion.add(m)
                 if joined:
                     self.counters.add("events.joined")
                 touched[fused_id] = None
-                result.members.append({"event_id": ev.id, "fused_id": fused_id, "doc_id": doc.id, "event": ev,
-                                       "published": doc.published, "outlet": doc.outlet, "story_id": story,
-                                       "duplicate_of": canonical})
+                result.members.append(self._member_row(doc, m, fused_id))
             self.counters.kept()
         for fid in touched:
             if self.fusion.clusters[fid].members:
                 result.fused[fid] = fuse(self.fusion.clusters[fid])
         result.counters = self.counters.as_dict()
+        return result
+
+    # -- with a planner: near duplicates decided up front, fusion beside the next batch's stories ----
+
+    def _link_planned(self, docs: Iterable[Document], refresh: list[str], size: int | None) -> Iterator[LinkResult]:
+        """`link_ordered`'s loop with the planner: the same batches and results. Each batch's
+        members go to the planner, which fuses them while this linker decides the next batch."""
+        planner = self.planner
+        assert planner is not None
+        self._near_plan = planner.near_duplicates(self.near.signatures(), self.options.dedup)
+        started = False
+        pending: _Pending | None = None
+        chunk: list[Document] = []
+        last, first = None, True
+        try:
+            def flush(batch: list[Document], again: list[str]) -> Iterator[LinkResult]:
+                nonlocal pending, started
+                result = LinkResult()
+                members: list[tuple[Document, Member]] = []
+                for doc, vec in zip(batch, self._vectors(batch)):
+                    self.counters.seen()
+                    members += [(doc, m) for m in self._place(doc, vec, result)]
+                    self.counters.kept()
+                result.counters = self.counters.as_dict()   # events.joined: set when the fusion comes back
+                ticket = None
+                if members:
+                    if not started:
+                        planner.start_fusion(self.fusion, self.options.fusion)
+                        started = True
+                    ticket = planner.submit_fusion([m for _, m in members], again)
+                decided = _Pending(result, members, list(again), ticket)
+                if pending is not None:
+                    yield self._finish(pending)
+                pending = decided
+
+            for d in docs:
+                if d.id in self.stories:
+                    continue
+                key = _order(d)
+                if last is not None and key < last:
+                    raise ValueError(f"document {d.id} comes out of link order")
+                last = key
+                chunk.append(d)
+                if size and size > 0 and len(chunk) == size:
+                    yield from flush(chunk, refresh if first else [])
+                    chunk, first = [], False
+            if chunk or first:
+                yield from flush(chunk, refresh if first else [])
+            if pending is not None:
+                yield self._finish(pending)
+        finally:
+            self._near_plan = None
+            planner.close()
+
+    def _finish(self, p: _Pending) -> LinkResult:
+        """A planned batch's result, once its fusion has come back: what `_link_sorted` returns."""
+        result = p.result
+        touched: dict[str, None] = dict.fromkeys(p.refresh)
+        fused: dict[str, Event] = {}
+        if p.ticket is not None:
+            answers, fused = self.planner.collect_fusion(p.ticket)
+            for (doc, m), (fused_id, joined) in zip(p.members, answers, strict=True):
+                if joined:
+                    self.counters.add("events.joined")
+                touched[fused_id] = None
+                result.members.append(self._member_row(doc, m, fused_id))
+                # this linker's index follows (a later `link` call, or a planner, starts from it)
+                self.fusion.restore(fused_id, [replace(m, related=frozenset()) if m.related else m])
+        for fid in touched:
+            if fid in fused:
+                result.fused[fid] = fused[fid]
+            elif p.ticket is None and self.fusion.clusters[fid].members:
+                result.fused[fid] = fuse(self.fusion.clusters[fid])   # only clusters to recompute
+        joined = self.counters.counts.get("events.joined", 0)
+        if joined:   # the running total after this batch, as `_link_sorted` reports it
+            result.counters = dict(sorted({**result.counters, "events.joined": joined}.items()))
         return result
 
 
