@@ -1,4 +1,5 @@
-"""`rasd run` SIGKILLed at 52 random points of ingest and linking resumes to the store a clean run makes.
+"""`rasd run` SIGKILLed at 52 random points of ingest and linking resumes to the store a clean run makes,
+on every store backend.
 
 Issue 12 ("Nothing lost, nothing hangs"): a test kills `rasd run` at >= 50 random points (ingest and
 linking) and checks the resumed store equals a clean run's, on every store backend.
@@ -17,7 +18,10 @@ left out), documents' duplicate marks and the quarantine. The demo input is 36 d
 batch at the default `LinkOptions.batch_docs`, so children link in batches of 4 (BATCH_DOCS) to
 put kills between saved batches.
 
-Backends: SQLite only exists today; a backend joins by adding a `Backend` to BACKENDS.
+Backends: SQLite (a file per store) and PostgreSQL (one throwaway cluster, `tests/pg_cluster.py`, and
+a database per store, dropped once compared; skipped with the reason where psycopg or the server
+binaries are missing). The same kill points, resumes and comparisons run on each; a backend joins by
+adding a `Backend` to BACKENDS.
 """
 from __future__ import annotations
 
@@ -123,16 +127,37 @@ for line in sys.stdin:
 
 @dataclass(frozen=True)
 class Backend:
-    """A store backend under test: a fresh store's `--db` argument, and how to open it."""
+    """A store backend under test: where its fresh stores come from, and how to open one.
+
+    `stores(request, tmp)` is called once per test and gives `new_db(name)`, the `--db` argument of
+    a new, empty store, and `drop(db)`, which removes one once it is compared."""
 
     name: str
-    new_db: Callable[[Path, str], str]
+    stores: Callable[[pytest.FixtureRequest, Path], tuple[Callable[[str], str], Callable[[str], None]]]
     open: Callable[[str], object]
 
 
+def _sqlite_stores(_request: pytest.FixtureRequest, tmp: Path):
+    return (lambda name: str(tmp / f"{name}.db")), (lambda db: None)
+
+
+def _postgres_stores(request: pytest.FixtureRequest, _tmp: Path):
+    # One cluster for the session (skipped with its reason where PostgreSQL cannot start), one
+    # empty database per store (CREATE DATABASE from template0: about as cheap as a new file).
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.database, cluster.drop_database
+
+
+def _open_postgres(db: str):
+    from rasd.store.postgres import PostgresStore
+
+    return PostgresStore(db)
+
+
 BACKENDS = [
-    Backend("sqlite", lambda tmp, name: str(tmp / f"{name}.db"), SqliteStore),
-    # PostgreSQL joins here when it exists: a fresh database per name, skipped without a server.
+    pytest.param(Backend("sqlite", _sqlite_stores, SqliteStore), id="sqlite"),
+    pytest.param(Backend("postgresql", _postgres_stores, _open_postgres), id="postgresql",
+                 marks=pytest.mark.postgres),
 ]
 
 
@@ -231,12 +256,14 @@ def _linked(backend: Backend, db: str) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
-def test_run_killed_at_random_points_resumes_to_the_clean_store(tmp_path: Path, backend: Backend) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_run_killed_at_random_points_resumes_to_the_clean_store(request: pytest.FixtureRequest, tmp_path: Path,
+                                                                 backend: Backend) -> None:
+    new_db, drop_db = backend.stores(request, tmp_path)
     server = Server(tmp_path)
     try:
         server.expect("READY")
-        clean_db = backend.new_db(tmp_path, "clean")
+        clean_db = new_db("clean")
         status, done = server.run(clean_db)
         assert status == "done" and done[0] == "3"   # examples/bad is quarantined: exit code 3
         n_ingest, n_link, link_from, link_to = (int(x.split("=")[1]) for x in done[1:])
@@ -258,7 +285,7 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(tmp_path: Path, 
         kills = {"ingest": 0, "link": 0}
         partly_linked = 0
         for i, point in enumerate(points):
-            db = backend.new_db(tmp_path, f"p{i}")
+            db = new_db(f"p{i}")
             status, where = server.run(db, point)
             assert status == "killed" and where == ["link" if link_from < point <= link_to else "ingest",
                                                     str(point)]
@@ -280,6 +307,7 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(tmp_path: Path, 
             for key in clean:
                 assert got[key] == clean[key], f"kill point {point} ({where}): {key} differs from the clean run"
             assert "running" not in statuses and statuses[-1] == "ok"
+            drop_db(db)
         print(f"kills: {kills}, {partly_linked} between saved link batches; checkpoints: ingest {n_ingest}, "
               f"link {n_link}; {n_docs} documents")
         assert kills["ingest"] >= N_INGEST_KILLS and kills["link"] >= N_LINK_KILLS
