@@ -51,15 +51,20 @@ EXAMPLES = ROOT / "examples"
 SEED = 20241208
 N_INGEST_KILLS = 26
 N_LINK_KILLS = 26
+#: Of the ingest kills, those aimed at the search index's update (a few dozen of the ~400 ingest
+#: checkpoints: uniform draws alone would rarely land there).
+N_INDEX_KILLS = 4
 BATCH_DOCS = 4
 #: Columns and export fields holding the time of writing or the run that wrote, not content.
 CLOCK = {"linked_at", "updated_at", "ingested_at", "created_at", "run_id", "fetched_at"}
 
 SERVER = r'''
-import dataclasses, os, sys, time
+import dataclasses, os, sqlite3, sys, time, types
 import rasd.link.embed as embed_mod
 import rasd.link.stage as stage_mod
 import rasd.store.links as links_mod
+import rasd.store.postgres_search as pg_search_mod
+import rasd.store.search as search_mod
 from rasd.cli import app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -86,6 +91,47 @@ init = stage_mod.Linker.__init__
 def small_batches(self, options=stage_mod.LinkOptions(), embed=None):
     init(self, dataclasses.replace(options, batch_docs=batch_docs), embed)
 stage_mod.Linker.__init__ = small_batches
+# The search index is written over a connection of its own, not through the store's engine (sqlite3
+# on SQLite, psycopg on PostgreSQL): its statements and commits are checkpoints too (`hook`).
+hook = [lambda: None]
+
+class CountedSqlite(sqlite3.Connection):
+    def execute(self, *a):
+        hook[0]()
+        return super().execute(*a)
+    def executemany(self, *a):
+        hook[0]()
+        return super().executemany(*a)
+    def commit(self):
+        hook[0]()
+        return super().commit()
+
+search_sqlite3 = types.ModuleType("sqlite3")
+search_sqlite3.__dict__.update(sqlite3.__dict__)
+search_sqlite3.connect = lambda *a, **kw: sqlite3.connect(*a, factory=CountedSqlite, **kw)
+search_mod.sqlite3 = search_sqlite3
+
+pg_connect = pg_search_mod._connect
+def counted_pg_connect(db):
+    import psycopg
+    class CountedCursor(psycopg.Cursor):
+        def execute(self, *a, **kw):
+            hook[0]()
+            return super().execute(*a, **kw)
+        def copy(self, *a, **kw):
+            hook[0]()
+            return super().copy(*a, **kw)
+    class CountedPg(psycopg.Connection):
+        __slots__ = ()
+        def commit(self):
+            hook[0]()
+            return super().commit()
+    conn = pg_connect(db)
+    conn.__class__ = CountedPg
+    conn.cursor_factory = CountedCursor
+    return conn
+pg_search_mod._connect = counted_pg_connect
+
 rasd_run(warm_db)   # fills every lazy cache (gazetteer, lexicons, models) before forking
 say("READY")
 
@@ -103,6 +149,7 @@ for line in sys.stdin:
                 time.sleep(600)
         event.listen(Engine, "before_cursor_execute", checkpoint)
         event.listen(Engine, "commit", checkpoint)
+        hook[0] = checkpoint
         link_pending = links_mod.link_pending
         span = [0, 0]   # checkpoints before linking, and at its end (the search index and the
                         # run's record are written after it)
@@ -115,8 +162,18 @@ for line in sys.stdin:
                 phase[0] = "ingest"
                 span[1] = total[0]
         links_mod.link_pending = marked
+        update_search_index = search_mod.update_search_index
+        index = [0, 0]   # checkpoints before the search index is brought up to date, and at its end
+        def indexing(*a, **kw):
+            index[0] = total[0]
+            try:
+                return update_search_index(*a, **kw)
+            finally:
+                index[1] = total[0]
+        search_mod.update_search_index = indexing
         rc = rasd_run(db)
-        say(f"DONE {rc} ingest={counts['ingest']} link={counts['link']} from={span[0]} to={span[1]}")
+        say(f"DONE {rc} ingest={counts['ingest']} link={counts['link']} from={span[0]} to={span[1]} "
+            f"index_from={index[0]} index_to={index[1]}")
         sys.stdout.flush()
         os._exit(0)
     say(f"PID {pid}")
@@ -266,8 +323,8 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(request: pytest.
         clean_db = new_db("clean")
         status, done = server.run(clean_db)
         assert status == "done" and done[0] == "3"   # examples/bad is quarantined: exit code 3
-        n_ingest, n_link, link_from, link_to = (int(x.split("=")[1]) for x in done[1:])
-        assert link_to - link_from == n_link
+        n_ingest, n_link, link_from, link_to, index_from, index_to = (int(x.split("=")[1]) for x in done[1:])
+        assert link_to - link_from == n_link and link_to <= index_from < index_to
         store = backend.open(clean_db)
         clean = snapshot(store)
         runs = store.list_runs()
@@ -280,9 +337,11 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(request: pytest.
         rnd = random.Random(SEED)
         # ingest checkpoints: those before linking and the few after it (search index, run record)
         ingest_points = list(range(1, link_from + 1)) + list(range(link_to + 1, n_ingest + n_link + 1))
-        points = ([rnd.choice(ingest_points) for _ in range(N_INGEST_KILLS)]
+        points = ([rnd.choice(ingest_points) for _ in range(N_INGEST_KILLS - N_INDEX_KILLS)]
+                  + [rnd.randint(index_from + 1, index_to) for _ in range(N_INDEX_KILLS)]
                   + [rnd.randint(link_from + 1, link_to) for _ in range(N_LINK_KILLS)])
         kills = {"ingest": 0, "link": 0}
+        in_index = sum(index_from < p <= index_to for p in points)
         partly_linked = 0
         for i, point in enumerate(points):
             db = new_db(f"p{i}")
@@ -308,9 +367,10 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(request: pytest.
                 assert got[key] == clean[key], f"kill point {point} ({where}): {key} differs from the clean run"
             assert "running" not in statuses and statuses[-1] == "ok"
             drop_db(db)
-        print(f"kills: {kills}, {partly_linked} between saved link batches; checkpoints: ingest {n_ingest}, "
+        print(f"kills: {kills} ({in_index} of the ingest ones in the search index's update), {partly_linked} between "
+              f"saved link batches; checkpoints: ingest {n_ingest} (search index {index_to - index_from}), "
               f"link {n_link}; {n_docs} documents")
-        assert kills["ingest"] >= N_INGEST_KILLS and kills["link"] >= N_LINK_KILLS
+        assert kills["ingest"] >= N_INGEST_KILLS and kills["link"] >= N_LINK_KILLS and in_index >= N_INDEX_KILLS
         assert partly_linked >= 5, "no kill landed between two saved link batches"
     finally:
         server.close()
