@@ -187,11 +187,13 @@ class Backend:
     """A store backend under test: where its fresh stores come from, and how to open one.
 
     `stores(request, tmp)` is called once per test and gives `new_db(name)`, the `--db` argument of
-    a new, empty store, and `drop(db)`, which removes one once it is compared."""
+    a new, empty store, and `drop(db)`, which removes one once it is compared. `shared`: other
+    machines open the same store (a database server), so a killed run must also read as ended there."""
 
     name: str
     stores: Callable[[pytest.FixtureRequest, Path], tuple[Callable[[str], str], Callable[[str], None]]]
     open: Callable[[str], object]
+    shared: bool = False
 
 
 def _sqlite_stores(_request: pytest.FixtureRequest, tmp: Path):
@@ -213,7 +215,7 @@ def _open_postgres(db: str):
 
 BACKENDS = [
     pytest.param(Backend("sqlite", _sqlite_stores, SqliteStore), id="sqlite"),
-    pytest.param(Backend("postgresql", _postgres_stores, _open_postgres), id="postgresql",
+    pytest.param(Backend("postgresql", _postgres_stores, _open_postgres, shared=True), id="postgresql",
                  marks=pytest.mark.postgres),
 ]
 
@@ -312,6 +314,23 @@ def _linked(backend: Backend, db: str) -> tuple[int, int]:
         store.close()
 
 
+def _still_running(backend: Backend, db: str, host: str | None = None, wait_s: float = 0.0) -> list[str]:
+    """The ids of the runs listed as `running`, seen from this machine or from `host`; asked again
+    for up to `wait_s` while any is (the server may take a moment to see a killed client go)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        store = backend.open(db)
+        try:
+            if host is not None:
+                store._host = host   # what another machine's `rasd runs` or web server lists
+            running = [r["id"] for r in store.list_runs() if r["status"] == "running"]
+        finally:
+            store.close()
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_run_killed_at_random_points_resumes_to_the_clean_store(request: pytest.FixtureRequest, tmp_path: Path,
@@ -349,6 +368,10 @@ def test_run_killed_at_random_points_resumes_to_the_clean_store(request: pytest.
             assert status == "killed" and where == ["link" if link_from < point <= link_to else "ingest",
                                                     str(point)]
             kills[where[0]] += 1
+            assert not _still_running(backend, db), f"kill point {point}: the killed run still reads as running"
+            if backend.shared:
+                assert not _still_running(backend, db, host="another-machine", wait_s=10), (
+                    f"kill point {point}: the killed run still reads as running from another machine")
             linked, stored = _linked(backend, db)
             if 0 < linked < stored:
                 partly_linked += 1   # the batches saved before the kill are kept
