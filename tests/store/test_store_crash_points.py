@@ -7,14 +7,17 @@ linking) and checks the resumed store equals a clean run's, on every store backe
 How: the input is the bundled demo pages (`examples/`: 25 pages, a feed, bad inputs to quarantine).
 A small fork server (SERVER below) imports rasd once, warms its models, then forks one child per
 `rasd run` (`rasd.cli.app`, the same entry point as the console script), so 100+ runs fit in CI
-time. In each child an SQLAlchemy listener counts the store's statements and commits (ingest and
-linking: `link_pending` marks the phase); at the chosen count the child says `PAUSED` and waits,
-and the test SIGKILLs it there: inside an open transaction or between two. A clean run gives the
-number of checkpoints of each phase; kill points are drawn uniformly from each (seeded). After each
-kill the store is resumed with another `rasd run` (every fourth resume is itself killed once more)
-and compared with the clean store: both exports (documents, events), every link table (stories,
-their documents, duplicates, fused events and members, signatures, vectors; write-time columns
-left out), documents' duplicate marks and the quarantine. The demo input is 36 documents, one
+time. In each child an SQLAlchemy listener counts the store's statements and commits, and so do
+wrappers around the search index's own connection (sqlite3 or psycopg) (ingest and linking:
+`link_pending` marks the phase); at the chosen count the child says `PAUSED` and waits, and the
+test SIGKILLs it there: inside an open transaction or between two. A clean run gives the number of
+checkpoints of each phase; kill points are drawn uniformly from each (seeded), 4 of the ingest ones
+from the search index's update (a few dozen of ~400). After each kill no run may read as `running`
+(on PostgreSQL, a store other machines open too, also as another machine lists them); the store is
+resumed with another `rasd run` (every fourth resume is itself killed once more) and compared with
+the clean store: both exports (documents, events), every link table (stories, their documents,
+duplicates, fused events and members, signatures, vectors; write-time columns left out),
+documents' duplicate marks, the search index and the quarantine. The demo input is 36 documents, one
 batch at the default `LinkOptions.batch_docs`, so children link in batches of 4 (BATCH_DOCS) to
 put kills between saved batches.
 
