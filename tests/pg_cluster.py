@@ -95,6 +95,15 @@ class PgCluster:
             c.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE \'C\' ENCODING \'UTF8\'')
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by `database()`, closing what is still connected to it (a killed
+        client's server process may not have noticed yet)."""
+        import psycopg
+
+        name = url.split("?", 1)[0].rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def stop(self) -> None:
         """Stop the server and remove its folder."""
         subprocess.run(_run_as() + [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],

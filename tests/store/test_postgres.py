@@ -67,3 +67,23 @@ def test_the_read_side_sees_a_new_version_after_each_commit_only(pg_store, make_
         assert n == 1                                  # what the new version shows is visible
     finally:
         reader.close()
+
+
+def test_a_run_killed_on_another_machine_shows_as_interrupted_once_no_one_holds_the_writer_lock(pg_cluster):
+    # A PostgreSQL store is shared between machines: a `rasd run` SIGKILLed on one left its run
+    # `running` for good when listed from another (the pid check works on its own machine only).
+    from rasd.store.lock import writer_lock
+    from rasd.store.postgres import PostgresStore
+    from rasd.store.schema import runs
+
+    db = pg_cluster.database("runs")
+    with PostgresStore(db) as s:
+        with s.engine.begin() as conn:
+            conn.execute(runs.insert(), {"id": "20240101T000000-killed", "started_at": "2024-01-01T00:00:00",
+                                         "finished_at": None, "version": "0", "config": "{}", "counts": None,
+                                         "status": "running", "host": "another-machine", "pid": 4242})
+        with writer_lock(db):   # held (here, or by that machine's run): it may still be at work
+            assert [r["status"] for r in s.list_runs()] == ["running"]
+        assert [r["status"] for r in s.list_runs()] == ["interrupted"]
+        mine = s.begin_run({}, "test")   # this process's own run, not holding the lock: alive
+        assert [(r["id"] == mine, r["status"]) for r in s.list_runs()] == [(False, "interrupted"), (True, "running")]

@@ -10,21 +10,23 @@ The tables, the transactions and every write are the SQLAlchemy Core code of `Sq
   page of keys from an order index, then only those rows, by that key, as on SQLite;
 - JSONB indexes on the event records (`rasd.store.postgres_read`), created with the read indexes;
 - bulk loading: a batch of at least `COPY_MIN_ROWS` rows goes through COPY (into a temporary
-  table, then INSERT … ON CONFLICT DO NOTHING, so insert-or-ignore keeps its meaning).
+  table, then INSERT … ON CONFLICT DO NOTHING, so insert-or-ignore keeps its meaning);
+- a `running` run is `interrupted` once no one holds the writer lock, whichever machine it ran on.
 """
 from __future__ import annotations
 
 import itertools
 import os
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.schema import Table
 
 from rasd.optional import require
+from rasd.store.lock import PG_WRITER_LOCK_KEY
 from rasd.store.schema import metadata
-from rasd.store.sqlite import SqliteStore
+from rasd.store.sqlite import _LIVE_RUNS, SqliteStore
 
 #: A batch this large is loaded with COPY; smaller ones with a multi-row INSERT. COPY's set-up
 #: (a temporary table, two statements) costs about as much as inserting a few hundred short rows.
@@ -117,6 +119,30 @@ class PostgresStore(SqliteStore):
             cur.execute("SELECT 1 FROM processed WHERE raw_sha256 = %s AND source_key = %s LIMIT 1",
                         (raw_sha256, source_key))
             return cur.fetchone() is not None
+
+    def _is_dead(self, run: Mapping[str, Any]) -> bool:
+        """Whether a `running` run's process is gone.
+
+        Runs are begun and finished under the store's writer lock (`rasd.store.lock`: `rasd run`,
+        the web upload), a session lock the server drops when its holder's connection ends. So
+        while no one holds it, a `running` run is dead, wherever it ran: the host and pid check
+        alone cannot tell for another machine's run, which stayed `running` for good (issue 12:
+        a run SIGKILLed on one machine, listed from another)."""
+        if run["id"] in _LIVE_RUNS:
+            return False
+        if not self._writer_lock_held():
+            return True
+        return super()._is_dead(run)
+
+    def _writer_lock_held(self) -> bool:
+        """Whether some session holds the writer lock on this database (`pg_advisory_lock(key)`
+        with a bigint key shows in pg_locks as classid = high 32 bits, objid = low, objsubid 1)."""
+        with self._engine.connect() as conn:
+            return conn.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND classid::bigint = :hi AND objid::bigint = :lo AND objsubid = 1)"),
+                {"hi": PG_WRITER_LOCK_KEY >> 32, "lo": PG_WRITER_LOCK_KEY & 0xFFFFFFFF}).scalar()
 
     def _insert_ignore(self, conn: Connection, table: Table, rows: list[dict]) -> int:
         """Insert rows, skipping those that hit a unique key; a large batch goes through COPY."""
