@@ -91,8 +91,8 @@ if embed_mod.embeddings_available():
     embed_mod.load_embedder = lambda threads=1: warm
 # 36 documents are one batch at the default size: cut them smaller so kills land between batches.
 init = stage_mod.Linker.__init__
-def small_batches(self, options=stage_mod.LinkOptions(), embed=None):
-    init(self, dataclasses.replace(options, batch_docs=batch_docs), embed)
+def small_batches(self, options=stage_mod.LinkOptions(), embed=None, **more):
+    init(self, dataclasses.replace(options, batch_docs=batch_docs), embed, **more)
 stage_mod.Linker.__init__ = small_batches
 # The search index is written over a connection of its own, not through the store's engine (sqlite3
 # on SQLite, psycopg on PostgreSQL): its statements and commits are checkpoints too (`hook`).
