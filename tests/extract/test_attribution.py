@@ -200,3 +200,28 @@ def test_a_sourceless_sentence_after_the_lede_paragraph_takes_the_lede_source():
     assert got["حماة"] == got["الرستن"] and got["حماة"]
     off = make_extractor(lede_attribution=False).extract(doc(text))[1]
     assert [e.attribution for e in off if e.location["name"] == "حماة"] == [()]
+
+
+def test_a_spokesman_names_the_body_he_speaks_for():
+    *_, a = _view_atts("وأعلن سامر الخطيب، المتحدث باسم وزارة الزراعة، إتلاف المحاصيل.", [("سامر الخطيب", "PERSON")])
+    assert a[0].record["text"] == "سامر الخطيب، المتحدث باسم وزارة الزراعة"
+
+
+def test_a_quoted_short_name_in_apposition_joins_the_source():
+    *_, a = _view_atts('وأعلنت وزارة الدفاع الوطنية، "الدفاعية"، أن طائراتها قصفت الموقع.', [("وزارة الدفاع الوطنية", "SOURCE")])
+    assert a[0].record["text"] == 'وزارة الدفاع الوطنية، "الدفاعية"'
+
+
+def test_a_verbal_noun_with_its_object_gives_no_source():
+    *_, a = _view_atts("وجاء ذلك بعد إعلان الهدنة في المدينة.")
+    assert a == []
+    *_, b = _view_atts("وجاء ذلك بعد إعلان هيئة الإغاثة وصول القافلة.", [("هيئة الإغاثة", "SOURCE")])
+    assert b[0].record["text"] == "هيئة الإغاثة"
+
+
+def test_a_title_alone_takes_the_holder_named_after_it_before():
+    from rasd.extract.attribution import resolve_short
+    text = "التقى وزير الري الإقليمي، كمال داود، وفد البلدة. وقال وزير الري الإقليمي إن السد انهار."
+    v, cands, pls, lex, a = _view_atts(text, [("كمال داود", "PERSON")])
+    title = [x for x in a if x.record["text"] == "وزير الري الإقليمي"][0]
+    assert resolve_short(title, v, cands, lex, pls).record["name"] == "وزير الري الإقليمي، كمال داود"

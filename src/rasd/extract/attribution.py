@@ -106,14 +106,14 @@ def _place_after(norm: str, end: int, places: Sequence[NSpan]) -> int:
     if m is None:
         return end
     for p in places:
-        if p.start == m.end():
+        if p.start in (m.end(1), m.end()):
             return p.end
         if p.start > m.end():
             break
     return end
 
 
-_IN_PLACE = re.compile(r"\s+في\s+(?:(?:قطاع|اقليم|اقليم|مدينه|محافظه)\s+)?")
+_IN_PLACE = re.compile(r"\s+(في\s+)(?:(?:قطاع|اقليم|مدينه|محافظه)\s+)?")
 
 
 def _record(view, s: int, e: int, span: NSpan | None) -> dict:
@@ -179,10 +179,19 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
     def _extend(end: int) -> int:
         """A source's end, run over a short quoted name ("وكالة الأنباء الفلسطينية (وفا)") and over
         "في <place>"."""
-        if end + 1 < sent_end and norm[end] == " ":
-            q = _quoted(norm, end + 1, sent_end)
+        gap = re.match(r"[،,]? ", norm[end:end + 2])
+        if gap is not None and end + gap.end() < sent_end:
+            # a short quoted name right after, or in apposition after a comma ("وزارة الدفاع
+            # الأميركية، "البنتاغون"")
+            q = _quoted(norm, end + gap.end(), sent_end)
             if q is not None:
                 end = q
+        sp = lex.attr_spokesman_of.match(norm, end, sent_end) if lex.attr_spokesman_of is not None else None
+        if sp is not None:
+            body = after(sp.end(), 0)
+            free = (body.start, body.end) if body is not None else _free_source(norm, sp.end(), sent_end, lex)
+            if free is not None:
+                end = free[1]
         return _place_after(norm, end, places)
 
     def source(kind: str, m: re.Match, c: NSpan | None, denial: bool = False, accusation: bool = False) -> None:
@@ -227,8 +236,10 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
             continue  # part of "بحسب ما ذكرت"
         denial = any(k == "denied" and rx.match(norm, m.start()) for k, rx in lex.modality)
         accusation = any(k == "alleged" and rx.match(norm, m.start()) for k, rx in lex.modality)
-        source("verb", m, before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb),
-               denial, accusation)
+        c = before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb)
+        if c is None and lex.attr_verbs_named_only is not None and lex.attr_verbs_named_only.match(m.group()):
+            continue   # "إعلان الهدنة": a verbal noun with its object, not a source
+        source("verb", m, c, denial, accusation)
     out.sort(key=lambda a: a.cue_start)
     return out
 
@@ -240,6 +251,25 @@ def _head(word: str) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
+def _holder_before(att: Attribution, view, earlier: Sequence[NSpan], lex: EventLexicon) -> Attribution:
+    """A title without its holder ("وزير الدفاع التركي") named by the person the page gave right
+    after the same title before ("وزير الدفاع التركي خلوصي أكار")."""
+    norm = view.norm
+    title = norm[att.source_start:att.source_end]
+    if lex.attr_title_heads is None or not lex.attr_title_heads.match(title.split()[0]) \
+            or any(c.label == "PERSON" and att.source_start <= c.start < att.source_end for c in earlier):
+        return att
+    persons = [c for c in earlier if c.label == "PERSON" and c.end <= att.source_start]
+    pos = norm.rfind(title, 0, att.source_start)
+    while pos >= 0:
+        end = pos + len(title)
+        for p in persons:
+            if end <= p.start <= end + APPOSITION_GAP and not norm[end:p.start].strip(" ،,"):
+                return replace(att, record={**att.record, "name": view.text[view.to_orig(pos):view.to_orig_end(p.end)]})
+        pos = norm.rfind(title, 0, pos)
+    return att
+
+
 def resolve_short(att: Attribution, view, earlier: Sequence[NSpan], lex: EventLexicon,
                   places: Sequence[NSpan] = (), issuer: "Attribution | None" = None) -> Attribution:
     """The attribution with its short source ("المقاومة"، "الوزارة"، "المصادر") named by the full
@@ -249,13 +279,19 @@ def resolve_short(att: Attribution, view, earlier: Sequence[NSpan], lex: EventLe
     norm = view.norm
     word = norm[att.source_start:att.source_end]
     if " " in word:
-        return att
+        return _holder_before(att, view, earlier, lex)
     if lex.attr_document_nouns is not None and lex.attr_document_nouns.match(word):
         if issuer is None or issuer.source_start >= att.source_start:
             return att
         return replace(att, record={**att.record, "name": issuer.record.get("name") or issuer.record.get("text"),
                                     "source_id": issuer.record.get("source_id")}, value=issuer.value)
     if lex.attr_short_heads is None or not lex.attr_short_heads.match(word):
+        # a person named by one word ("لي"، "أكار"): the full name the page gave before
+        for c in reversed(earlier):
+            if c.label == "PERSON" and c.end <= att.source_start:
+                words = norm[c.start:c.end].split()
+                if len(words) > 1 and word in (words[-1], words[0]):
+                    return replace(att, record={**att.record, "name": view.text[view.to_orig(c.start):view.to_orig_end(c.end)]})
         return att
     head = _head(word)
     for c in reversed(earlier):   # a known name with that head, last first

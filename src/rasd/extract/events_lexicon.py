@@ -101,6 +101,9 @@ class EventLexicon:
     attr_document_nouns: re.Pattern[str] | None = None
     attr_document_link: re.Pattern[str] | None = None
     attr_short_heads: re.Pattern[str] | None = None
+    attr_spokesman_of: re.Pattern[str] | None = None
+    attr_verbs_named_only: re.Pattern[str] | None = None
+    attr_title_heads: re.Pattern[str] | None = None
 
 
 def _n(pattern: str) -> str:
@@ -233,6 +236,9 @@ def load_event_lexicon() -> EventLexicon:
         attr_svo_gap=_raw(attr.get("svo_gap")),
         attr_document_nouns=re.compile(rf"^[وف]?(?:{_n(attr['document_nouns'])})$") if attr.get("document_nouns") else None,
         attr_document_link=_raw(attr.get("document_link")),
+        attr_spokesman_of=_raw(attr.get("spokesman_of")),
+        attr_verbs_named_only=re.compile(rf"^(?:{_n(attr['verbs_named_only'])})$") if attr.get("verbs_named_only") else None,
+        attr_title_heads=re.compile(rf"^[وف]?(?:ال)?(?:{_n(attr['title_heads'])})$") if attr.get("title_heads") else None,
         attr_short_heads=re.compile(rf"^[وف]?ال(?:{_n(attr['short_heads'])})$") if attr.get("short_heads") else None,
         modality=tuple((k, _word(rf"[وف]?(?:{v})")) for k, v in cues["modality"].items()),
         mapping=mapping,
