@@ -225,3 +225,13 @@ def test_a_title_alone_takes_the_holder_named_after_it_before():
     v, cands, pls, lex, a = _view_atts(text, [("كمال داود", "PERSON")])
     title = [x for x in a if x.record["text"] == "وزير الري الإقليمي"][0]
     assert resolve_short(title, v, cands, lex, pls).record["name"] == "وزير الري الإقليمي، كمال داود"
+
+
+def test_a_name_after_an_complementiser_is_not_the_sayer():
+    *_, a = _view_atts("وأضاف أن قوات الحرس انسحبت من التلة.", [("قوات الحرس", "ACTOR")])
+    assert a == []
+
+
+def test_a_warning_verb_takes_its_subject_as_source():
+    *_, a = _view_atts("وحذرت هيئة الإغاثة من نزوح آلاف العائلات عن القرى.", [("هيئة الإغاثة", "SOURCE")])
+    assert a[0].record["text"] == "هيئة الإغاثة"

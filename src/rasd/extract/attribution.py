@@ -16,6 +16,9 @@ from rasd.extract.events_lexicon import EventLexicon
 
 _WORD = re.compile(r"[^\s،,:؛;.\"“”«»()\-]+|[،,:؛;.\"“”«»()]")
 _PUNCT_GAP = re.compile(r"[.؛;:\"“”«»]")
+#: "أن" between a verb and a name: the name is the subject of what was said, not the sayer
+#: ("وأضاف أن قوات النظام انسحبت").
+_COMPLEMENT = re.compile(r"(?<!\w)(?:ب)?ان(?:ه|ها|هم)?(?!\w)")
 # An SVO subject must end this close before its verb (one or two words of title may sit between).
 SVO_MAX_GAP = 3  # chars; a span ending right before the verb ("... سانا نفتها") — from the seeds' forms
 #: ... or further, over the words the lexicon's `svo_gap` allows ("وكانت الوزارة قد أعلنت", "أعلن
@@ -141,7 +144,8 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
 
     def after(pos: int, max_gap: int) -> NSpan | None:
         for c in cands:
-            if c.start >= pos and c.start - pos <= max_gap and not _PUNCT_GAP.search(norm, pos, c.start):
+            if c.start >= pos and c.start - pos <= max_gap and not _PUNCT_GAP.search(norm, pos, c.start) \
+                    and not _COMPLEMENT.search(norm, pos, c.start):
                 return c
             if c.start > pos + max_gap:
                 break
