@@ -1,5 +1,7 @@
 """Attribution errors on the training part: each matched gold event whose source the system missed.
 
+Also prints the modality confusion (gold -> system) of the matched events that are not asserted.
+
 Runs the pipeline (`rasd run`, the shipped settings or --extract ones) over the training articles
 only, pairs system and gold events the way ../shared/tools/score.py does, and for every pair whose
 gold names a source prints the gold source, the system's sources, the modality pair and the
@@ -34,6 +36,7 @@ def main() -> int:
     ap.add_argument("--extract", default="", help='more [extract] settings, ";"-separated')
     ap.add_argument("--limit", type=int, default=0, help="print at most N errors (0: all)")
     ap.add_argument("--json", action="store_true", help="one JSON line per error")
+    ap.add_argument("--modality", default="", help='also list the matched events of one modality confusion ("claimed->reported")')
     args = ap.parse_args()
     shared = Path(args.shared)
     sc = load_scorer(shared / "tools" / "score.py")
@@ -54,6 +57,7 @@ def main() -> int:
             if p in pages:
                 sys_by_page.setdefault(p, []).append(ev)
     classes: Counter = Counter()
+    modality: Counter = Counter()   # (gold, system) over matched gold events that are not asserted
     shown = 0
     n = ok = 0
     for p in sorted(pages):
@@ -74,6 +78,13 @@ def main() -> int:
             if best is None:
                 continue
             taken.add(best)
+            if g["modality"] != "asserted":
+                modality[(g["modality"], ss[best].get("modality"))] += 1
+                if args.modality and f'{g["modality"]}->{ss[best].get("modality")}' == args.modality:
+                    print(f"[{args.modality}] {g['id']} gold source={g['attributed_to']!r} actors={g['actors']} "
+                          f"sys sources={[a.get('name') for a in ss[best].get('attribution') or []]} "
+                          f"actors={[a.get('name') for a in ss[best].get('actors') or []]}")
+                    print(f"    ev: {g['evidence'][:200]}")
             if not g["attributed_to"]:
                 continue
             ev = ss[best]
@@ -101,6 +112,9 @@ def main() -> int:
                 if row["mention"] and row["mention"][0] and row["mention"][0][:80] not in g["evidence"]:
                     print(f"    sys: {row['mention'][0][:300]}")
     print(f"attribution {ok}/{n} = {ok / n if n else 0:.3f}  errors {dict(classes)}", file=sys.stderr)
+    right = sum(v for (g, s_), v in modality.items() if g == s_)
+    print(f"modality {right}/{sum(modality.values())}  gold->system: "
+          + ", ".join(f"{g}->{s_} {v}" for (g, s_), v in modality.most_common()), file=sys.stderr)
     return 0
 
 

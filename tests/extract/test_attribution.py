@@ -235,3 +235,16 @@ def test_a_name_after_an_complementiser_is_not_the_sayer():
 def test_a_warning_verb_takes_its_subject_as_source():
     *_, a = _view_atts("وحذرت هيئة الإغاثة من نزوح آلاف العائلات عن القرى.", [("هيئة الإغاثة", "SOURCE")])
     assert a[0].record["text"] == "هيئة الإغاثة"
+
+
+def test_a_short_source_takes_a_full_name_qualified_as_responsible():
+    from rasd.extract.attribution import resolve_short
+    text = "وعبر مصدر مسؤول بوزارة الري عن قلقه. وأكد المصدر أن السد تضرر."
+    v, cands, pls, lex, a = _view_atts(text)
+    short = [x for x in a if x.record["text"] == "المصدر"][0]
+    assert resolve_short(short, v, cands, lex, pls).record["name"] == "مصدر مسؤول بوزارة الري"
+
+
+def test_a_statement_issued_on_a_day_by_a_body_names_the_body():
+    *_, a = _view_atts("وبحسب بلاغ صادر اليوم الأربعاء عن وزارة الري، فقد انهار السد.")
+    assert a[0].record["text"] == "وزارة الري"

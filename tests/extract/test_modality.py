@@ -32,3 +32,20 @@ def test_cues(text, trigger, want):
 def test_future_cue_after_the_trigger_does_not_apply():
     text = "انسحبت القوات من البلدة. وسوف يعقد اجتماع غدا"
     assert modality(text.split(".")[0] + ".", "انسحبت") == "asserted"
+
+
+def test_a_party_as_the_main_source_makes_a_claim_whoever_acted():
+    # issue 10: "a party to the conflict claims it" (spec), even when the event's actor is another side
+    from rasd.extract.attribution import Attribution
+    from rasd.extract.events_lexicon import load_event_lexicon
+    from rasd.extract.modality import classify_modality
+    from rasd.extract.textview import make_view
+    lex = load_event_lexicon()
+    v = make_view("وقالت سانا إن طائرات مسيرة قصفت مواقع في البلدة.")
+    s = v.norm.index("سانا")
+    a = Attribution(0, 5, "verb", s, s + 4, {"text": "سانا", "name": "سانا", "source_id": "sana"},
+                    {"actor_id": "sana", "kind": "media"})
+    t = v.norm.index("قصفت")
+    got = classify_modality(v.norm, (0, len(v.norm)), (0, len(v.norm)), (t, t + 4), [a],
+                            frozenset({"israel"}), lex)
+    assert got == "claimed"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
+from rasd.clean.normalize import normalize_arabic
 from rasd.extract.events_lexicon import EventLexicon
 
 _WORD = re.compile(r"[^\s،,:؛;.\"“”«»()\-]+|[،,:؛;.\"“”«»()]")
@@ -70,7 +71,8 @@ def _quoted(norm: str, i: int, end: int) -> int | None:
     return j + 1 if 1 <= len(inner) <= QUOTED_MAX_WORDS and not _PUNCT_GAP.search(norm, i + 1, j) else None
 
 
-def _free_source(norm: str, start: int, end: int, lex: EventLexicon) -> tuple[int, int] | None:
+def _free_source(norm: str, start: int, end: int, lex: EventLexicon,
+                 max_words: int | None = None) -> tuple[int, int] | None:
     """The source written as plain words after a cue: up to N words, stopping at a stop word.
 
     A short quoted or bracketed name counts as one word: first ("أعلن "جيش" الاحتلال") or right
@@ -93,7 +95,7 @@ def _free_source(norm: str, start: int, end: int, lex: EventLexicon) -> tuple[in
                 break   # a quoted name after words closes the source
             continue
         m = _WORD.match(norm, pos, end)
-        if m is None or lex.attr_stop.match(m.group()) or n >= lex.attr_max_free_words:
+        if m is None or lex.attr_stop.match(m.group()) or n >= (max_words or lex.attr_max_free_words):
             break
         first = m.start() if first is None else first
         last, pos, n = m.end(), m.end(), n + 1
@@ -219,8 +221,11 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
             c = c or named(free)
             if c is None:
                 end = _extend(free[1])
-                out.append(Attribution(m.start(), m.end(), kind, free[0], end, _record(view, free[0], end, None),
-                                       None, denial, accusation))
+                rec = _record(view, free[0], end, None)
+                if kind == "preposition" and norm.startswith("ل", free[0]) and m.group().endswith(_TAKES_LAM):
+                    # "وفقاً للدعوى": ل + الدعوى with its alef dropped; the name is الدعوى
+                    rec["name"] = "ا" + rec["text"]
+                out.append(Attribution(m.start(), m.end(), kind, free[0], end, rec, None, denial, accusation))
                 return
             start = min(free[0], c.start)
         else:
@@ -246,6 +251,13 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
         source("verb", m, c, denial, accusation)
     out.sort(key=lambda a: a.cue_start)
     return out
+
+
+#: A full name given before a short form runs to at most this many words ("مصدر مسؤول بوزارة
+#: الخارجية السعودية"): longer than a source after a cue, since it is read up to a stop word.
+FULL_NAME_MAX_WORDS = 6
+#: Words that qualify a source as an adjective without being one of origin ("مصدر مسؤول").
+_QUALIFIERS = tuple(normalize_arabic(w) for w in ("مسؤول", "مسؤوله", "مطلع", "مطلعه", "رفيع", "مقرب", "مقربه"))
 
 
 def _head(word: str) -> str:
@@ -309,11 +321,11 @@ def resolve_short(att: Attribution, view, earlier: Sequence[NSpan], lex: EventLe
     rx = re.compile(rf"(?<!\w)[وفبل]?(?:ال)?{re.escape(head)}(?!\w)")
     for m in reversed(list(rx.finditer(norm, 0, att.cue_start))):
         free = _free_source(norm, m.start() + (1 if norm[m.start()] in "وفبل" and norm[m.start() + 1:m.start() + 3] == "ال" else 0),
-                            att.cue_start, lex)
+                            att.cue_start, lex, FULL_NAME_MAX_WORDS)
         words = norm[free[0]:free[1]].split() if free is not None else []
         # the full name goes on with a definite word or an adjective of origin ("وزارة الخارجية"،
         # "مصادر عسكرية"), not with a verb ("المقاومة تواصل")
-        if len(words) < 2 or not (words[1].startswith("ال") or words[1].endswith(("يه", "ي"))):
+        if len(words) < 2 or not (words[1].startswith("ال") or words[1].endswith(("يه", "ي")) or words[1] in _QUALIFIERS):
             continue
         end = _place_after(norm, free[1], places)
         name = view.text[view.to_orig(free[0]):view.to_orig_end(end)]
