@@ -248,3 +248,27 @@ def test_a_short_source_takes_a_full_name_qualified_as_responsible():
 def test_a_statement_issued_on_a_day_by_a_body_names_the_body():
     *_, a = _view_atts("وبحسب بلاغ صادر اليوم الأربعاء عن وزارة الري، فقد انهار السد.")
     assert a[0].record["text"] == "وزارة الري"
+
+
+def test_a_present_tense_verb_after_plain_words_takes_them_as_source():
+    *_, a = _view_atts("ووزارة الزراعة تعلن إتلاف المحاصيل في السهل.")
+    assert a[0].record["text"] == "وزارة الزراعة"
+    *_, b = _view_atts("ولم يؤكد البيان ما إذا كانت الطائرات قصفت المطار.")
+    assert b[0].record["text"] == "البيان"
+
+
+def test_a_title_then_its_holder_between_commas_is_one_source():
+    *_, a = _view_atts("وقال وزير الري الإقليمي، كمال داود، إن السد انهار.")
+    assert a[0].record["text"] == "وزير الري الإقليمي، كمال داود"
+
+
+def test_a_sourceless_sentence_takes_the_lede_source_then_the_nearest_one():
+    from tests.extract.events_fakes import doc, make_extractor
+    text = ("أفاد المرصد السوري بأن قوات النظام قصفت مدينة الرستن يوم الخميس.\n\n"
+            "وقالت وكالة النجم إن قوات النظام قصفت مدينة تلبيسة يوم الخميس.\n\n"
+            "وقصفت قوات النظام مدينة حماة يوم الجمعة.")
+    evs = make_extractor().extract(doc(text))[1]
+    got = {e.location["name"]: [a["text"] for a in e.attribution] for e in evs}
+    assert got["حماة"][0] == got["الرستن"][0] and "وكالة النجم" in got["حماة"]
+    lede_only = make_extractor(nearest_attribution=False).extract(doc(text))[1]
+    assert [len(e.attribution) for e in lede_only if e.location["name"] == "حماة"] == [1]

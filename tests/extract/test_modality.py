@@ -37,9 +37,6 @@ def test_future_cue_after_the_trigger_does_not_apply():
 def test_a_party_as_the_main_source_makes_a_claim_whoever_acted():
     # issue 10: "a party to the conflict claims it" (spec), even when the event's actor is another side
     from rasd.extract.attribution import Attribution
-    from rasd.extract.events_lexicon import load_event_lexicon
-    from rasd.extract.modality import classify_modality
-    from rasd.extract.textview import make_view
     lex = load_event_lexicon()
     v = make_view("وقالت سانا إن طائرات مسيرة قصفت مواقع في البلدة.")
     s = v.norm.index("سانا")

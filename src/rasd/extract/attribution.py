@@ -104,6 +104,35 @@ def _free_source(norm: str, start: int, end: int, lex: EventLexicon,
     return first, last
 
 
+#: A holder's name of one to three words between commas after a title.
+_HOLDER = re.compile(r"[،,] ((?:[^\s،,.:\"“”«»()]+ ){0,2}[^\s،,.:\"“”«»()]+)[،,]")
+#: A present-tense reporting verb (يعلن، تعلن، يؤكد، تقول ...), with و or ف before it.
+_IMPERFECT = re.compile(r"^[وف]?[يت]")
+#: How far before a present-tense verb its subject written as plain words may start (characters):
+#: four words of a name ("وزارة الدفاع الروسية").
+FREE_BEFORE_REACH = 40
+
+
+def _free_before(norm: str, lo: int, end: int, lex: EventLexicon) -> tuple[int, int] | None:
+    """The plain words right before a verb (at most the lexicon's max_free_words), back to a stop
+    word, a punctuation mark or the start of the sentence; a leading و is left out. None when the
+    word before the verb is itself a stop word."""
+    words = [w for w in _WORD.finditer(norm, lo, end)]
+    if lo > 0 and words and not norm[lo - 1].isspace() and words[0].start() == lo:
+        words = words[1:]   # a word cut by the reach
+    picked: list[re.Match] = []
+    for w in reversed(words):
+        if lex.attr_stop.match(w.group()) or not w.group()[0].isalpha() or len(picked) >= lex.attr_max_free_words:
+            break
+        picked.append(w)
+    if not picked or norm[picked[0].end():end].strip():
+        return None
+    start = picked[-1].start()
+    if norm.startswith(("وال", "وو"), start):
+        start += 1   # "والمرصد"، "ووزارة": the conjunction is not part of the name
+    return start, picked[0].end()
+
+
 def _place_after(norm: str, end: int, places: Sequence[NSpan]) -> int:
     """The end of "في <place>" right after a source ("وزارة الصحة في غزة"، "المقاومة الإسلامية في
     العراق"): the place says which body of that name speaks; else `end` unchanged."""
@@ -182,7 +211,7 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
                 break
         return None
 
-    def _extend(end: int) -> int:
+    def _extend(end: int, start: int) -> int:
         """A source's end, run over a short quoted name ("وكالة الأنباء الفلسطينية (وفا)") and over
         "في <place>"."""
         gap = re.match(r"[،,]? ", norm[end:end + 2])
@@ -192,6 +221,13 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
             q = _quoted(norm, end + gap.end(), sent_end)
             if q is not None:
                 end = q
+        first = norm[start:end].split()[:1]
+        if first and lex.attr_title_heads is not None and lex.attr_title_heads.match(first[0]):
+            # a title, then its holder's name between commas ("وزير الدفاع التركي، خلوصي أكار،")
+            h = _HOLDER.match(norm, end, sent_end)
+            if h is not None and not any(lex.attr_stop.match(w) or w.startswith("ال") for w in h.group(1).split()[:1]) \
+                    and not any(lex.attr_stop.match(w) for w in h.group(1).split()):
+                end = h.end(1)
         sp = lex.attr_spokesman_of.match(norm, end, sent_end) if lex.attr_spokesman_of is not None else None
         if sp is not None:
             body = after(sp.end(), 0)
@@ -220,7 +256,7 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
                     free = (c.start, c.end)
             c = c or named(free)
             if c is None:
-                end = _extend(free[1])
+                end = _extend(free[1], free[0])
                 rec = _record(view, free[0], end, None)
                 if kind == "preposition" and norm.startswith("ل", free[0]) and m.group().endswith(_TAKES_LAM):
                     # "وفقاً للدعوى": ل + الدعوى with its alef dropped; the name is الدعوى
@@ -234,7 +270,7 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
         p = person_after(c) if c.label != "PERSON" else None
         if p is not None:
             end = p.end
-        end = _extend(end)
+        end = _extend(end, start)
         rec = _record(view, start, end, c)
         out.append(Attribution(m.start(), m.end(), kind, start, end, rec, c.value, denial, accusation))
 
@@ -248,6 +284,14 @@ def find_attributions(view, sent_start: int, sent_end: int, candidates: Sequence
         c = before(m.start(), sent_start) or after(m.end(), lex.attr_max_gap_after_verb)
         if c is None and lex.attr_verbs_named_only is not None and lex.attr_verbs_named_only.match(m.group()):
             continue   # "إعلان الهدنة": a verbal noun with its object, not a source
+        if c is None and _IMPERFECT.match(m.group()):
+            # a present-tense verb after its subject, as headlines and digests write it ("ووزارة
+            # الدفاع تعلن تدمير ..."، "روسيا تعلن ..."): the plain words before it
+            free = _free_before(norm, max(sent_start, m.start() - FREE_BEFORE_REACH), m.start(), lex)
+            if free is not None:
+                rec = _record(view, *free, None)
+                out.append(Attribution(m.start(), m.end(), "verb", *free, rec, None, denial, accusation))
+                continue
         source("verb", m, c, denial, accusation)
     out.sort(key=lambda a: a.cue_start)
     return out
