@@ -272,3 +272,8 @@ def test_a_sourceless_sentence_takes_the_lede_source_then_the_nearest_one():
     assert got["حماة"][0] == got["الرستن"][0] and "وكالة النجم" in got["حماة"]
     lede_only = make_extractor(nearest_attribution=False).extract(doc(text))[1]
     assert [len(e.attribution) for e in lede_only if e.location["name"] == "حماة"] == [1]
+
+
+def test_a_circumstantial_participle_ends_a_free_source():
+    *_, a = _view_atts("وقال أحد سكان البلدة طالبا عدم ذكر اسمه إن القصف استمر.")
+    assert [x.record["text"] for x in a] == ["أحد سكان البلدة"]
