@@ -95,6 +95,15 @@ class EventLexicon:
     ground_weapon: re.Pattern[str] | None = None
     # types whose trigger may stand inside an actor's name (triggers.yaml triggers_inside_actors)
     inside_actors: frozenset[str] = frozenset({"air_strike"})
+    # attribution (cues.yaml `attribution`): the text allowed between a subject and its verb, a
+    # document noun, a document noun naming its issuer, and the heads of names written in short
+    attr_svo_gap: re.Pattern[str] | None = None
+    attr_document_nouns: re.Pattern[str] | None = None
+    attr_document_link: re.Pattern[str] | None = None
+    attr_short_heads: re.Pattern[str] | None = None
+    attr_spokesman_of: re.Pattern[str] | None = None
+    attr_verbs_named_only: re.Pattern[str] | None = None
+    attr_title_heads: re.Pattern[str] | None = None
 
 
 def _n(pattern: str) -> str:
@@ -224,6 +233,13 @@ def load_event_lexicon() -> EventLexicon:
         attr_max_free_words=int(attr["max_free_words"]),
         attr_max_gap_after_verb=int(attr["max_gap_after_verb"]),
         party_media=tuple((frozenset(v["ids"]), _word(v["pattern"])) for v in attr["party_media"].values()),
+        attr_svo_gap=_raw(attr.get("svo_gap")),
+        attr_document_nouns=re.compile(rf"^[وف]?(?:{_n(attr['document_nouns'])})$") if attr.get("document_nouns") else None,
+        attr_document_link=_raw(attr.get("document_link")),
+        attr_spokesman_of=_raw(attr.get("spokesman_of")),
+        attr_verbs_named_only=re.compile(rf"^(?:{_n(attr['verbs_named_only'])})$") if attr.get("verbs_named_only") else None,
+        attr_title_heads=re.compile(rf"^[وف]?(?:ال)?(?:{_n(attr['title_heads'])})$") if attr.get("title_heads") else None,
+        attr_short_heads=re.compile(rf"^[وف]?ال(?:{_n(attr['short_heads'])})$") if attr.get("short_heads") else None,
         modality=tuple((k, _word(rf"[وف]?(?:{v})")) for k, v in cues["modality"].items()),
         mapping=mapping,
         unit_place_before=_raw(cues.get("unit_place_before")),
