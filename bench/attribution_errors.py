@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from cv_events import run_fold  # noqa: E402
 from rasd.evaluation.corpus import LabelledCorpus  # noqa: E402
-from rasd.evaluation.scoring import load_scorer  # noqa: E402
+from rasd.evaluation.scoring import load_scorer, match_gold  # noqa: E402
 
 
 def main() -> int:
@@ -49,35 +49,17 @@ def main() -> int:
             from rasd.extract.events_model import MODEL_PATH
             model = str(MODEL_PATH)
         docs, events = run_fold(corpus, keys, Path(t), model, args.extract)
-    pages = {g["doc"] for g in gold}
-    page = {d["id"]: next(iter(sc.page_keys(d) & pages), None) for d in docs}
-    sys_by_page: dict = {}
-    for ev in events:
-        for p in {page.get(m.get("doc_id")) for m in ev.get("mentions") or []}:
-            if p in pages:
-                sys_by_page.setdefault(p, []).append(ev)
+    pairs, sys_by_page = match_gold(sc, docs, events, gold)
     classes: Counter = Counter()
     modality: Counter = Counter()   # (gold, system) over matched gold events that are not asserted
     shown = 0
     n = ok = 0
-    for p in sorted(pages):
-        gs = [g for g in gold if g["doc"] == p]
+    for p in sorted({g["doc"] for g in gold}):
         ss = sys_by_page.get(p, [])
-        taken: set = set()
-        for g in sorted(gs, key=lambda g: not g["required"]):
-            best = None
-            for i, ev in enumerate(ss):
-                if i in taken or ev.get("type") not in {g["type"], *g.get("type_also", [])} or not sc.place_match(g, ev):
-                    continue
-                dm = sc.date_match(g["date"], g["date_precision"], sc.date_value(ev))
-                if dm is False:
-                    continue
-                best = i if best is None or dm else best
-                if dm:
-                    break
-            if best is None:
+        for g in sorted((g for g in gold if g["doc"] == p), key=lambda g: not g["required"]):
+            if g["id"] not in pairs:
                 continue
-            taken.add(best)
+            best = pairs[g["id"]][1]
             if g["modality"] != "asserted":
                 modality[(g["modality"], ss[best].get("modality"))] += 1
                 if args.modality and f'{g["modality"]}->{ss[best].get("modality")}' == args.modality:

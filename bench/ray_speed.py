@@ -49,7 +49,7 @@ from rasd.extract.stage import ExtractStage  # noqa: E402
 from rasd.ingest import ReadOptions, read_paths  # noqa: E402
 from rasd.link.stage import Linker, member_from_row  # noqa: E402
 from rasd.store.export import export_documents, export_events  # noqa: E402
-from rasd.store.links import link_pending  # noqa: E402
+from rasd.store.links import link_pending, link_table_rows  # noqa: E402
 from rasd.store.sqlite import SqliteStore  # noqa: E402
 
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
@@ -163,20 +163,6 @@ def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict,
             "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}, exports
 
 
-def link_tables(store: SqliteStore) -> dict[str, list]:
-    """Every link table's rows, sorted (the write times left out)."""
-    from sqlalchemy import select
-
-    from rasd.store.links import link_metadata
-
-    out = {}
-    with store.engine.connect() as conn:
-        for t in link_metadata.sorted_tables:
-            cols = [c for c in t.c if c.name not in ("linked_at", "updated_at")]
-            out[t.name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
-    return out
-
-
 def measure_link(base: Path, engine_name: str, workers: int, embed) -> tuple[dict, tuple]:
     """Link a copy of the extracted store at `base` with the local linker or its Ray planner."""
     import shutil
@@ -195,7 +181,7 @@ def measure_link(base: Path, engine_name: str, workers: int, embed) -> tuple[dic
         wall = time.perf_counter() - t0
         cpu = session_cpu(reaped=True) - cpu0
         load_after = os.getloadavg()[0]
-        same = (link_tables(store), exported(store), result.counters)
+        same = (link_table_rows(store), exported(store), result.counters)
         store.close()
     r = {"engine": engine_name, "workers": workers, "link_s": round(wall, 2), "session_cpu_s": round(cpu, 2),
          "counters": result.counters, "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}
@@ -222,15 +208,7 @@ def main_link(args, configs: list[tuple[str, int]], items: list) -> None:
         LocalEngine(store, clean=clean, extract=ExtractStage(), options=EngineOptions()).run(items, store.begin_run({}, "bench"))
         store.close()
         out["extract_s"] = round(time.perf_counter() - t0, 2)
-        if any(e == "ray" for e, _ in configs):
-            import logging
-
-            import ray
-
-            t0 = time.perf_counter()
-            ray.init(num_cpus=max(w for e, w in configs if e == "ray"), include_dashboard=False,
-                     logging_level=logging.ERROR, log_to_driver=False)
-            out["ray_init_s"] = round(time.perf_counter() - t0, 2)
+        start_ray(configs, out)
         if not args.json:
             print(f"extracted {len(items)} records in {out['extract_s']} s; ray.init {out.get('ray_init_s', '-')} s "
                   f"(neither counted below)", flush=True)
@@ -259,6 +237,21 @@ def main_link(args, configs: list[tuple[str, int]], items: list) -> None:
     sys.exit(0 if same else 1)
 
 
+def start_ray(configs: list[tuple[str, int]], out: dict) -> None:
+    """Start Ray once, with as many CPUs as the largest Ray configuration, when any is asked for
+    (its start is timed into `out["ray_init_s"]`, not counted in the runs)."""
+    if not any(e == "ray" for e, _ in configs):
+        return
+    import logging
+
+    import ray
+
+    t0 = time.perf_counter()
+    ray.init(num_cpus=max(w for e, w in configs if e == "ray"), include_dashboard=False,
+             logging_level=logging.ERROR, log_to_driver=False)
+    out["ray_init_s"] = round(time.perf_counter() - t0, 2)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default="seeds,almayadeen")
@@ -278,17 +271,9 @@ def main() -> None:
         return
     lexicon = load_lexicon(())
     out: dict = {"cpus": os.cpu_count(), "corpus": args.corpus, "records": len(items), "runs": []}
-    if any(e == "ray" for e, _ in configs):
-        import logging
-
-        import ray
-
-        t0 = time.perf_counter()
-        ray.init(num_cpus=max(w for e, w in configs if e == "ray"), include_dashboard=False,
-                 logging_level=logging.ERROR, log_to_driver=False)
-        out["ray_init_s"] = round(time.perf_counter() - t0, 2)
-        if not args.json:
-            print(f"ray.init(num_cpus=...) {out['ray_init_s']} s (not counted below)", flush=True)
+    start_ray(configs, out)
+    if "ray_init_s" in out and not args.json:
+        print(f"ray.init(num_cpus=...) {out['ray_init_s']} s (not counted below)", flush=True)
     reference = None
     same = True
     for _ in range(args.repeat):

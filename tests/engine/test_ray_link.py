@@ -17,7 +17,7 @@ from rasd.engine.ray_dedup import pairs_of_groups
 from rasd.ingest import ReadOptions, read_paths
 from rasd.link.stage import LinkOptions, Linker, member_from_row
 from rasd.store.export import export_documents, export_events
-from rasd.store.links import link_metadata, link_pending, pending_doc_ids
+from rasd.store.links import link_pending, link_table_rows, pending_doc_ids
 from rasd.store.sqlite import SqliteStore
 from tests.conftest import shared_path
 from tests.engine.test_order_independence import EXAMPLES, run, synthetic_records
@@ -75,16 +75,6 @@ def extracted(tmp_path_factory) -> Path:
     return db
 
 
-def link_tables(store: SqliteStore) -> dict[str, list]:
-    """Every link table's rows, sorted (the write times left out)."""
-    out = {}
-    with store.engine.connect() as conn:
-        for t in link_metadata.sorted_tables:
-            cols = [c for c in t.c if c.name not in ("linked_at", "updated_at")]
-            out[t.name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
-    return out
-
-
 def exports(store: SqliteStore) -> tuple[list[str], list[str]]:
     """`rasd export documents` and `rasd export events` (JSON Lines), sorted."""
     out = []
@@ -109,7 +99,7 @@ def linked(src: Path, dst: Path, *steps) -> tuple[dict, tuple, list[dict]]:
         ids = pending_doc_ids(store)
         only = ids[:max(1, int(len(ids) * share))] if share < 1 else None
         counters.append(link_pending(store, Linker(OPTIONS, planner=planner), member_from_row, only=only).counters)
-    out = link_tables(store), exports(store), counters
+    out = link_table_rows(store), exports(store), counters
     store.close()
     return out
 

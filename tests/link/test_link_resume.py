@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import rasd.store.links as links
 from rasd.link.stage import Linker, LinkOptions, member_from_row
-from rasd.store.links import link_metadata, link_pending, list_fused_events, pending_doc_ids
+from rasd.store.links import link_pending, link_table_rows, list_fused_events, pending_doc_ids
 from rasd.store.schema import documents
 from rasd.store.sqlite import SqliteStore
 from tests.link.test_link_store import BODY_A, BODY_B, BODY_C, IDLIB, _export, make_doc, put, withdrawal
@@ -19,9 +19,6 @@ from tests.link.test_link_store import BODY_A, BODY_B, BODY_C, IDLIB, _export, m
 BODY_D = ("أكدت مصادر محلية في حمص صباح اليوم أن آخر الوحدات العسكرية غادرت المدينة باتجاه الساحل، "
           "وأن الفصائل انتشرت في الساحات العامة ومحيط المباني الحكومية دون أن تسجل مواجهات تذكر.")
 EDITED_A = BODY_A.replace("فجر اليوم", "اليوم").replace("العنيفة", "الضارية") + " (وكالات)"
-
-#: Columns that hold the time of writing, not a decision.
-CLOCK = {"linked_at", "updated_at"}
 
 
 def fill(store):
@@ -38,11 +35,8 @@ def fill(store):
 
 def snapshot(store) -> dict:
     """Every link table (clock columns left out), documents' duplicate marks and the event export."""
-    out = {}
+    out = link_table_rows(store)
     with store.engine.connect() as conn:
-        for t in link_metadata.sorted_tables:
-            cols = [c for c in t.c if c.name not in CLOCK]
-            out[t.name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
         out["documents"] = sorted(tuple(r) for r in conn.execute(select(documents.c.id, documents.c.duplicate_of)))
     out["export"] = _export(store)
     return out

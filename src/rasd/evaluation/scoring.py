@@ -55,6 +55,41 @@ def _mention_texts(ev: dict, doc_ids: set[str]) -> list[str]:
 NEAR_KM = 10.0
 
 
+def match_gold(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[dict]
+               ) -> tuple[dict[str, tuple[str, int]], dict[str, list[dict]]]:
+    """The shared scorer's one-to-one matching, keeping the pairs: page by page, required gold
+    events first, each takes the best free system event of a type, place and date it accepts (an
+    exact date first). Returns gold id -> (page, index into that page's system events), and each
+    page's system events (an event belongs to every page one of its mentions comes from)."""
+    pages = {g["doc"] for g in gold}
+    page_of = {d["id"]: next(iter(sc.page_keys(d) & pages), None) for d in docs}
+    sys_by_page: dict[str, list[dict]] = defaultdict(list)
+    for ev in events:
+        for p in {page_of.get(m.get("doc_id")) for m in ev.get("mentions") or []}:
+            if p in pages:
+                sys_by_page[p].append(ev)
+    pairs: dict[str, tuple[str, int]] = {}
+    for p in sorted(pages):
+        taken: set[int] = set()
+        ss = sys_by_page.get(p, [])
+        for g in sorted((g for g in gold if g["doc"] == p), key=lambda g: not g["required"]):
+            best = None
+            for i, ev in enumerate(ss):
+                if i in taken or ev.get("type") not in {g["type"], *g.get("type_also", [])} or not sc.place_match(g, ev):
+                    continue
+                dm = sc.date_match(g["date"], g["date_precision"], sc.date_value(ev))
+                if dm is False:
+                    continue
+                best = i if best is None or dm else best
+                if dm:
+                    break
+            if best is not None:
+                taken.add(best)
+                pairs[g["id"]] = (p, best)
+    return pairs, sys_by_page
+
+
+
 def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[dict],
              genres: dict[str, str] | None = None, outlets: dict[str, str] | None = None,
              geocode: Any = None) -> dict[str, Any]:
@@ -70,32 +105,8 @@ def evaluate(sc: ModuleType, docs: list[dict], events: list[dict], gold: list[di
     for d_id, p in page_of.items():
         if p:
             docs_of_page[p].add(d_id)
-    sys_by_page: dict[str, list[dict]] = defaultdict(list)
-    for ev in events:
-        for p in {page_of.get(m.get("doc_id")) for m in ev.get("mentions") or []}:
-            if p in pages:
-                sys_by_page[p].append(ev)
-
-    pairs: dict[str, tuple[str, int]] = {}  # gold id -> (page, system index)
-    taken: set[tuple[str, int]] = set()
-    for p in sorted(pages):
-        gs = [g for g in gold if g["doc"] == p]
-        ss = sys_by_page.get(p, [])
-        # the shared scorer's loop: required first, each gold takes the best free system event
-        for g in sorted(gs, key=lambda g: not g["required"]):
-            best = None
-            for i, ev in enumerate(ss):
-                if (p, i) in taken or ev.get("type") not in {g["type"], *g.get("type_also", [])} or not sc.place_match(g, ev):
-                    continue
-                dm = sc.date_match(g["date"], g["date_precision"], sc.date_value(ev))
-                if dm is False:
-                    continue
-                best = i if best is None or dm else best
-                if dm:
-                    break
-            if best is not None:
-                taken.add((p, best))
-                pairs[g["id"]] = (p, best)
+    pairs, sys_by_page = match_gold(sc, docs, events, gold)
+    taken = set(pairs.values())
 
     def types_of(g: dict) -> set[str]:
         return {g["type"], *g.get("type_also", [])}

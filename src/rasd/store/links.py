@@ -427,6 +427,21 @@ def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iter
     return total
 
 
+#: The link tables' write times: two linkings that decided alike differ only in these.
+CLOCK_COLUMNS = frozenset({"linked_at", "updated_at"})
+
+
+def link_table_rows(store: Any) -> dict[str, list[tuple]]:
+    """Every link table's rows, sorted, the write times left out: what two linkings of the same
+    documents must agree on (local against Ray, resumed against uninterrupted)."""
+    out = {}
+    with store.engine.connect() as conn:
+        for t in link_metadata.sorted_tables:
+            cols = [c for c in t.c if c.name not in CLOCK_COLUMNS]
+            out[t.name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
+    return out
+
+
 def drop_links(store: Any) -> None:
     """Forget every link (signatures, duplicates found here, stories, fused events); documents stay.
 
