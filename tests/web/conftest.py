@@ -85,7 +85,7 @@ def seeds_db(tmp_path_factory) -> str:
     """A store the real pipeline built and linked from ../shared/seeds; skips when ../shared is absent.
 
     Extraction by the rules alone: the tests over it check how the web shows what linking made of
-    known pages (the Homs withdrawal reported on one page and denied on another), which must not
+    known pages (the Homs withdrawal claimed on one page and denied on another), which must not
     change each time the learned layer is retrained; extraction quality on the seeds is scored by
     `rasd eval --set seeds`."""
     from tests.conftest import shared_path
