@@ -136,10 +136,10 @@ def test_rasd_run_with_the_ray_engine_exports_what_the_local_engine_exports(tmp_
         local, on_ray = export(tmp_path / "local.db", what), export(tmp_path / "ray.db", what)
         assert local and local == on_ray
     # linked over the same Ray (near duplicates and fusion, rasd.engine.ray_link): the same links
-    from tests.engine.test_ray_link import link_tables
+    from rasd.store.links import link_table_rows
 
     stores = [SqliteStore(tmp_path / "local.db"), SqliteStore(tmp_path / "ray.db")]
-    local, on_ray = (link_tables(s) for s in stores)
+    local, on_ray = (link_table_rows(s) for s in stores)
     assert local["fused_members"] and local == on_ray
     for s in stores:
         s.close()
