@@ -10,6 +10,7 @@ words such as الحزب resolve to the side mentioned before), and adds persons
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -53,6 +54,7 @@ class ActorOptions:
     kunyas: bool = True
     resolve_generic: bool = True      # الحزب، النظام، الفصائل ... resolved from context
     construct_heads: bool = True      # قوات X، مقاتلي X، وكالة X
+    nationality_acts: bool = True     # غارة تركية، البحرية الإسرائيلية: the adjective's country
     max_name_units: int = 3           # name units after a title (عبد الرحمن counts as one)
     produced_by: str = "actors"
 
@@ -85,6 +87,10 @@ class _Matcher:
     locative: frozenset[str]
     persons: PersonRules
     source_kinds: frozenset[str]
+    # an act or a body, an optional type word and a nationality adjective (rules.yaml nationality_acts):
+    # group "body" or "act" holds the head, group "adj" the adjective
+    national: re.Pattern[str] | None = None
+    national_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # adjective -> actor ids
 
 
 def _add(entries: dict[str, list], key: str, entry: tuple) -> None:
@@ -130,6 +136,7 @@ def _build_matcher(kb: ActorKB) -> _Matcher:
     for group in raw["construct_heads"]:
         for word in group["words"]:
             heads[norm_word(word)] = frozenset(heads.get(norm_word(word), frozenset()) | set(group["kinds"]))
+    national, national_ids = _national_pattern(raw, kb)
     return _Matcher(
         automaton=automaton,
         proclitics=frozenset(norm_word(p) for p in raw["proclitics"]) | {""},
@@ -143,7 +150,43 @@ def _build_matcher(kb: ActorKB) -> _Matcher:
         locative=frozenset(norm_word(w) for w in raw["locative_before"]),
         persons=persons,
         source_kinds=frozenset(raw["source_kinds"]),
+        national=national,
+        national_ids=national_ids,
     )
+
+
+def _national_pattern(raw: Mapping[str, Any], kb: ActorKB) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
+    """The regex of rules.yaml `nationality_acts` over normalised text, and adjective -> actor ids
+    (each adjective with and without the article: القصف التركي، غارة تركية)."""
+    spec = raw.get("nationality_acts")
+    if not spec:
+        return None, {}
+    ids: dict[str, tuple[str, ...]] = {}
+    for code, words in (raw.get("nationality_adjectives") or {}).items():
+        actors = tuple(a for a in (spec.get("countries") or {}).get(code) or () if a in kb)
+        if not actors:
+            continue
+        for w in words:
+            key = norm_word(w)
+            ids[key] = actors
+            if key.startswith("ال"):
+                ids[key[2:]] = actors
+
+    def alt(words: Sequence[str]) -> str:
+        forms = {norm_word(w) for w in words} | {"ال" + norm_word(w) for w in words}
+        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+    if not ids:
+        return None, {}
+    clitics = "|".join(sorted((re.escape(norm_word(p)) for p in raw["proclitics"]), key=len, reverse=True))
+    adjs = "|".join(re.escape(a) for a in sorted(ids, key=len, reverse=True))
+    heads = "|".join(f"(?P<{group}>{alt(spec[key])})" for group, key in (("act", "acts"), ("body", "bodies"))
+                     if spec.get(key))
+    between = rf"(?:\s+(?:{alt(spec['between'])}))?" if spec.get("between") else ""
+    if not heads:
+        return None, {}
+    rx = rf"(?<!\w)(?:{clitics})?(?:{heads}){between}\s+(?P<adj>{adjs})(?!\w)"
+    return re.compile(rx), ids
 
 
 def _matcher(kb: ActorKB) -> _Matcher:
@@ -276,9 +319,28 @@ class ActorFinder:
             hits.append(hit)
         if self.options.construct_heads:
             self._grow_constructs(nt, hits)
+        if self.options.nationality_acts and self._m.national is not None:
+            hits = self._national_hits(nt, hits, doc_date)
         if self.options.resolve_generic:
             hits = self._resolve_generic(hits, doc_date)
         return hits
+
+    def _national_hits(self, nt: NormText, hits: list[_Hit], doc_date: str | None) -> list[_Hit]:
+        """Add the country named by a nationality adjective on an armed act or body ("غارة تركية"
+        -> Turkey, the adjective the span; "البحرية الإسرائيلية" -> Israel, both words the span)
+        where no knowledge-base name covers any of the words already."""
+        taken = bytearray(len(nt.norm) + 1)
+        for h in hits:
+            taken[h.start:h.end] = b"\x01" * (h.end - h.start)
+        added = []
+        for m in self._m.national.finditer(nt.norm):
+            head = "act" if m.groupdict().get("act") else "body"
+            if any(taken[m.start(head):m.end()]):
+                continue
+            ids, by_date = self._pick_by_date(list(self._m.national_ids[m.group("adj")]), doc_date)
+            start = m.start("adj") if head == "act" else m.start(head)
+            added.append(_Hit(start, m.end(), ids[:1], "nationality" + ("+date" if by_date else "")))
+        return sorted(hits + added, key=lambda h: h.start) if added else hits
 
     def _other_nationality(self, nt: NormText, end: int, ids: Sequence[str]) -> bool:
         """The word right after the name is a nationality adjective of another country than every

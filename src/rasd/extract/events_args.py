@@ -26,6 +26,9 @@ IGNORED_UNITS = frozenset({"percent", "%", "usd", "dollar", "dollars", "currency
                            "week", "weeks", "syp", "eur", "euros", "lira", "tons"})
 #: How many characters before an actor decide its role ("... على/ضد/بحق X" = target).
 ROLE_WINDOW = 14
+#: Characters between a name and a targeting verb after it within which the name is the verb's
+#: subject (SVO: "الجيش الإسرائيلي يستهدف ..."), a space and a conjunction or a short adverb.
+SUBJECT_GAP = 8
 #: How far back (characters) a destination preposition governs a place ("باتجاه دمشق").
 DEST_WINDOW = 25
 
@@ -34,6 +37,9 @@ DEST_WINDOW = 25
 DATE_CLAUSE_SLACK = 12
 
 _TARGET_BEFORE = re.compile(r"(?:علي|ضد|بحق|استهدف\w*|استهداف)\s*(?:\w+\s+)?$")
+#: A targeting verb right before a name makes it the verb's subject, the doer ("استهدفت المقاومة
+#: موقعا"، "يستهدف الجيش ..."): the object comes after the subject; the noun استهداف keeps its object.
+_SUBJECT_AFTER = re.compile(r"(?<!\w)[وف]?(?:استهدف|استهدفت|يستهدف|تستهدف)\s+$")
 #: A place governed by "على" (its cue word or a "عدد من" between allowed): the object of a
 #: takeover verb ("سيطر مقاتلون من فصائل في درعا على معبر نصيب" took the crossing, not Daraa).
 _OBJECT_BEFORE = re.compile(r"(?<!\w)علي\s+(?:\S+\s+){0,2}$")
@@ -195,6 +201,16 @@ def _anaphor_span(anaphor: NSpan, antecedent: NSpan) -> NSpan:
     return NSpan(anaphor.start, anaphor.end, "PLACE", value)
 
 
+def _doer(norm: str, a: NSpan, actors: Sequence[NSpan]) -> bool:
+    """The actor is the doer whatever stands before it: a nationality adjective on the act itself
+    ("غارة تركية"), or the subject right after a targeting verb with no name just before the verb
+    ("إسرائيل تستهدف حزب الله" has its subject first: the name after the verb is the object)."""
+    if isinstance(a.value, dict) and str(a.value.get("resolved_by") or "").startswith("nationality"):
+        return True
+    verb = _SUBJECT_AFTER.search(norm, max(0, a.start - ROLE_WINDOW), a.start)
+    return verb is not None and not any(b.end <= verb.start() and verb.start() - b.end <= SUBJECT_GAP for b in actors)
+
+
 def select_actors(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, int],
                   actors: Sequence[NSpan], limit: int) -> list[tuple[NSpan, str]]:
     """Actors of the event with their role (actor|target), nearest first."""
@@ -205,7 +221,8 @@ def select_actors(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     ranked = sorted(in_clause, key=lambda a: (a.start < trig.start, abs(a.start - trig.start)))
     out = []
     for a in ranked[:limit]:
-        role = "target" if _TARGET_BEFORE.search(norm, max(0, a.start - ROLE_WINDOW), a.start) else "actor"
+        role = "actor" if _doer(norm, a, actors) else (
+            "target" if _TARGET_BEFORE.search(norm, max(0, a.start - ROLE_WINDOW), a.start) else "actor")
         out.append((a, role))
     return out
 
