@@ -11,43 +11,20 @@ actor), `target_only` (the gold doer is among the gold targets' side: the system
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cv_events import run_fold  # noqa: E402
-from rasd.evaluation.corpus import LabelledCorpus  # noqa: E402
-from rasd.evaluation.scoring import load_scorer, match_gold  # noqa: E402
+from training_pairs import parser, training_pairs  # noqa: E402
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    ap.add_argument("--labels", default=str(ROOT / "eval"))
-    ap.add_argument("--rules", action="store_true", help="rules only (no learned model)")
-    ap.add_argument("--extract", default="", help='more [extract] settings, ";"-separated')
-    ap.add_argument("--limit", type=int, default=0, help="print at most N errors (0: all)")
-    ap.add_argument("--json", action="store_true", help="one JSON line per error")
+    ap = parser(__doc__.splitlines()[0])
     args = ap.parse_args()
-    shared = Path(args.shared)
-    sc = load_scorer(shared / "tools" / "score.py")
-    corpus = LabelledCorpus.load(args.labels, shared)
-    keys = sorted(a["key"] for a in corpus.labelled("train"))
-    gold = corpus.gold_events(keys)
-    with tempfile.TemporaryDirectory() as t:
-        model = None
-        if not args.rules:
-            from rasd.extract.events_model import MODEL_PATH
-            model = str(MODEL_PATH)
-        docs, events = run_fold(corpus, keys, Path(t), model, args.extract)
-    pairs, sys_by_page = match_gold(sc, docs, events, gold)
+    sc, gold, pairs, sys_by_page = training_pairs(args)
     classes: Counter = Counter()
     n = ok = shown = 0
     for g in gold:

@@ -1,0 +1,47 @@
+"""What the error listings of the training part share (bench/attribution_errors.py,
+bench/actor_errors.py): their options, and the pipeline run over the training articles with the
+system events paired to gold the way ../shared/tools/score.py pairs them. The test part is never read."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from cv_events import run_fold  # noqa: E402
+from rasd.evaluation.corpus import LabelledCorpus  # noqa: E402
+from rasd.evaluation.scoring import load_scorer, match_gold  # noqa: E402
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """The options every listing takes."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--labels", default=str(ROOT / "eval"))
+    ap.add_argument("--rules", action="store_true", help="rules only (no learned model)")
+    ap.add_argument("--extract", default="", help='more [extract] settings, ";"-separated')
+    ap.add_argument("--limit", type=int, default=0, help="print at most N errors (0: all)")
+    ap.add_argument("--json", action="store_true", help="one JSON line per error")
+    return ap
+
+
+def training_pairs(args: argparse.Namespace):
+    """Run the pipeline over the training articles; return the scorer module, the gold events,
+    gold id -> (page, index) and each page's system events (`rasd.evaluation.scoring.match_gold`)."""
+    shared = Path(args.shared)
+    sc = load_scorer(shared / "tools" / "score.py")
+    corpus = LabelledCorpus.load(args.labels, shared)
+    keys = sorted(a["key"] for a in corpus.labelled("train"))
+    gold = corpus.gold_events(keys)
+    with tempfile.TemporaryDirectory() as t:
+        model = None
+        if not args.rules:
+            from rasd.extract.events_model import MODEL_PATH
+            model = str(MODEL_PATH)
+        docs, events = run_fold(corpus, keys, Path(t), model, args.extract)
+    pairs, sys_by_page = match_gold(sc, docs, events, gold)
+    return sc, gold, pairs, sys_by_page
