@@ -55,3 +55,18 @@ def test_the_name_right_after_a_targeting_verb_is_its_subject(ex):
 
 def test_both_spellings_of_the_sdf_are_the_sdf_not_the_government(finder):
     assert _found(finder, "وتقدمت قوات سورية الديموقراطية نحو القرية.") == [("قوات سورية الديموقراطية", "sdf")]
+
+
+def test_the_group_that_claims_an_attack_is_its_doer_and_the_other_party_its_target(ex):
+    roles = _roles(ex, "وتبنت هيئة تحرير الشام التفجير الذي استهدف حاجزا لقوات النظام في ريف حمص.", "bombing")
+    assert roles and roles[0] == {"hts": "actor", "sy_gov_assad": "target"}
+    roles = _roles(ex, "وأعلن تنظيم داعش مسؤوليته عن تفجير سيارة مفخخة قرب حاجز لقوات النظام في حمص.", "bombing")
+    assert roles and roles[0] == {"isis": "actor", "sy_gov_assad": "target"}
+
+
+def test_a_claim_later_in_the_page_names_the_doer_of_an_attack_that_names_none(ex):
+    text = "انفجرت عبوة ناسفة بحافلة ركاب في مدينة حمص صباح اليوم. وفي وقت لاحق، أعلن تنظيم داعش مسؤوليته عن العملية."
+    roles = _roles(ex, text, "bombing")
+    assert roles and roles[0] == {"isis": "actor"}
+    assert _roles(ex, "انفجرت عبوة ناسفة بحافلة ركاب في مدينة حمص صباح اليوم.", "bombing") == [{}]
+

@@ -30,7 +30,7 @@ from rasd.extract.attribution import (Attribution, NSpan, actor_sides, find_attr
 from rasd.extract.dates import later_than
 from rasd.extract.events_args import (
     COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, _anaphor_span, _extend_list, dates_compatible, is_country, is_town, owning_clauses, parse_day,
-    quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
+    claims_responsibility, quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
     TOLL_TYPES, back_reference_types, casualty_unit, forward_place, in_spans, inherit_place, is_background, is_unit_place,
@@ -54,6 +54,9 @@ CONTEXT_WINDOW = 30
 #: Clauses before a trigger's own searched for the act of a sanctions/talks/deal trigger: a
 #: verb, a place and a date each set off by commas make two (our own test sentences).
 ACT_CLAUSES_BACK = 2
+#: Attacks a group claims responsibility for (تبنى، أعلن مسؤوليته عن): a page's claimant is
+#: their doer where the sentence names none (issue 10).
+CLAIMABLE_TYPES = frozenset({"bombing", "attack_on_civilians", "armed_clash", "shelling"})
 #: Modalities that make a mention a different claim from an asserted one: never merged across.
 STRONG_MODALITIES = frozenset({"denied", "expected", "alleged"})
 #: Actor kinds whose country is where they act when a page names no place (a state's own forces).
@@ -511,9 +514,11 @@ class EventExtractor:
 def model_actors(actors) -> list:
     """The actors the learned model counts: not those named by a nationality adjective on the act or
     body (غارة تركية، البحرية الإسرائيلية), which the trigger and place words already stand for
-    (counting them shifted the retrained models: CV F1 0.497 -> 0.490 on the training part)."""
+    (counting them shifted the retrained models: CV F1 0.497 -> 0.490 on the training part), nor a
+    page's claimant filled into an attack of another sentence (issue 10)."""
     return [a for a in actors
-            if not (isinstance(a.value, dict) and str(a.value.get("resolved_by") or "").startswith("nationality"))]
+            if not (isinstance(a.value, dict) and (str(a.value.get("resolved_by") or "").startswith("nationality")
+                                                   or a.value.get("page_claim")))]
 
 
 def mention_facts(m: "_Mention", added: bool) -> dict[str, Any]:
@@ -617,6 +622,12 @@ class _DocEvents:
         # a capital or a country that speaks or decides ("أعلنت واشنطن") names a government: never
         # the place of a violent event (a sanction or a visit is the country's own act)
         self.governments = government_places(norm, places, ex.scope, is_country)
+        # the one party the page says claimed responsibility (تبنى X، أعلن X مسؤوليته): the doer of
+        # the page's attacks that name none (issue 10); two claimants leave it open
+        claimed = [a for a in actors if a.label == "ACTOR" and isinstance(a.value, dict)
+                   and a.value.get("actor_id") and claims_responsibility(norm, a)]
+        self.claimant = (NSpan(claimed[0].start, claimed[0].end, claimed[0].label, {**claimed[0].value, "page_claim": True})
+                         if len({a.value["actor_id"] for a in claimed}) == 1 else None)
         self.retrospective = False
         self.para_of: dict[int, int] = {}
         si = 0
@@ -942,6 +953,11 @@ class _DocEvents:
         options = None
         if self.place_model is not None or self.collect_places:
             places, options = self._learned_places(t, sent, clause, loc, places)
+        if (self.claimant is not None and t.type in CLAIMABLE_TYPES
+                and not any(role == "actor" for _, role in acts)):
+            # after the argument check and outside the model's actor count: the page's claim names
+            # the doer, it does not make the mention an event
+            acts = [(self.claimant, "actor")] + acts[:max(0, opt.max_actors - 1)]
         if not acts and self.names_in is not None:
             # a tagged name only fills an empty actor slot: on the labelled train part, letting it
             # compete with knowledge-base actors or count as an event's argument lowered actor

@@ -40,6 +40,17 @@ _TARGET_BEFORE = re.compile(r"(?:علي|ضد|بحق|استهدف\w*|استهدا
 #: A targeting verb right before a name makes it the verb's subject, the doer ("استهدفت المقاومة
 #: موقعا"، "يستهدف الجيش ..."): the object comes after the subject; the noun استهداف keeps its object.
 _SUBJECT_AFTER = re.compile(r"(?<!\w)[وف]?(?:استهدف|استهدفت|يستهدف|تستهدف)\s+$")
+#: A claim of responsibility names the doer (issue 10: "a bombing claimed by ISIS is exported with
+#: the government as actor1"): the subject after تبنى/تبنت/يتبنى (also with the object pronoun,
+#: تبناه), or the name before مسؤوليته/مسؤوليتها (أعلن تنظيم داعش مسؤوليته عن ...; ؤ/و/ئ spellings).
+_CLAIM_BEFORE = re.compile(r"(?<!\w)[وف]?(?:تبني|تبنت|تبنوا|يتبني|تتبني|يتبنون|تبناه|تبناها|تبنته|تبنتها)\s+$")
+_CLAIM_AFTER = re.compile(r"^[\s\"'»”،,]*(?:[^\s،,.]+[\s\"'»”،,]+){0,2}?(?:عن\s+)?مس[ؤوي]?ولي(?:ته|تها|تهم|تهما)(?!\w)")
+#: Characters before a name searched for a claim verb: the verb and a space or a quote.
+CLAIM_WINDOW = 10
+#: Characters after a name searched for the responsibility noun: a quote, an adjective
+#: (الإرهابي) and a verb (يعلن) may stand between.
+CLAIM_AFTER_WINDOW = 40
+
 #: A place governed by "على" (its cue word or a "عدد من" between allowed): the object of a
 #: takeover verb ("سيطر مقاتلون من فصائل في درعا على معبر نصيب" took the crossing, not Daraa).
 _OBJECT_BEFORE = re.compile(r"(?<!\w)علي\s+(?:\S+\s+){0,2}$")
@@ -211,9 +222,23 @@ def _doer(norm: str, a: NSpan, actors: Sequence[NSpan]) -> bool:
     return verb is not None and not any(b.end <= verb.start() and verb.start() - b.end <= SUBJECT_GAP for b in actors)
 
 
+def claims_responsibility(norm: str, a: NSpan) -> bool:
+    """True when the text says `a` claimed responsibility (تبنى X، أعلن X مسؤوليته عن)."""
+    return bool(_CLAIM_BEFORE.search(norm, max(0, a.start - CLAIM_WINDOW), a.start)
+                or _CLAIM_AFTER.match(norm[a.end:a.end + CLAIM_AFTER_WINDOW]))
+
+
 def select_actors(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, int],
                   actors: Sequence[NSpan], limit: int) -> list[tuple[NSpan, str]]:
-    """Actors of the event with their role (actor|target), nearest first."""
+    """Actors of the event with their role (actor|target), nearest first.
+
+    A party that claims responsibility in the sentence comes first, as the doer, and the other
+    parties are then its targets (issue 10)."""
+    claimants = [a for a in actors if _in(a, sent.start, sent.end) and claims_responsibility(norm, a)]
+    if claimants:
+        others = [a for a in actors if _in(a, *clause) and a not in claimants]
+        others.sort(key=lambda a: (a.start < trig.start, abs(a.start - trig.start)))
+        return ([(a, "actor") for a in claimants] + [(a, "target") for a in others])[:limit]
     in_clause = [a for a in actors if _in(a, *clause)]
     if not in_clause:
         prev = [a for a in actors if _in(a, sent.start, trig.start) and a.end <= trig.start]
