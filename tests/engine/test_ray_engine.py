@@ -111,6 +111,43 @@ def test_a_page_that_hangs_or_kills_its_ray_worker_is_quarantined_and_the_batch_
     store.close()
 
 
+class SlowStage(TrapStage):
+    """TrapStage, and on pages saying SLOW 0.6 s of work (under the 1 s budget below)."""
+
+    def run(self, docs):
+        for d in docs:
+            if "SLOW" in d.text:
+                time.sleep(0.6)
+            yield from super().run([d])
+
+
+def test_a_shard_that_finished_while_the_driver_was_held_up_is_kept(tmp_path, monkeypatch):
+    """Starting a replacement actor holds the driver for seconds on a loaded machine; a shard that
+    finished meanwhile on the other actor is past its deadline when the driver looks again, and
+    was thrown away with that actor (its page quarantined as a timeout). Here the replacement is
+    made slow on purpose: p1 kills its actor while p0 is still running on the other one."""
+    import rasd.engine.ray as ray_mod
+
+    monkeypatch.setattr(ray_mod, "GRACE_S", 0.5)
+    replace = RayEngine._replace
+
+    def held_up(self, slot):
+        replace(self, slot)
+        time.sleep(3.0)   # past p0's deadline (1 s + 0.5 s), long after p0 finished
+
+    monkeypatch.setattr(RayEngine, "_replace", held_up)
+    store = SqliteStore(tmp_path / "s.db")
+    marks = {0: "\nSLOW", 1: "\nDIE"}
+    items = [item(PAGE + f"\n\nفقرة رقم {i} من الخبر." + marks.get(i, ""), f"p{i}.txt") for i in range(6)]
+    engine = RayEngine(store, clean=SlowStage(), shard_docs=1,
+                       options=EngineOptions(extract=False, workers=2, doc_timeout_s=1.0, engine="ray"))
+    engine.run(items, store.begin_run({}, "t"))
+    q = {row["path"]: row["reason"] for row in store.list_quarantine()}
+    assert q == {"p1.txt": "parse_error"}
+    assert sorted(d.origin.path for d in store.iter_documents()) == ["p0.txt", "p2.txt", "p3.txt", "p4.txt", "p5.txt"]
+    store.close()
+
+
 def test_progress_is_reported_for_every_record(feed, tmp_path):
     store = SqliteStore(tmp_path / "s.db")
     items = items_of(feed)

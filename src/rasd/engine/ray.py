@@ -281,9 +281,15 @@ class RayEngine(LocalEngine):
                     done[index] = (item, self._from_worker(item.result, value))
             now = time.monotonic()
             if budget > 0:
-                for slot in busy:
-                    if slot.queued and slot.queued[0][1] not in ready and \
-                            now - slot.started >= budget * len(slot.queued[0][0]) + GRACE_S:
+                late = [slot for slot in busy if slot.queued and slot.queued[0][1] not in ready and
+                        now - slot.started >= budget * len(slot.queued[0][0]) + GRACE_S]
+                # a head may have finished while the driver was busy (starting a replacement actor
+                # blocks it for seconds on a loaded machine): its answer is taken next round, not
+                # thrown away with a killed actor
+                finished = set(ray.wait([s.queued[0][1] for s in late], num_returns=len(late), timeout=0)[0]) \
+                    if late else set()
+                for slot in late:
+                    if slot.queued[0][1] not in finished:
                         fail(slot, "timeout", "")
         # not reached
 

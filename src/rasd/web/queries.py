@@ -672,10 +672,12 @@ class StoreReader:
                 rows = []
                 for ent in table.values():
                     ent = dict(ent)
-                    ent["texts"] = [t for t, _ in ent["texts"].most_common(5)]
+                    # the five most used spellings, ties by text: the rows come in the backend's
+                    # own order, so Counter's first-seen tie order would differ between backends
+                    ent["texts"] = [t for t, _ in sorted(ent["texts"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
                     ent["roles"] = dict(ent["roles"])
                     rows.append(ent)
-                rows.sort(key=lambda e: (-e["n_events"], e["name"] or ""))
+                rows.sort(key=lambda e: (-e["n_events"], e["name"] or "", e["id"]))
                 out[name] = rows
             return out
         return self._cached("entities", build)
