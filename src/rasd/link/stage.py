@@ -216,6 +216,15 @@ class Linker:
         if self.planner is not None:
             yield from self._link_planned(docs, refresh, size)
             return
+        for chunk, again in self._batches(docs, refresh, size):
+            yield self._link_sorted(chunk, again)
+
+    def _batches(self, docs: Iterable[Document], refresh: list[str],
+                 size: int | None) -> Iterator[tuple[list[Document], list[str]]]:
+        """The documents not linked yet, in batches of `size` (all in one when `size` is 0 or None),
+        each with the fused events to refresh (`refresh`, with the first batch only). Always at
+        least one batch, empty when there is nothing to link, so the refresh is done. A document
+        out of link order raises ValueError."""
         chunk: list[Document] = []
         last, first = None, True
         for d in docs:
@@ -227,10 +236,10 @@ class Linker:
             last = key
             chunk.append(d)
             if size and size > 0 and len(chunk) == size:
-                yield self._link_sorted(chunk, refresh if first else ())
+                yield chunk, (refresh if first else [])
                 chunk, first = [], False
         if chunk or first:
-            yield self._link_sorted(chunk, refresh if first else ())
+            yield chunk, (refresh if first else [])
 
     def _vectors(self, batch: list[Document]) -> list:
         if self.embed is None or not batch:
@@ -293,8 +302,6 @@ class Linker:
         self._near_plan = planner.near_duplicates(self.near.signatures(), self.options.dedup)
         started = False
         pending: _Pending | None = None
-        chunk: list[Document] = []
-        last, first = None, True
         try:
             def flush(batch: list[Document], again: list[str]) -> Iterator[LinkResult]:
                 nonlocal pending, started
@@ -316,19 +323,8 @@ class Linker:
                     yield self._finish(pending)
                 pending = decided
 
-            for d in docs:
-                if d.id in self.stories:
-                    continue
-                key = _order(d)
-                if last is not None and key < last:
-                    raise ValueError(f"document {d.id} comes out of link order")
-                last = key
-                chunk.append(d)
-                if size and size > 0 and len(chunk) == size:
-                    yield from flush(chunk, refresh if first else [])
-                    chunk, first = [], False
-            if chunk or first:
-                yield from flush(chunk, refresh if first else [])
+            for chunk, again in self._batches(docs, refresh, size):
+                yield from flush(chunk, again)
             if pending is not None:
                 yield self._finish(pending)
         finally:
