@@ -30,7 +30,6 @@ left out) and the exports must be identical across configurations, or the script
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import statistics
@@ -48,7 +47,7 @@ from rasd.engine.local import EngineOptions, LocalEngine, learn_site_state  # no
 from rasd.extract.stage import ExtractStage  # noqa: E402
 from rasd.ingest import ReadOptions, read_paths  # noqa: E402
 from rasd.link.stage import Linker, member_from_row  # noqa: E402
-from rasd.store.export import export_documents, export_events  # noqa: E402
+from rasd.store.export import sorted_exports  # noqa: E402
 from rasd.store.links import link_pending, link_table_rows  # noqa: E402
 from rasd.store.sqlite import SqliteStore  # noqa: E402
 
@@ -96,16 +95,6 @@ def session_cpu(reaped: bool = False) -> float:
     return total / tick
 
 
-def exported(store: SqliteStore) -> tuple[list[str], list[str]]:
-    """`rasd export documents` and `rasd export events` (JSON Lines), each sorted."""
-    out = []
-    for fn in (export_documents, export_events):
-        buf = io.StringIO()
-        fn(store, "jsonl", buf)
-        out.append(sorted(line for line in buf.getvalue().splitlines() if line.strip()))
-    return out[0], out[1]
-
-
 def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict, tuple[list[str], list[str]]]:
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "s.db")
@@ -143,7 +132,7 @@ def measure(items: list, engine_name: str, workers: int, lexicon) -> tuple[dict,
         t0 = time.perf_counter()
         link_pending(store, Linker(), member_from_row)
         link_s = time.perf_counter() - t0
-        exports = exported(store)
+        exports = sorted_exports(store)
         store.close()
     docs = sum(isinstance(it.result, Document) for it in items)
     actors_s = getattr(engine, "start_s", 0.0)
@@ -181,7 +170,7 @@ def measure_link(base: Path, engine_name: str, workers: int, embed) -> tuple[dic
         wall = time.perf_counter() - t0
         cpu = session_cpu(reaped=True) - cpu0
         load_after = os.getloadavg()[0]
-        same = (link_table_rows(store), exported(store), result.counters)
+        same = (link_table_rows(store), sorted_exports(store), result.counters)
         store.close()
     r = {"engine": engine_name, "workers": workers, "link_s": round(wall, 2), "session_cpu_s": round(cpu, 2),
          "counters": result.counters, "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}

@@ -16,11 +16,8 @@ ray = pytest.importorskip("ray", reason="Ray is not installed: pip install rasd[
 from rasd.engine.ray_dedup import local_candidate_pairs, near_duplicates, ray_candidate_pairs  # noqa: E402
 
 
-@pytest.fixture(scope="module", autouse=True)
-def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
+# a local Ray with 2 CPUs for this module (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("local_ray")
 
 
 def our_texts() -> list[tuple[str, str]]:

@@ -4,7 +4,6 @@ quarantined and the batch goes on. Runs on a local Ray with 2 CPUs; skipped with
 from __future__ import annotations
 
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -23,14 +22,8 @@ ray = pytest.importorskip("ray", reason="Ray is not installed: pip install rasd[
 from rasd.engine.ray import RayEngine  # noqa: E402
 
 
-@pytest.fixture(scope="module", autouse=True)
-def local_ray():
-    # pytest imports this file under a bare module name the Ray workers cannot import: send the
-    # classes defined here (StuckStage) by value
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
+# a local Ray with 2 CPUs for this module (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("local_ray")
 
 
 @pytest.fixture(scope="module")

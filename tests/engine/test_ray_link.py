@@ -4,10 +4,8 @@ store linked by one engine is continued by the other. Runs on a local Ray with 2
 without Ray."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from sqlalchemy import select
 from rasd.engine.ray_dedup import pairs_of_groups
 from rasd.ingest import ReadOptions, read_paths
 from rasd.link.stage import LinkOptions, Linker, member_from_row
-from rasd.store.export import export_documents, export_events
+from rasd.store.export import sorted_exports
 from rasd.store.links import link_pending, link_table_rows, pending_doc_ids
 from rasd.store.sqlite import SqliteStore
 from tests.conftest import shared_path
@@ -38,12 +36,8 @@ def test_the_reduce_step_pairs_every_group_but_never_two_known_documents():
     assert pairs_of_groups(rows[:3], rows[3:]) == {("a", "b"), ("K", "a"), ("K", "b"), ("L", "a"), ("L", "b")}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def local_ray():
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
+# a local Ray with 2 CPUs for this module (tests/engine/conftest.py)
+pytestmark = pytest.mark.usefixtures("local_ray")
 
 
 def records() -> list[dict]:
@@ -75,16 +69,6 @@ def extracted(tmp_path_factory) -> Path:
     return db
 
 
-def exports(store: SqliteStore) -> tuple[list[str], list[str]]:
-    """`rasd export documents` and `rasd export events` (JSON Lines), sorted."""
-    out = []
-    for fn in (export_documents, export_events):
-        buf = io.StringIO()
-        fn(store, "jsonl", buf)
-        out.append(sorted(line for line in buf.getvalue().splitlines() if line.strip()))
-    return out[0], out[1]
-
-
 def linked(src: Path, dst: Path, *steps) -> tuple[dict, tuple, list[dict]]:
     """Copy the store at `src`, link it in `steps` ((planner or None, share of the pending pages),
     or a function changing the store), and return its link tables, exports and each step's counters."""
@@ -99,7 +83,7 @@ def linked(src: Path, dst: Path, *steps) -> tuple[dict, tuple, list[dict]]:
         ids = pending_doc_ids(store)
         only = ids[:max(1, int(len(ids) * share))] if share < 1 else None
         counters.append(link_pending(store, Linker(OPTIONS, planner=planner), member_from_row, only=only).counters)
-    out = link_table_rows(store), exports(store), counters
+    out = link_table_rows(store), sorted_exports(store), counters
     store.close()
     return out
 

@@ -247,6 +247,17 @@ def _events_of(store: Any) -> Iterable[Event]:
     return iter_linked_events(store) if hasattr(store, "engine") else store.iter_events()
 
 
+def sorted_exports(store: Any) -> tuple[list[str], list[str]]:
+    """`rasd export documents` and `rasd export events` as JSON Lines, each sorted: what two runs
+    over the same input must agree on, whatever engine or order made them."""
+    out = []
+    for fn in (export_documents, export_events):
+        buf = io.StringIO()
+        fn(store, "jsonl", buf)
+        out.append(sorted(line for line in buf.getvalue().splitlines() if line.strip()))
+    return out[0], out[1]
+
+
 def export_events(store: Any, fmt: str, out: IO, *, include_background: bool = False) -> int:
     """Write every event to `out` in `fmt` (jsonl, csv, geojson, acled, …); fused where the store is linked.
 
