@@ -534,15 +534,36 @@ def link_cmd(
     db: str = _DB,
     rebuild: bool = typer.Option(False, "--rebuild", help="Forget every link and relink all documents."),
     config: Optional[str] = _CONFIG,
+    engine: Optional[str] = typer.Option(
+        None, "--engine", help='"local" (default, or [run] engine): in this process; "ray": --workers Ray tasks and '
+                               "actors find near duplicates and fuse events (pip install rasd[ray]). "
+                               "The links do not depend on it."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="--engine ray: Ray link actors (default 1, or [run] workers)."),
+    address: Optional[str] = typer.Option(
+        None, "--address", help='--engine ray: the Ray cluster to join ("auto", "ray://HOST:10001"); '
+                                "default: a local Ray with --workers CPUs."),
 ) -> None:
     """Link documents not linked yet: near duplicates, stories, one fused event per real-world event."""
     from rasd.config import LinkRunOptions, build_options, load_config
+    from rasd.engine.local import EngineOptions
 
-    link_opts = build_options(LinkRunOptions, load_config(config)["link"], "link")
+    cfg = load_config(config)
+    cfg["run"].update({k: v for k, v in {"engine": engine, "workers": workers, "address": address}.items()
+                       if v is not None})
+    run_opts = build_options(EngineOptions, cfg["run"], "run")
+    link_opts = build_options(LinkRunOptions, cfg["link"], "link")
     _use_embeddings(link_opts.embeddings)   # "on" without the encoder: say so before any work
+    _engine_class(run_opts.engine)          # an unknown engine, or "ray" without Ray: say so too
     store = _open_store(db, must_exist=True)
-    with _writer_lock(db):
-        counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True, embeddings=link_opts.embeddings)
+    session = _ray_session(run_opts) if run_opts.engine == "ray" else None
+    try:
+        with _writer_lock(db):
+            counters = _link_store(store, quiet=True, rebuild=rebuild, announce=True, embeddings=link_opts.embeddings,
+                                   planner=_ray_planner(session, run_opts.workers) if session else None)
+    finally:
+        if session is not None:
+            session.close()
     store.close()
     err.print("link: " + (", ".join(f"{k}={v}" for k, v in counters.items()) or "nothing new"))
 

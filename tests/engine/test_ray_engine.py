@@ -174,3 +174,24 @@ def test_rasd_run_with_the_ray_engine_exports_what_the_local_engine_exports(tmp_
     for s in stores:
         s.close()
 
+
+
+def test_rasd_link_with_the_ray_engine_relinks_a_store_as_the_local_linker_did(tmp_path):
+    import shutil
+
+    from rasd.store.links import link_table_rows
+    from tests.engine.test_cli_workers import rasd, write
+    from tests.engine.test_order_independence import synthetic_records
+
+    feed = write(tmp_path / "feed.jsonl", synthetic_records())
+    assert rasd("run", feed, "--db", tmp_path / "local.db", "-q").returncode == 0   # linked locally
+    shutil.copy(tmp_path / "local.db", tmp_path / "ray.db")
+    # every link dropped and made again over its own local Ray with 2 CPUs
+    r = rasd("link", "--db", tmp_path / "ray.db", "--rebuild", "--engine", "ray", "--workers", 2)
+    assert r.returncode == 0, r.stderr
+    assert "events.joined=" in r.stderr
+    stores = [SqliteStore(tmp_path / "local.db"), SqliteStore(tmp_path / "ray.db")]
+    local, on_ray = (link_table_rows(s) for s in stores)
+    assert local["fused_members"] and local == on_ray
+    for s in stores:
+        s.close()

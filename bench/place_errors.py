@@ -1,0 +1,71 @@
+"""Place errors on the training part: each required gold event missed only for its place.
+
+Runs the pipeline (`rasd run`, the shipped model, or --rules) over the training articles only,
+pairs system and gold events the way ../shared/tools/score.py does, and for every required gold
+event left unmatched while a system event of its type quotes the same sentence, prints the gold
+place, the system's place (text, name, level) and the evidence, with a class: `none` (the system
+event has no place), `unknown` (the packaged gazetteer has no entry under any gold name, so the
+system could not have named it), `wider` (the system place contains the gold place: its province
+or country), `other`. The test part is never read.
+
+    python bench/place_errors.py [--shared ../shared] [--rules] [--limit N] [--json] [--class C]
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from training_pairs import parser, training_pairs  # noqa: E402
+
+from rasd.evaluation.scoring import same_sentence  # noqa: E402
+from rasd.extract.gazetteer import Gazetteer  # noqa: E402
+
+
+def main() -> int:
+    ap = parser(__doc__.splitlines()[0])
+    ap.add_argument("--class", dest="only", default="", help="list one class only")
+    args = ap.parse_args()
+    sc, gold, pairs, sys_by_page = training_pairs(args)
+    gaz = Gazetteer.load_default()
+    classes: Counter = Counter()
+    shown = 0
+    for g in gold:
+        if not g["required"] or g["id"] in pairs or not g["location"]:
+            continue
+        types = {g["type"], *g.get("type_also", [])}
+        near = [ev for ev in sys_by_page.get(g["doc"], []) if ev.get("type") in types
+                and any(same_sentence(sc, m.get("text") or "", g.get("evidence") or "") for m in ev.get("mentions") or [])]
+        if not near or any(sc.place_match(g, ev) for ev in near):
+            continue
+        ev = near[0]
+        loc = ev.get("location") or {}
+        known = [p for a in g["location"]["ar"] for p in gaz.lookup(a)]
+        if not loc:
+            cls = "none"
+        elif not known:
+            cls = "unknown"
+        elif loc.get("name") in {k.admin1 for k in known} or loc.get("kind", loc.get("level")) == "country":
+            cls = "wider"
+        else:
+            cls = "other"
+        classes[cls] += 1
+        if (args.only and cls != args.only) or (args.limit and shown >= args.limit):
+            continue
+        shown += 1
+        row = {"doc": g["doc"], "gold": g["id"], "type": g["type"], "class": cls, "gold_place": g["location"]["ar"],
+               "system": [loc.get("text"), loc.get("name"), loc.get("level")], "evidence": g.get("evidence", "")}
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"[{cls}] {g['id']} {g['type']} gold={g['location']['ar']} sys={row['system']}")
+            print(f"    ev: {row['evidence'][:300]}")
+    print(f"place-only misses {sum(classes.values())}: {dict(classes)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
