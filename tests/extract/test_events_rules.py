@@ -146,3 +146,62 @@ def test_old_dated_event_is_no_base_when_a_later_year_is_named():
     text = ("وفي 11 كانون الأول 2019 أقر البرلمان القانون. "
             "وتأسست الحكومة الجديدة في آذار 2025. ويصوت المجلس اليوم الأربعاء على إلغائه.")
     assert infer_document_date(text)[0] is None
+
+
+# -- idioms that name no event (issue 10: the type and "not an event" errors) ----------------
+
+@pytest.mark.parametrize("text", [
+    # a state: a town "under the control" of a side
+    "وقتل مدنيان في قصف على بلدة تلبيسة الخاضعة لسيطرة الفصائل قرب حمص.",
+    "وقتل العشرات في تلبيسة، وهي بلدة تخضع لسيطرة الفصائل قرب حمص.",
+    # control of a fire, a situation out of control
+    "وأعلن الدفاع المدني السيطرة على حريق اندلع في سوق حمص أمس.",
+    "وقال المسؤول إن الوضع الإنساني في درعا يخرج عن السيطرة.",
+    # shells and casualties that fell
+    "وأفاد مراسلنا بسقوط عدد من الصواريخ على أطراف إدلب.",
+    "وأفادت مصادر بسقوط ثلاثة قتلى في قصف على إدلب.",
+    "وقالت مصادر إن قذائف سقطت على أطراف حماة مساء أمس.",
+    "وقال المرصد إن القذائف التي سقطت على حماة خرقت الهدنة.",
+    # a demand to enter, entering a war, a protest entering its second week
+    "وطالبت منظمة إغاثية بدخول درعا لإسعاف الجرحى.",
+    "وأكد الوزير عدم وجود نية بالدخول في حرب في دمشق.",
+    "وخرجت المظاهرات التي دخلت أسبوعها الثاني في السويداء.",
+])
+def test_idioms_of_control_falling_and_entering_are_no_takeover(ex, text):
+    assert of_type(events(ex, text), "territory_control") == []
+
+
+@pytest.mark.parametrize("text", [
+    "وسيطرت فصائل المعارضة على بلدة تلبيسة بعد معارك عنيفة.",
+    "وأعلن الجيش سقوط الرستن بيد المسلحين أمس.",
+    "وتمكنت القوات من دخول الرستن أمس.",
+    "ودخلت القوات يوم الأحد مدينة الرستن.",
+    "وقصفت القوات تلبيسة بالصواريخ ودخلت إليها فجر الأحد.",
+])
+def test_a_takeover_is_still_one(ex, text):
+    assert len(of_type(events(ex, text), "territory_control")) == 1
+
+
+@pytest.mark.parametrize("text, typ", [
+    ("وقتل ثلاثة جنود في هجوم صاروخي على حمص أمس.", "shelling"),
+    ("وأصيب جنديان في هجوم بطائرة مسيرة على حماة.", "air_strike"),
+    ("وهاجمت طائرات مسيرة مطار حماة فجر اليوم.", "air_strike"),
+    ("وقال الجيش إن الهجوم الذي شنته طائرات حربية استهدف موقعاً في درعا.", "air_strike"),
+    ("وقتل العشرات في الهجوم الكيمياوي على دمشق.", "attack_on_civilians"),
+])
+def test_an_attack_named_by_its_weapon_is_the_weapons_event_not_a_clash(ex, text, typ):
+    evs = events(ex, text)
+    assert of_type(evs, "armed_clash") == [] and len(of_type(evs, typ)) == 1
+
+
+def test_an_attack_with_no_weapon_named_is_a_clash(ex):
+    assert len(of_type(events(ex, "وشن مسلحون هجوماً على حاجز للجيش في درعا."), "armed_clash")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "وطالب الوزير بوضع حد للصواريخ البالستية في دمشق.",
+    "وأشار التقرير إلى تزويد المسلحين بالأسلحة والصواريخ في إدلب.",
+    "وسيطرت الفصائل على مستودع صواريخ في حماة.",
+])
+def test_missiles_held_supplied_or_limited_are_no_shelling(ex, text):
+    assert of_type(events(ex, text), "shelling") == []

@@ -106,3 +106,11 @@ def test_a_definite_second_word_after_a_cue_belongs_to_the_name_an_adjective_doe
     assert _found(find_unknown_places, "غارة على بلدة الكرمة الجبل") == ["الكرمه الجبل"]
     assert _found(find_unknown_places, "قصف على قرية الكرمة السورية") == ["الكرمه"]
     assert _found(find_unknown_places, "قصف على بلدة الكرمة الحدودية") == ["الكرمه"]
+
+
+def test_a_connective_after_a_list_ends_it():
+    # "، بينما …" and "، بالإضافة إلى …" go on with the sentence: they name no place
+    got = _found(find_listed_places, "قصفت المدفعية بلدات الكرمة والسنديانة وعين الورد، بينما حلقت الطائرات فوق المنطقة")
+    assert got == ["الكرمه", "السنديانه", "عين الورد"]
+    got = _found(find_listed_places, "استهدفت المقاومة مواقع عدة هي: الكرمة، السنديانة، بالإضافة إلى نقاط أخرى")
+    assert got == ["الكرمه", "السنديانه"]
