@@ -92,7 +92,7 @@ def test_a_page_that_hangs_or_kills_its_ray_worker_is_quarantined_and_the_batch_
     assert q["p6.txt"][0] == "timeout" and "Ray worker killed" in q["p6.txt"][1]   # cut by the driver
     assert q["p3.txt"][0] == "parse_error" and "died" in q["p3.txt"][1]
     stored = sorted(d.origin.path for d in store.iter_documents())
-    assert stored == ["p0.txt", "p2.txt", "p4.txt", "p5.txt", "p7.txt"]   # the batch went on past all three
+    assert stored == ["p0.txt", "p2.txt", "p4.txt", "p5.txt", "p7.txt"], (q, engine.replaced)   # the batch went on past all three
     assert report.quarantined == {"timeout": 2, "parse_error": 1}
     # the documents run again after a kill count once: a killed actor's counts never came back
     assert report.counters["clean"]["seen"] == report.counters["clean"]["kept"] == 5

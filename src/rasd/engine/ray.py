@@ -12,10 +12,13 @@ does, so counters, progress, quarantine, resume and the stored documents are the
 Time limits. Inside an actor each document runs under the SIGALRM budget (actor methods run in the
 actor's main thread), which stops a stage looping in Python. What SIGALRM cannot stop (a regular
 expression backtracking in C) the driver stops: a shard still running `doc_timeout_s` per document
-(plus `GRACE_S`) after it began has its actor killed; its documents are sent again one per task to
-a fresh actor, where the one that hangs again is killed after `doc_timeout_s` (+ `GRACE_S`) and
-quarantined as `timeout`. An actor that dies on its own is handled the same way, its document
-quarantined as `parse_error` ("Ray worker died"). The batch goes on in every case.
+(plus `GRACE_S`) after it began has its actor killed; its documents are sent again one per task,
+each to an actor with nothing queued behind it, where the one that hangs again is killed after
+`doc_timeout_s` (+ `GRACE_S`) and quarantined as `timeout`. An actor that dies on its own is handled
+the same way, its document quarantined as `parse_error` ("Ray worker died"). Alone, because a dying
+actor can take with it the reply of a task it had already finished: a death is the running
+document's only when nothing else was queued on that actor (a single document that died with a
+shard behind it is sent again alone first). The batch goes on in every case.
 """
 from __future__ import annotations
 
@@ -192,6 +195,10 @@ class RayEngine(LocalEngine):
         source = enumerate(todo)
         exhausted = False
         retry: deque[list[tuple[int, Item]]] = deque()   # shards to send again, before new ones
+        # the documents of a failed shard, sent again one per task, each to an actor with nothing
+        # queued behind it: an actor that dies takes the reply of a task it had already finished
+        # with it, so a death is the running document's only when nothing else was queued there
+        solo: set[int] = set()
         done: dict[int, tuple[Item, list[Document] | Quarantined]] = {}
         next_index = out_index = 0
         max_ahead = MAX_AHEAD_PER_WORKER * self.shard_docs * len(slots)
@@ -213,12 +220,17 @@ class RayEngine(LocalEngine):
             return shard or None
 
         def fail(slot: _Slot, kind: str, detail: str) -> None:
-            """The head shard of `slot` failed: a single document is quarantined, a larger shard is
-            sent again one document per task; after a kill or a death the shards queued behind it
+            """The head shard of `slot` failed: a single document is quarantined (one that died with
+            another shard queued behind it is first sent again alone), a larger shard is sent again
+            one document per task, each alone; after a kill or a death the shards queued behind it
             are sent again too."""
             shard, _ref = slot.queued.popleft()
             again: list[list[tuple[int, Item]]] = []
-            if len(shard) == 1:
+            if len(shard) == 1 and kind == "died" and slot.queued and shard[0][0] not in solo:
+                # a shard was queued behind it: the death may be that one's, run it again alone
+                again.append(shard)
+                solo.add(shard[0][0])
+            elif len(shard) == 1:
                 index, item = shard[0]
                 doc = item.result
                 if kind == "timeout":
@@ -228,6 +240,7 @@ class RayEngine(LocalEngine):
                 done[index] = (item, out)
             else:
                 again += [[pair] for pair in shard]
+                solo.update(index for index, _ in shard)
             if kind in ("timeout", "died"):
                 again += [s for s, _ in slot.queued]
                 self._replace(slot)
@@ -236,10 +249,14 @@ class RayEngine(LocalEngine):
             retry.extendleft(reversed(again))
 
         while True:
-            # send shards to actors with room, shortest queue first
+            # send shards to actors with room, shortest queue first; a document sent again alone
+            # goes only to an idle actor, and nothing is queued behind it
             while True:
-                slot = min(slots, key=lambda s: len(s.queued))
-                if len(slot.queued) >= DEPTH:
+                open_ = [s for s in slots if not (s.queued and s.queued[-1][0][0][0] in solo)]
+                slot = min(open_, key=lambda s: len(s.queued), default=None)
+                if slot is None or len(slot.queued) >= DEPTH:
+                    break
+                if retry and retry[0][0][0] in solo and slot.queued:
                     break
                 shard = next_shard()
                 if shard is None:
