@@ -205,3 +205,35 @@ def test_an_attack_with_no_weapon_named_is_a_clash(ex):
 ])
 def test_missiles_held_supplied_or_limited_are_no_shelling(ex, text):
     assert of_type(events(ex, text), "shelling") == []
+
+
+@pytest.mark.parametrize("text, typ", [
+    # leaving a deal is no withdrawal from a place
+    ("وأثار الانسحاب الأمريكي من الاتفاق النووي قلقاً في دمشق.", "withdrawal"),
+    # a situation that explodes is no blast
+    ("وتخشى مصادر أمنية من انفجار الوضع في إدلب.", "bombing"),
+    # a ceasefire line is no truce
+    ("وأطلق الجيش النار على شخصين اجتازا خط وقف إطلاق النار قرب درعا.", "agreement"),
+])
+def test_a_deal_left_a_situation_exploding_and_a_ceasefire_line_are_no_event(ex, text, typ):
+    assert of_type(events(ex, text), typ) == []
+
+
+@pytest.mark.parametrize("text, typ", [
+    ("وانسحبت القوات من مدينة الرستن فجر الأحد.", "withdrawal"),
+    ("وقتل ثلاثة مدنيين في انفجار سيارة مفخخة في إدلب.", "bombing"),
+    ("وأعلنت الأطراف التوصل إلى اتفاق لوقف إطلاق النار في إدلب.", "agreement"),
+])
+def test_the_events_beside_those_idioms_still_are(ex, text, typ):
+    assert len(of_type(events(ex, text), typ)) == 1
+
+
+@pytest.mark.parametrize("text, typ", [
+    ("وقال مراسلنا إن طائرة مسيرة انتحارية استهدفت موقعاً قرب حمص.", "air_strike"),
+    ("وقتل خمسة أشخاص في هجوم انتحاري على حاجز في حمص.", "bombing"),
+    ("وقتل جنديان في هجوم بسيارة مفخخة على حاجز في درعا.", "bombing"),
+])
+def test_a_suicide_drone_is_an_air_strike_and_a_suicide_attack_a_bombing(ex, text, typ):
+    evs = events(ex, text)
+    others = {e.type for e in evs} - {typ}
+    assert len(of_type(evs, typ)) == 1 and not others & {"bombing", "armed_clash"}

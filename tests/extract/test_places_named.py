@@ -114,3 +114,8 @@ def test_a_connective_after_a_list_ends_it():
     assert got == ["الكرمه", "السنديانه", "عين الورد"]
     got = _found(find_listed_places, "استهدفت المقاومة مواقع عدة هي: الكرمة، السنديانة، بالإضافة إلى نقاط أخرى")
     assert got == ["الكرمه", "السنديانه"]
+
+
+def test_a_participle_after_a_list_is_no_name():
+    # "في قرى وبلدات X، الخاضعة لسيطرة …": the participle describes the places, it names none
+    assert _found(find_listed_places, "خرجت مظاهرات في قرى الكرمة والسنديانة، الخاضعة لسيطرة الفصائل") == ["الكرمه", "السنديانه"]
