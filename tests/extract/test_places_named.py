@@ -119,3 +119,12 @@ def test_a_connective_after_a_list_ends_it():
 def test_a_participle_after_a_list_is_no_name():
     # "في قرى وبلدات X، الخاضعة لسيطرة …": the participle describes the places, it names none
     assert _found(find_listed_places, "خرجت مظاهرات في قرى الكرمة والسنديانة، الخاضعة لسيطرة الفصائل") == ["الكرمه", "السنديانه"]
+
+
+def test_an_installation_word_names_a_place_only_before_a_name_that_begins_with_a_head():
+    # "قاعدة عين X": the base's own name, the place; "قاعدة الاشتباك", "قاعدة عسكرية": no name
+    assert _found(find_unknown_places, "واستهدفت ثلاث هجمات قاعدة عين الكرمة غربي البلاد") == ["عين الكرمه"]
+    assert _found(find_unknown_places, "كما استهدفت قاعدتا تل الورد والسنديانة") == ["تل الورد", "السنديانه"]
+    assert _found(find_unknown_places, "وخرقت الطائرات قاعدة الاشتباك المعمول بها") == []
+    assert _found(find_unknown_places, "وأقامت القوات قاعدة عسكرية جديدة قرب الحدود") == []
+    assert _found(find_unknown_places, "واستهدفت المقاومة قاعدة الاحتلال الأميركي") == []

@@ -59,6 +59,7 @@ class _Rules:
     direct_nouns: dict[str, str] | None = None
     in_name: frozenset[str] = frozenset()        # cue words that are the first word of the name
     site_words: frozenset[str] = frozenset()
+    head_only: frozenset[str] = frozenset()      # cue words taking only a name that begins with a head
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +70,9 @@ def _rules() -> _Rules:
     # topographic words that begin the name they stand before ("تل X", "جبل X")
     cues.update({n(k): (v, False) for k, v in (data.get("name_heads") or {}).items()})
     in_name = frozenset(n(k) for k in data.get("name_heads") or ())
+    # installation words before a name of their own that begins as place names do ("قاعدة عين الأسد")
+    head_cues = {n(k): (v[0], bool(v[1])) for k, v in (data.get("head_cues") or {}).items()}
+    cues.update(head_cues)
     alt = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
     sites = sorted({n(w) for w in data.get("sites") or ()}, key=len, reverse=True)
     site_rx = (re.compile(rf"(?<![\u0621-\u064A])(?:[{_CLITIC}]|ل?ل|ب?ال)?({'|'.join(map(re.escape, sites))})(?![\u0621-\u064A])")
@@ -102,7 +106,8 @@ def _rules() -> _Rules:
                   frozenset(n(w) for w in data.get("quoted_not_after") or ()),
                   frozenset(n(w) for w in data.get("quoted_site_media") or ()),
                   frozenset(n(w) for w in data.get("quoted_media_cues") or ()),
-                  listed_rx, listed_nouns, direct_rx, direct_nouns, in_name, frozenset(sites))
+                  listed_rx, listed_nouns, direct_rx, direct_nouns, in_name, frozenset(sites),
+                  frozenset(head_cues))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -155,6 +160,9 @@ def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> li
     j = 1
     s, w = toks[j][0], toks[j][2]
     head = toks[0][2]
+    if (head[1:] if head not in rules.head_only and head[:1] in _CLITIC else head) in rules.head_only \
+            and (w not in rules.heads or len(toks) < 3 or norm[toks[1][1]:toks[2][0]].strip()):
+        return out   # "قاعدة الاشتباك", "قاعدة عسكرية": only "قاعدة عين الأسد" names a place
     if head in rules.in_name or (head[0] in _CLITIC and head[1:] in rules.in_name):
         if w[0] == "و":
             return out   # "تلة وفرضوا": the word is a common noun, and a verb follows
