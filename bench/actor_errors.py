@@ -11,22 +11,20 @@ actor), `target_only` (the gold doer is among the gold targets' side: the system
 """
 from __future__ import annotations
 
-import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_pairs import parser, training_pairs  # noqa: E402
+from training_pairs import ErrorListing, parser, training_pairs  # noqa: E402
 
 
 def main() -> int:
     ap = parser(__doc__.splitlines()[0])
     args = ap.parse_args()
     sc, gold, pairs, sys_by_page = training_pairs(args)
-    classes: Counter = Counter()
-    n = ok = shown = 0
+    errors = ErrorListing(args)
+    n = ok = 0
     for g in gold:
         if g["id"] not in pairs or not g["actors"]:
             continue
@@ -41,23 +39,13 @@ def main() -> int:
             continue
         in_targets = any(sc.text_overlap(ga, x) for ga in g["targets"] for x in names)
         cls = "none" if not acts else ("target_only" if in_targets else "other")
-        classes[cls] += 1
-        if args.limit and shown >= args.limit:
-            continue
-        shown += 1
         row = {"doc": p, "gold": g["id"], "type": g["type"], "class": cls, "gold_actors": g["actors"],
                "gold_targets": g["targets"],
                "system": [(a.get("text"), a.get("name"), a.get("role")) for a in acts],
                "evidence": g.get("evidence", ""),
                "mention": [m.get("text") for m in ev.get("mentions") or []][:1]}
-        if args.json:
-            print(json.dumps(row, ensure_ascii=False))
-        else:
-            print(f"[{cls}] {g['id']} {g['type']} gold={g['actors']} tgt={g['targets']} sys={row['system']}")
-            print(f"    ev: {row['evidence'][:300]}")
-            if row["mention"] and row["mention"][0] and row["mention"][0][:80] not in row["evidence"]:
-                print(f"    sys: {row['mention'][0][:300]}")
-    print(f"actor {ok}/{n} = {ok / n if n else 0:.3f}  errors {dict(classes)}", file=sys.stderr)
+        errors.add(cls, row, f"[{cls}] {g['id']} {g['type']} gold={g['actors']} tgt={g['targets']} sys={row['system']}")
+    print(f"actor {ok}/{n} = {ok / n if n else 0:.3f}  errors {dict(errors.classes)}", file=sys.stderr)
     return 0
 
 

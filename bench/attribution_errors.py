@@ -12,14 +12,13 @@ gold one). The test part is never read.
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_pairs import parser, training_pairs  # noqa: E402
+from training_pairs import ErrorListing, parser, training_pairs  # noqa: E402
 
 
 def main() -> int:
@@ -27,9 +26,8 @@ def main() -> int:
     ap.add_argument("--modality", default="", help='also list the matched events of one modality confusion ("claimed->reported")')
     args = ap.parse_args()
     sc, gold, pairs, sys_by_page = training_pairs(args)
-    classes: Counter = Counter()
+    errors = ErrorListing(args)
     modality: Counter = Counter()   # (gold, system) over matched gold events that are not asserted
-    shown = 0
     n = ok = 0
     for p in sorted({g["doc"] for g in gold}):
         ss = sys_by_page.get(p, [])
@@ -55,22 +53,12 @@ def main() -> int:
             if hit:
                 continue
             cls = "none" if not names else "other"
-            classes[cls] += 1
-            if args.limit and shown >= args.limit:
-                continue
-            shown += 1
             row = {"doc": p, "gold": g["id"], "class": cls, "gold_source": g["attributed_to"],
                    "system": [a.get("text") for a in ev.get("attribution") or []],
                    "modality": [g["modality"], ev.get("modality")], "evidence": g["evidence"],
                    "mention": [m.get("text") for m in ev.get("mentions") or []][:1]}
-            if args.json:
-                print(json.dumps(row, ensure_ascii=False))
-            else:
-                print(f"[{cls}] {g['id']} gold={g['attributed_to']!r} sys={row['system']} mod={row['modality']}")
-                print(f"    ev: {g['evidence'][:300]}")
-                if row["mention"] and row["mention"][0] and row["mention"][0][:80] not in g["evidence"]:
-                    print(f"    sys: {row['mention'][0][:300]}")
-    print(f"attribution {ok}/{n} = {ok / n if n else 0:.3f}  errors {dict(classes)}", file=sys.stderr)
+            errors.add(cls, row, f"[{cls}] {g['id']} gold={g['attributed_to']!r} sys={row['system']} mod={row['modality']}")
+    print(f"attribution {ok}/{n} = {ok / n if n else 0:.3f}  errors {dict(errors.classes)}", file=sys.stderr)
     right = sum(v for (g, s_), v in modality.items() if g == s_)
     print(f"modality {right}/{sum(modality.values())}  gold->system: "
           + ", ".join(f"{g}->{s_} {v}" for (g, s_), v in modality.most_common()), file=sys.stderr)

@@ -12,14 +12,12 @@ or country), `other`. The test part is never read.
 """
 from __future__ import annotations
 
-import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_pairs import parser, training_pairs  # noqa: E402
+from training_pairs import ErrorListing, parser, training_pairs  # noqa: E402
 
 from rasd.evaluation.scoring import same_sentence  # noqa: E402
 from rasd.extract.gazetteer import Gazetteer  # noqa: E402
@@ -31,8 +29,7 @@ def main() -> int:
     args = ap.parse_args()
     sc, gold, pairs, sys_by_page = training_pairs(args)
     gaz = Gazetteer.load_default()
-    classes: Counter = Counter()
-    shown = 0
+    errors = ErrorListing(args, only=args.only)
     for g in gold:
         if not g["required"] or g["id"] in pairs or not g["location"]:
             continue
@@ -52,18 +49,10 @@ def main() -> int:
             cls = "wider"
         else:
             cls = "other"
-        classes[cls] += 1
-        if (args.only and cls != args.only) or (args.limit and shown >= args.limit):
-            continue
-        shown += 1
         row = {"doc": g["doc"], "gold": g["id"], "type": g["type"], "class": cls, "gold_place": g["location"]["ar"],
                "system": [loc.get("text"), loc.get("name"), loc.get("level")], "evidence": g.get("evidence", "")}
-        if args.json:
-            print(json.dumps(row, ensure_ascii=False))
-        else:
-            print(f"[{cls}] {g['id']} {g['type']} gold={g['location']['ar']} sys={row['system']}")
-            print(f"    ev: {row['evidence'][:300]}")
-    print(f"place-only misses {sum(classes.values())}: {dict(classes)}", file=sys.stderr)
+        errors.add(cls, row, f"[{cls}] {g['id']} {g['type']} gold={g['location']['ar']} sys={row['system']}")
+    print(f"place-only misses {sum(errors.classes.values())}: {dict(errors.classes)}", file=sys.stderr)
     return 0
 
 

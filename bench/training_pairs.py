@@ -4,8 +4,10 @@ system events paired to gold the way ../shared/tools/score.py pairs them. The te
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,3 +47,29 @@ def training_pairs(args: argparse.Namespace):
         docs, events = run_fold(corpus, keys, Path(t), model, args.extract)
     pairs, sys_by_page = match_gold(sc, docs, events, gold)
     return sc, gold, pairs, sys_by_page
+
+
+class ErrorListing:
+    """Errors counted by class; the first `--limit` of them (those of `--class` where a listing
+    has it) printed: a headline, the gold evidence and the system's mention where it is another
+    sentence, or one JSON line each with `--json`."""
+
+    def __init__(self, args: argparse.Namespace, only: str = "") -> None:
+        self.args, self.only = args, only
+        self.classes: Counter = Counter()
+        self.shown = 0
+
+    def add(self, cls: str, row: dict, headline: str) -> None:
+        self.classes[cls] += 1
+        if (self.only and cls != self.only) or (self.args.limit and self.shown >= self.args.limit):
+            return
+        self.shown += 1
+        if self.args.json:
+            print(json.dumps(row, ensure_ascii=False))
+            return
+        print(headline)
+        evidence = row.get("evidence") or ""
+        print(f"    ev: {evidence[:300]}")
+        mention = (row.get("mention") or [""])[0]
+        if mention and mention[:80] not in evidence:
+            print(f"    sys: {mention[:300]}")
