@@ -90,6 +90,7 @@ class Linker:
         self.embed = embed
         self.planner = planner
         self._near_plan: dict[str, NearDecision] | None = None
+        self._fusion_started = False   # the planner holds this linker's fusion index (one run)
         self.near = NearDuplicateIndex(options.dedup)
         self.stories = StoryIndex(options.stories)
         self.fusion = FusionIndex(options.fusion)
@@ -300,36 +301,37 @@ class Linker:
         planner = self.planner
         assert planner is not None
         self._near_plan = planner.near_duplicates(self.near.signatures(), self.options.dedup)
-        started = False
+        self._fusion_started = False
         pending: _Pending | None = None
         try:
-            def flush(batch: list[Document], again: list[str]) -> Iterator[LinkResult]:
-                nonlocal pending, started
-                result = LinkResult()
-                members: list[tuple[Document, Member]] = []
-                for doc, vec in zip(batch, self._vectors(batch)):
-                    self.counters.seen()
-                    members += [(doc, m) for m in self._place(doc, vec, result)]
-                    self.counters.kept()
-                result.counters = self.counters.as_dict()   # events.joined: set when the fusion comes back
-                ticket = None
-                if members:
-                    if not started:
-                        planner.start_fusion(self.fusion, self.options.fusion)
-                        started = True
-                    ticket = planner.submit_fusion([m for _, m in members], again)
-                decided = _Pending(result, members, list(again), ticket)
+            for chunk, again in self._batches(docs, refresh, size):
+                decided = self._submit(chunk, again)
                 if pending is not None:
                     yield self._finish(pending)
                 pending = decided
-
-            for chunk, again in self._batches(docs, refresh, size):
-                yield from flush(chunk, again)
             if pending is not None:
                 yield self._finish(pending)
         finally:
             self._near_plan = None
             planner.close()
+
+    def _submit(self, batch: list[Document], again: list[str]) -> _Pending:
+        """Decide a batch's duplicates and stories here and send its members to the planner to fuse."""
+        assert self.planner is not None
+        result = LinkResult()
+        members: list[tuple[Document, Member]] = []
+        for doc, vec in zip(batch, self._vectors(batch)):
+            self.counters.seen()
+            members += [(doc, m) for m in self._place(doc, vec, result)]
+            self.counters.kept()
+        result.counters = self.counters.as_dict()   # events.joined: set when the fusion comes back
+        ticket = None
+        if members:
+            if not self._fusion_started:
+                self.planner.start_fusion(self.fusion, self.options.fusion)
+                self._fusion_started = True
+            ticket = self.planner.submit_fusion([m for _, m in members], again)
+        return _Pending(result, members, list(again), ticket)
 
     def _finish(self, p: _Pending) -> LinkResult:
         """A planned batch's result, once its fusion has come back: what `_link_sorted` returns."""
