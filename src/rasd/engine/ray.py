@@ -199,6 +199,9 @@ class RayEngine(LocalEngine):
         # queued behind it: an actor that dies takes the reply of a task it had already finished
         # with it, so a death is the running document's only when nothing else was queued there
         solo: set[int] = set()
+
+        def alone(shard: list[tuple[int, Item]]) -> bool:
+            return len(shard) == 1 and shard[0][0] in solo
         done: dict[int, tuple[Item, list[Document] | Quarantined]] = {}
         next_index = out_index = 0
         max_ahead = MAX_AHEAD_PER_WORKER * self.shard_docs * len(slots)
@@ -226,7 +229,7 @@ class RayEngine(LocalEngine):
             are sent again too."""
             shard, _ref = slot.queued.popleft()
             again: list[list[tuple[int, Item]]] = []
-            if len(shard) == 1 and kind == "died" and slot.queued and shard[0][0] not in solo:
+            if len(shard) == 1 and kind == "died" and slot.queued and not alone(shard):
                 # a shard was queued behind it: the death may be that one's, run it again alone
                 again.append(shard)
                 solo.add(shard[0][0])
@@ -252,11 +255,11 @@ class RayEngine(LocalEngine):
             # send shards to actors with room, shortest queue first; a document sent again alone
             # goes only to an idle actor, and nothing is queued behind it
             while True:
-                open_ = [s for s in slots if not (s.queued and s.queued[-1][0][0][0] in solo)]
+                open_ = [s for s in slots if not (s.queued and alone(s.queued[-1][0]))]
                 slot = min(open_, key=lambda s: len(s.queued), default=None)
                 if slot is None or len(slot.queued) >= DEPTH:
                     break
-                if retry and retry[0][0][0] in solo and slot.queued:
+                if retry and alone(retry[0]) and slot.queued:
                     break
                 shard = next_shard()
                 if shard is None:
