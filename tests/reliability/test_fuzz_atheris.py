@@ -41,6 +41,15 @@ def _has_atheris() -> bool:
 HAS_ATHERIS = _has_atheris()
 
 
+def _finding(log: str) -> str:
+    """The part of a fuzzer's log that says what broke: the Python traceback atheris printed
+    (libFuzzer then reports only "fuzz target exited") and the log's end; a library's warnings
+    printed for every input would otherwise push the traceback out of view."""
+    at = log.find("=== Uncaught Python exception")
+    head = log[at:at + 4000] + "\n[...]\n" if at >= 0 else ""
+    return head + log[-1500:]
+
+
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_seed_corpus_passes_every_target(target, tmp_path):
     seeds = seed_inputs(target)
@@ -68,6 +77,6 @@ def test_fuzzer_finds_nothing_in_a_short_run(target, tmp_path):
     found = sorted(p.name for p in artifacts.glob("*")) if artifacts.exists() else []
     assert done.returncode == 0 and not found, (
         f"the fuzzer found an input breaking {target}: {found} in {artifacts}; "
-        f"keep it in tests/reliability/test_fuzz_regressions.py\n{log[-4000:]}")
+        f"keep it in tests/reliability/test_fuzz_regressions.py\n{_finding(log)}")
     runs = re.search(r"stat::number_of_executed_units:\s*(\d+)", log)
     assert runs and int(runs.group(1)) > len(seed_inputs(target)), log[-2000:]

@@ -149,3 +149,31 @@ def test_a_digit_run_of_thousands_is_no_count(text):
 def test_counts_written_with_separators_still_count():   # held
     [span] = find_quantities("وبلغت الخسائر 1,250,000,000,000 دولار")
     assert span.value["value"] == 1_250_000_000_000
+
+
+# -- a WARC record whose Content-Length does not fit in a machine integer -----------------------
+# Found (atheris, readers, in CI): OverflowError "cannot fit 'int' into an index-sized integer"
+# from warcio reading a record of Content-Length 46666666666666666666666663, which ended the file.
+
+def _warc_record(length: str, body: bytes, uri: str = "https://example.org/a") -> bytes:
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n"
+            "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+            "WARC-Date: 2024-06-01T09:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {length}\r\n\r\n")
+    return head.encode() + body + b"\r\n\r\n"
+
+
+HTTP_PAGE = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+             f"<html><body><article><p>{BODY}</p></article></body></html>").encode()
+
+
+@pytest.mark.parametrize("length", ["46666666666666666666666663", "9" * 40])
+def test_a_warc_record_of_impossible_length_is_quarantined_and_the_next_is_read(length):
+    good = _warc_record(str(len(HTTP_PAGE)), HTTP_PAGE, "https://example.org/b")
+    data = _warc_record(length, HTTP_PAGE) + good
+    items = oracle.check_read(data, "crawl.warc")
+    bad = [i.result for i in items if isinstance(i.result, Quarantined)]
+    docs = [i.result for i in items if isinstance(i.result, Document)]
+    assert bad and all(q.reason == "parse_error" and "OverflowError" in q.detail for q in bad)
+    assert sum(i.raw.size for i in items if isinstance(i.result, Quarantined)) > 0
+    assert [d.origin.url for d in docs] == ["https://example.org/b"]

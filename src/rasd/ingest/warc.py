@@ -233,10 +233,11 @@ def _corrupt_item(stream: BinaryIO, start: int, end: int | None, path: str | Non
 
 
 #: What a broken record raises inside warcio: its own error, a bad gzip member, a short read,
-#: a header it cannot parse (a response without WARC-Target-URI: AttributeError on None).
+#: a header it cannot parse (a response without WARC-Target-URI: AttributeError on None), a
+#: Content-Length past a machine integer (OverflowError).
 def _errors(archive_error: type) -> tuple[type[BaseException], ...]:
     return (archive_error, zlib.error, EOFError, ValueError, IndexError, KeyError, UnicodeDecodeError, OSError,
-            AttributeError, TypeError)
+            AttributeError, TypeError, OverflowError)
 
 
 def _trailing(stream: BinaryIO, end: int, path: str | None) -> Iterator[Item]:
