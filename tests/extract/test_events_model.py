@@ -259,6 +259,34 @@ def test_an_installation_named_after_a_known_place_is_a_site_there():
     assert [(s.value["name"], s.produced_by) for s in sites] == [("مطار الموصل", "fake")]
 
 
+def test_a_base_named_after_a_known_place_is_also_called_by_that_name_an_airport_is_not():
+    from rasd.document import Span
+    from rasd.extract.places_unknown import site_spans
+
+    text = "استهدفت مسيرة قاعدة الموصل فجراً، ثم سقطت قذيفة قرب مطار الموصل ومعبر الموصل."
+    spans = []
+    for i in [i for i in range(len(text)) if text.startswith("الموصل", i)]:
+        spans.append(Span(i, i + 6, "PLACE", {"name": "الموصل", "lat": 36.34, "lon": 43.13, "admin1": "نينوى",
+                                              "country": "IQ", "precision": "town"}, "fake"))
+    sites, _ = site_spans(make_view(text), spans)
+    # news says "الموصل" for the base or the crossing; the airport's bare name is the town itself
+    assert [(s.value["name"], s.value.get("aliases")) for s in sites] == [
+        ("قاعدة الموصل", ["الموصل"]), ("مطار الموصل", None), ("معبر الموصل", ["الموصل"])]
+
+
+def test_an_added_trigger_never_stands_on_a_place_a_date_or_an_actor():
+    # the stems of a place and of a date weigh more for the type than the act's own word
+    w = {"w:" + stem("تناوشوا"): 2.0, "w:" + stem("حمص"): 5.0, "w:" + stem("الخميس"): 4.0}
+    m = EventModel(types=("armed_clash",), weights={"armed_clash": w}, bias={"armed_clash": -1.0}, add=0.5)
+    text = "وفي حمص تناوشوا عند الحي الشرقي يوم الخميس."
+    norm = make_view(text).norm
+    at = norm.index("حمص")
+    assert m.strongest_word("armed_clash", norm, 0, len(norm)) == (at, at + 3)   # unguarded: the place
+    clash = [e for e in _learned_extractor(m).extract(doc(text))[1] if e.type == "armed_clash"]
+    assert [t["text"] for t in clash[0].meta["triggers"]] == ["تناوشوا"]
+    assert clash[0].location["name"] == "حمص"
+
+
 def test_a_listed_site_keeps_the_adjective_written_after_it():
     from rasd.document import Span
     from rasd.extract.places_unknown import site_spans

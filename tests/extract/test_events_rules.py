@@ -237,3 +237,19 @@ def test_a_suicide_drone_is_an_air_strike_and_a_suicide_attack_a_bombing(ex, tex
     evs = events(ex, text)
     others = {e.type for e in evs} - {typ}
     assert len(of_type(evs, typ)) == 1 and not others & {"bombing", "armed_clash"}
+
+
+# -- the dual and accusative forms of the act's noun ------------------------------------------
+
+@pytest.mark.parametrize("text, typ", [
+    ("أطلقت الفصائل صاروخين على مدينة حمص مساء الخميس.", "shelling"),
+    ("أطلقت الفصائل صاروخاً على مدينة حمص مساء الخميس.", "shelling"),
+    ("سقطت قذيفتان على مدينة درعا مساء الخميس.", "shelling"),
+    ("شنت الطائرات غارتين على مدينة تلبيسة مساء الخميس.", "air_strike"),
+    ("خرجت تظاهرتان في مدينة السويداء مساء الخميس.", "protest"),
+    ("خرجت تظاهرة حاشدة في مدينة السويداء مساء الخميس.", "protest"),
+    ("ارتكبت القوات مجزرتين في مدينة الرستن مساء الخميس.", "attack_on_civilians"),
+    ("هز انفجاران مدينة منبج مساء الخميس.", "bombing"),
+])
+def test_dual_and_accusative_nouns_are_triggers(ex, text, typ):
+    assert of_type(events(ex, text), typ)

@@ -239,6 +239,18 @@ def test_sites(finder: PlaceFinder, text: str, site_kind: str) -> None:
     assert spans[0].value["precision"] == "site" and spans[0].value["admin1"]
 
 
+def test_a_place_span_carries_the_gazetteers_other_names(finder: PlaceFinder) -> None:
+    # a base is also called by its bare name: the export lists it, so "التنف" matches the base
+    (s,) = finder.find("استهدفت طائرة مسيرة قاعدة التنف فجراً")
+    assert s.value["name"] == "قاعدة التنف" and "التنف" in s.value["aliases"]
+    from rasd.extract.events import place_record
+    from rasd.extract.attribution import NSpan
+    from rasd.extract.textview import make_view
+    text = "استهدفت طائرة مسيرة قاعدة التنف فجراً"
+    rec = place_record(NSpan(s.start, s.end, "PLACE", s.value), make_view(text))
+    assert rec["name"] == "قاعدة التنف" and "التنف" in rec["aliases"]
+
+
 def test_neighbourhood_with_cue(finder: PlaceFinder) -> None:
     (s,) = finder.find("هُجّر سكان حي الوعر إلى الشمال")
     assert s.value["place_id"] == "sy-hms-waer" and s.value["cue"] == "حي"

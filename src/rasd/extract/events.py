@@ -381,12 +381,26 @@ class EventExtractor:
         tstarts = [t.start for t in a.triggers]
         triggers, added = list(a.triggers), set()   # added: ids of the added Trigger objects
         per_sent: dict[int, tuple[dict, dict]] = {}
+        # an added trigger never stands on a place, a date, an actor or a count ("فجر الأربعاء"،
+        # "للجيش"): the word the event's arguments are found around must be the act's own
+        ent: list[list[int]] = []   # the entity spans, overlapping ones merged
+        for s0, e0 in sorted((x.start, x.end) for lst in (a.places, a.dates, a.actors, a.quants) for x in lst):
+            if ent and s0 < ent[-1][1]:
+                ent[-1][1] = max(ent[-1][1], e0)
+            else:
+                ent.append([s0, e0])
+        ent_starts = [x[0] for x in ent]
+
+        def entity_at(i: int) -> bool:
+            k = bisect_left(ent_starts, i + 1) - 1
+            return k >= 0 and ent[k][0] <= i < ent[k][1]
+
         feats_all = [sentence_features(norm, sent.start, sent.end, facts)
                      for sent, facts in zip(a.sents, self.sentence_facts(a))]
         for sent, feats, probs in zip(a.sents, feats_all, model.probabilities_many(feats_all)):
             per_sent[sent.index] = (feats, probs)
             have = {t.type for t in a.triggers[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]}
-            for typ, s, e, _p in model.additions(norm, sent.start, sent.end, probs, have, add):
+            for typ, s, e, _p in model.additions(norm, sent.start, sent.end, probs, have, add, skip=entity_at):
                 t = Trigger(typ, s, e, "noun")
                 triggers.append(t)
                 added.add(id(t))
@@ -1044,6 +1058,8 @@ def place_record(p: NSpan | None, view: TextView) -> dict | None:
            "admin1": v.get("admin1"), "country": v.get("country"), "precision": v.get("precision")}
     if v.get("admin2") is not None:
         rec["admin2"] = v.get("admin2")
+    if v.get("aliases"):
+        rec["aliases"] = list(v["aliases"])   # the gazetteer's other names ("التنف" of قاعدة التنف)
     if v.get("resolved_by") == "anaphora":
         rec["resolved_by"] = "anaphora"
     if v.get("inherited"):

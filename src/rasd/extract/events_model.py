@@ -219,24 +219,28 @@ class EventModel:
             return 1.0
         return _logistic(self.mention_weights, self.mention_bias, feats)
 
-    def strongest_word(self, type_: str, norm: str, start: int, end: int) -> tuple[int, int] | None:
-        """The word of the sentence whose stem weighs most for `type_` (where a trigger is placed)."""
+    def strongest_word(self, type_: str, norm: str, start: int, end: int,
+                       skip: Any = None) -> tuple[int, int] | None:
+        """The word of the sentence whose stem weighs most for `type_` (where a trigger is placed),
+        less the words `skip(start)` rules out."""
         w = self.weights.get(type_, {})
         best, at = 0.0, None
         for s, e, word in words(norm, start, end):
+            if skip is not None and skip(s):
+                continue
             v = w.get("w:" + stem(word), 0.0)
             if v > best:
                 best, at = v, (s, e)
         return at
 
     def additions(self, norm: str, start: int, end: int, probs: Mapping[str, float],
-                  have: set[str], threshold: float | None = None) -> list[tuple[str, int, int, float]]:
+                  have: set[str], threshold: float | None = None, skip: Any = None) -> list[tuple[str, int, int, float]]:
         """(type, start, end, p) of the triggers to add to a sentence: likely types it lacks."""
         th = self.add if threshold is None else threshold
         out = []
         for t, p in sorted(probs.items(), key=lambda kv: -kv[1]):
             if p >= th and t not in have:
-                at = self.strongest_word(t, norm, start, end)
+                at = self.strongest_word(t, norm, start, end, skip)
                 if at is not None:
                     out.append((t, at[0], at[1], p))
         return out

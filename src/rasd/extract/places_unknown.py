@@ -60,6 +60,7 @@ class _Rules:
     in_name: frozenset[str] = frozenset()        # cue words that are the first word of the name
     site_words: frozenset[str] = frozenset()
     head_only: frozenset[str] = frozenset()      # cue words taking only a name that begins with a head
+    short_named_sites: frozenset[str] = frozenset()   # installations also called by their place's name
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +108,7 @@ def _rules() -> _Rules:
                   frozenset(n(w) for w in data.get("quoted_site_media") or ()),
                   frozenset(n(w) for w in data.get("quoted_media_cues") or ()),
                   listed_rx, listed_nouns, direct_rx, direct_nouns, in_name, frozenset(sites),
-                  frozenset(head_cues))
+                  frozenset(head_cues), frozenset(n(w) for w in data.get("short_named_sites") or ()))
 
 
 def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
@@ -394,7 +395,9 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
             "place_id": None, "name": name, "name_en": None, "kind": "site", "site_kind": m.group(1),
             "lat": a.get("lat"), "lon": a.get("lon"), "admin1": a.get("admin1"), "admin2": a.get("admin2"),
             "country": a.get("country"), "precision": "site", "text": view.text[s:e],
-            "resolved_by": "site_of_known_place", "unresolved_reason": "site_not_in_gazetteer"}, PRODUCED_BY))
+            "resolved_by": "site_of_known_place", "unresolved_reason": "site_not_in_gazetteer",
+            **({"aliases": [view.text[anchor.start:anchor.end]]} if m.group(1) in rules.short_named_sites else {})},
+            PRODUCED_BY))
         replaced.add((anchor.start, anchor.end))
     return out, replaced
 

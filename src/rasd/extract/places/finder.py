@@ -498,6 +498,8 @@ class PlaceFinder:
             "text": text[start:end], "cue": text[omap.start(cm.start(1)):omap.end(cm.end(1))],
             "resolved_by": f"plural_site:{cm.group(1)}" + ("" if is_site else ":town"),
         }
+        if place.aliases:
+            value["aliases"] = list(place.aliases)
         if not place.admin1:
             value["unresolved_reason"] = "no_governorate_in_gazetteer"
         elif place.lat is None:
@@ -530,6 +532,8 @@ class PlaceFinder:
             "country": place.country, "precision": precision, "text": text[start:end],
             "cue": self._cue_text(text, omap, m, cue), "resolved_by": rule,
         }
+        if place.aliases:
+            value["aliases"] = list(place.aliases)   # the gazetteer's other names of the place
         if direction:
             value["direction"] = direction
         if cue is not None and cue.key in _COUNTRYSIDE_CUES:
