@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -220,7 +220,7 @@ class EventModel:
         return _logistic(self.mention_weights, self.mention_bias, feats)
 
     def strongest_word(self, type_: str, norm: str, start: int, end: int,
-                       skip: Any = None) -> tuple[int, int] | None:
+                       skip: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
         """The word of the sentence whose stem weighs most for `type_` (where a trigger is placed),
         less the words `skip(start)` rules out."""
         w = self.weights.get(type_, {})
@@ -234,7 +234,8 @@ class EventModel:
         return at
 
     def additions(self, norm: str, start: int, end: int, probs: Mapping[str, float],
-                  have: set[str], threshold: float | None = None, skip: Any = None) -> list[tuple[str, int, int, float]]:
+                  have: set[str], threshold: float | None = None,
+                  skip: Callable[[int], bool] | None = None) -> list[tuple[str, int, int, float]]:
         """(type, start, end, p) of the triggers to add to a sentence: likely types it lacks."""
         th = self.add if threshold is None else threshold
         out = []

@@ -391,13 +391,15 @@ def site_spans(view: TextView, known: list[Span]) -> tuple[list[Span], set[tuple
         s, e = view.to_orig(cs), view.to_orig_end(end)
         name = view.text[s:view.to_orig_end(name_end)]
         a = anchor.value if isinstance(anchor.value, dict) else {}
-        out.append(Span(s, e, "PLACE", {
+        value = {
             "place_id": None, "name": name, "name_en": None, "kind": "site", "site_kind": m.group(1),
             "lat": a.get("lat"), "lon": a.get("lon"), "admin1": a.get("admin1"), "admin2": a.get("admin2"),
             "country": a.get("country"), "precision": "site", "text": view.text[s:e],
-            "resolved_by": "site_of_known_place", "unresolved_reason": "site_not_in_gazetteer",
-            **({"aliases": [view.text[anchor.start:anchor.end]]} if m.group(1) in rules.short_named_sites else {})},
-            PRODUCED_BY))
+            "resolved_by": "site_of_known_place", "unresolved_reason": "site_not_in_gazetteer"}
+        if m.group(1) in rules.short_named_sites:
+            # "قاعدة الشدادي" is also "الشدادي" in the news
+            value["aliases"] = [a.get("name") or view.text[anchor.start:anchor.end]]
+        out.append(Span(s, e, "PLACE", value, PRODUCED_BY))
         replaced.add((anchor.start, anchor.end))
     return out, replaced
 
