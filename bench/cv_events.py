@@ -57,6 +57,8 @@ def main() -> int:
                          "place_everywhere (the ranker's pick replaces the rules' too), "
                          "keep_only (never adds), add_only (never drops or retypes)")
     ap.add_argument("--extract", default="", help='more [extract] settings, ";"-separated (e.g. "inherit_attribution = false")')
+    ap.add_argument("--dump", default="", help="folder to write each variant's out-of-fold documents and events to "
+                                               "(VARIANT.json), for the error listings' --from-cv")
     args = ap.parse_args()
     shared = Path(args.shared)
     if not (shared / "tools" / "score.py").exists():
@@ -98,6 +100,10 @@ def main() -> int:
                 d, e = run_fold(corpus, held, tmp, model_path, args.extract)
                 docs += d
                 events += e
+            if args.dump:
+                Path(args.dump).mkdir(parents=True, exist_ok=True)
+                (Path(args.dump) / f"{name}.json").write_text(json.dumps({"docs": docs, "events": events}, ensure_ascii=False),
+                                                             encoding="utf-8")
             rep = evaluate(sc, docs, events, gold, genres=corpus.pages, outlets=outlets, geocode=geocode)
             results[name] = rep
             h = rep["headline"] if "headline" in rep else rep

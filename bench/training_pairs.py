@@ -1,6 +1,8 @@
 """What the error listings of the training part share (bench/attribution_errors.py,
-bench/actor_errors.py): their options, and the pipeline run over the training articles with the
-system events paired to gold the way ../shared/tools/score.py pairs them. The test part is never read."""
+bench/actor_errors.py, bench/place_errors.py): their options, and the pipeline run over the training
+articles (in sample with the shipped model, or out of fold from a `bench/cv_events.py --dump` file
+with `--from-cv`) with the system events paired to gold the way ../shared/tools/score.py pairs them.
+The test part is never read."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +30,9 @@ def parser(description: str) -> argparse.ArgumentParser:
     ap.add_argument("--extract", default="", help='more [extract] settings, ";"-separated')
     ap.add_argument("--limit", type=int, default=0, help="print at most N errors (0: all)")
     ap.add_argument("--json", action="store_true", help="one JSON line per error")
+    ap.add_argument("--from-cv", default="", help="read the system's documents and events from a file of "
+                                                  "`bench/cv_events.py --dump DIR` (DIR/learned.json): the errors out of "
+                                                  "fold, each article scored by a model that did not see it")
     return ap
 
 
@@ -39,12 +44,16 @@ def training_pairs(args: argparse.Namespace):
     corpus = LabelledCorpus.load(args.labels, shared)
     keys = sorted(a["key"] for a in corpus.labelled("train"))
     gold = corpus.gold_events(keys)
-    with tempfile.TemporaryDirectory() as t:
-        model = None
-        if not args.rules:
-            from rasd.extract.events_model import MODEL_PATH
-            model = str(MODEL_PATH)
-        docs, events = run_fold(corpus, keys, Path(t), model, args.extract)
+    if getattr(args, "from_cv", ""):
+        dumped = json.loads(Path(args.from_cv).read_text(encoding="utf-8"))
+        docs, events = dumped["docs"], dumped["events"]
+    else:
+        with tempfile.TemporaryDirectory() as t:
+            model = None
+            if not args.rules:
+                from rasd.extract.events_model import MODEL_PATH
+                model = str(MODEL_PATH)
+            docs, events = run_fold(corpus, keys, Path(t), model, args.extract)
     pairs, sys_by_page = match_gold(sc, docs, events, gold)
     return sc, gold, pairs, sys_by_page
 
