@@ -44,7 +44,7 @@ def training_pairs(args: argparse.Namespace):
     corpus = LabelledCorpus.load(args.labels, shared)
     keys = sorted(a["key"] for a in corpus.labelled("train"))
     gold = corpus.gold_events(keys)
-    if getattr(args, "from_cv", ""):
+    if args.from_cv:
         dumped = json.loads(Path(args.from_cv).read_text(encoding="utf-8"))
         docs, events = dumped["docs"], dumped["events"]
     else:

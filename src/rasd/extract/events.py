@@ -382,18 +382,12 @@ class EventExtractor:
         triggers, added = list(a.triggers), set()   # added: ids of the added Trigger objects
         per_sent: dict[int, tuple[dict, dict]] = {}
         # an added trigger never stands on a place, a date, an actor or a count ("فجر الأربعاء"،
-        # "للجيش"): the word the event's arguments are found around must be the act's own
-        ent: list[list[int]] = []   # the entity spans, overlapping ones merged
-        for s0, e0 in sorted((x.start, x.end) for lst in (a.places, a.dates, a.actors, a.quants) for x in lst):
-            if ent and s0 < ent[-1][1]:
-                ent[-1][1] = max(ent[-1][1], e0)
-            else:
-                ent.append([s0, e0])
-        ent_starts = [x[0] for x in ent]
+        # "للجيش"): the word the event's arguments are found around must be the act's own (asked
+        # only of the words of a sentence the model adds to)
+        entities = (a.places, a.dates, a.actors, a.quants)
 
         def entity_at(i: int) -> bool:
-            k = bisect_left(ent_starts, i + 1) - 1
-            return k >= 0 and ent[k][0] <= i < ent[k][1]
+            return any(in_spans(i, spans) for spans in entities)
 
         feats_all = [sentence_features(norm, sent.start, sent.end, facts)
                      for sent, facts in zip(a.sents, self.sentence_facts(a))]
