@@ -174,3 +174,20 @@ def test_since_date_of_a_paragraph_is_not_carried_to_the_next(ex):
             "وقصفت الطائرات الحربية مدينة إدلب.")
     [sh] = of_type(events(ex, text), "air_strike")
     assert sh.date["value"] == "2024-12-07"
+
+
+def test_a_date_in_a_relative_clause_is_not_the_reference_time_of_what_follows(ex):
+    # "الأحد الماضي" dates the video's attack, told in a relative clause; the next paragraph's
+    # shelling is not dated by it
+    text = ("ونشرت الفصائل مقطعا مصورا يظهر الهجوم على الثكنة، والذي شنته الأحد الماضي.\n\n"
+            "وقصفت المدفعية أطراف بلدة الحولة بعشرات القذائف.")
+    [sh] = of_type(events(ex, text), "shelling")
+    assert sh.date["value"] == "2024-12-07"
+
+
+def test_a_date_of_the_narrative_still_dates_the_next_paragraph(ex):
+    # the same date in the main clause sets the time of what follows, as before
+    text = ("وهاجمت الفصائل الثكنة الأحد الماضي.\n\n"
+            "وقصفت المدفعية أطراف بلدة الحولة بعشرات القذائف.")
+    [sh] = of_type(events(ex, text), "shelling")
+    assert sh.date["value"] == "2024-12-01"

@@ -247,6 +247,15 @@ def test_an_unplaced_event_takes_the_country_most_of_the_pages_places_are_in(ex)
     assert evs and {e.location["country"] for e in evs} == {"JO"}
 
 
+def test_a_country_named_only_as_the_leader_of_an_actor_is_not_the_pages_country(ex):
+    # the page is about Yemen; Saudi Arabia is named twice, only as who leads the coalition
+    text = ("شنت طائرات التحالف الذي تقوده السعودية غارات مكثفة فجر اليوم.\n\n"
+            "وقال متحدث باسم التحالف الذي تقوده السعودية إن العمليات مستمرة.\n\n"
+            "وتدور المعارك منذ أسابيع قرب مدينة الحديدة في اليمن.")
+    evs = [e for e in events(ex, text) if e.type == "air_strike"]
+    assert evs and all(e.location and e.location["country"] == "YE" for e in evs)
+
+
 def test_a_non_state_actor_gives_no_country(ex):
     # "المعارضة" is a Syrian actor, but not a state's forces: where it fought is not known
     [ev] = events(ex, "اشتبك مسلحون من المعارضة مع عناصر حاجز فجر اليوم.")

@@ -286,7 +286,11 @@ def test_government_places():
     from rasd.extract.events_scope import government_places
     for text, name, want in (("أعلنت دمشق رفضها", "دمشق", True), ("موسكو ترى أن الحل سياسي", "موسكو", True),
                              ("جاء ذلك عقب إعلان دمشق موقفها", "دمشق", True),
-                             ("سقطت قذائف على دمشق", "دمشق", False), ("أعلنت حمص الحداد", "حمص", False)):
+                             ("سقطت قذائف على دمشق", "دمشق", False), ("أعلنت حمص الحداد", "حمص", False),
+                             # a country that leads, or sponsors, an armed actor names that state
+                             ("غارات التحالف الذي تقوده واشنطن", "واشنطن", True),
+                             ("قوات بقيادة موسكو", "موسكو", True), ("هاجم وكلاء طهران القاعدة", "طهران", True),
+                             ("هاجمت الفصائل قيادة الشرطة في حمص", "حمص", False)):
         n = make_view(text).norm
         s, e = _at(n, name)
         assert bool(government_places(n, [NSpan(s, e, "PLACE", {"name": name})])) is want, text

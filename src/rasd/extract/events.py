@@ -496,8 +496,11 @@ class EventExtractor:
             return events
         if self._countries is None:
             self._countries = {p.country: p for p in gaz.places() if p.kind == "country"}
+        # a country named only as a government or as who leads or sponsors an actor ("التحالف
+        # الذي تقوده السعودية") does not make the page that country's
+        governments = government_places(a.view.norm, a.places, self.scope, is_country)
         found = Counter(p.value.get("country") for p in a.places
-                        if isinstance(p.value, dict) and p.value.get("country"))
+                        if isinstance(p.value, dict) and p.value.get("country") and p.start not in governments)
         page = found.most_common(1)[0][0] if found else None
         kb = getattr(self.actors, "kb", None)
         out = []
@@ -813,8 +816,10 @@ class _DocEvents:
             out += got
             lo, hi = bisect_left(date_starts, sent.start), bisect_left(date_starts, sent.end)
             # the sentence's last date is the reference time of what follows, unless it starts a
-            # span ("منذ 2015") or lies after the page (a planned meeting "غداً")
-            told = [d for d in dates[lo:hi] if not d.value.get("since") and not later_than(d.value, self.anchor)]
+            # span ("منذ 2015"), lies after the page (a planned meeting "غداً") or dates a noun in
+            # a relative clause ("..., الذي شنته الأحد الماضي")
+            told = [d for d in dates[lo:hi] if not d.value.get("since") and not later_than(d.value, self.anchor)
+                    and not lex.relative_before.search(norm, sent.clause_of(d.start)[0], d.start)]
             if told:
                 v = told[-1].value
                 para_rt = {"value": v["value"], "precision": v.get("precision"), "basis": "inferred"}

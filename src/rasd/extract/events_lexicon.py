@@ -69,6 +69,7 @@ class EventLexicon:
     irrealis: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     flashback_openers: re.Pattern[str]
+    relative_before: re.Pattern[str]
     attr_prepositions: re.Pattern[str]
     attr_verbs: re.Pattern[str]
     attr_continuation: re.Pattern[str]
@@ -226,6 +227,7 @@ def load_event_lexicon() -> EventLexicon:
         irrealis=_word(rf"[وف]?(?:{cues['irrealis']})"),
         acts={t: _word(rf"[وف]?(?:{rx})") for t, rx in cues["acts"].items()},
         flashback_openers=re.compile(_n(cues["flashback_openers"])),
+        relative_before=re.compile(_n(cues["relative_before"])),
         attr_prepositions=_word(attr["prepositions"]),
         attr_verbs=_word(attr["verbs"]),
         attr_continuation=re.compile(_n(attr["continuation"])),
