@@ -162,32 +162,16 @@ def test_tomorrow_of_a_planned_meeting_does_not_date_a_past_strike(ex):
     assert sh.date["value"] != "2024-12-08"
 
 
-def test_future_date_of_a_paragraph_is_not_carried_to_the_next(ex):
-    text = ("ومن المقرر أن يجتمع الوزراء غدا في جنيف.\n\n"
-            "وقصفت الطائرات الحربية مدينة إدلب.")
-    [sh] = of_type(events(ex, text), "air_strike")
-    assert sh.date["value"] == "2024-12-07"
-
-
-def test_since_date_of_a_paragraph_is_not_carried_to_the_next(ex):
-    text = ("وتسيطر الفصائل على المنطقة منذ 3 كانون الأول.\n\n"
-            "وقصفت الطائرات الحربية مدينة إدلب.")
-    [sh] = of_type(events(ex, text), "air_strike")
-    assert sh.date["value"] == "2024-12-07"
-
-
-def test_a_date_in_a_relative_clause_is_not_the_reference_time_of_what_follows(ex):
-    # "الأحد الماضي" dates the video's attack, told in a relative clause; the next paragraph's
-    # shelling is not dated by it
-    text = ("ونشرت الفصائل مقطعا مصورا يظهر الهجوم على الثكنة، والذي شنته الأحد الماضي.\n\n"
-            "وقصفت المدفعية أطراف بلدة الحولة بعشرات القذائف.")
-    [sh] = of_type(events(ex, text), "shelling")
-    assert sh.date["value"] == "2024-12-07"
-
-
-def test_a_date_of_the_narrative_still_dates_the_next_paragraph(ex):
-    # the same date in the main clause sets the time of what follows, as before
-    text = ("وهاجمت الفصائل الثكنة الأحد الماضي.\n\n"
-            "وقصفت المدفعية أطراف بلدة الحولة بعشرات القذائف.")
-    [sh] = of_type(events(ex, text), "shelling")
-    assert sh.date["value"] == "2024-12-01"
+@pytest.mark.parametrize("first,value", [
+    # a future date (a planned meeting) does not date the next paragraph's strike
+    ("ومن المقرر أن يجتمع الوزراء غدا في جنيف.", "2024-12-07"),
+    # nor does the start of a span
+    ("وتسيطر الفصائل على المنطقة منذ 3 كانون الأول.", "2024-12-07"),
+    # nor a date in a relative clause: "الأحد الماضي" dates the attack the video shows
+    ("ونشرت الفصائل مقطعا مصورا يظهر الهجوم على الثكنة، والذي شنته الأحد الماضي.", "2024-12-07"),
+    # the same date in the main clause is the narrative's time, and dates what follows
+    ("وهاجمت الفصائل الثكنة الأحد الماضي.", "2024-12-01"),
+])
+def test_which_date_of_a_paragraph_carries_to_the_next(ex, first, value):
+    [sh] = of_type(events(ex, first + "\n\nوقصفت الطائرات الحربية مدينة إدلب."), "air_strike")
+    assert sh.date["value"] == value
