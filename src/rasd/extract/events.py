@@ -351,8 +351,11 @@ class EventExtractor:
                                [(t.start, t.end, t.pos == "verb") for t in triggers], self.scope)
         triggers = [t for t in triggers if not in_spans(t.start, motives)]
         places = [p for p in places if not in_spans(p.start, motives)]
+        # a capital or a country that speaks or decides ("أعلنت واشنطن"), or leads or sponsors an
+        # actor ("التحالف الذي تقوده X"), names a government, not a place
+        governments = government_places(view.norm, places, self.scope, is_country)
         return Analysis(anchor, anchor_inferred, spans, view, places, actors, sources, dates, quants,
-                        triggers, sents, outlets, titles)
+                        triggers, sents, outlets, titles, governments)
 
     def sentence_facts(self, a: "Analysis") -> list[SentenceFacts]:
         """Per sentence: the rule triggers and the finders' hits the learned model reads."""
@@ -414,7 +417,7 @@ class EventExtractor:
         name tagger's spans per sentence, when the tagger is on); with `keep_filtered`, also the
         ones a rule filter drops, marked with the filter's name, as candidates for the model."""
         builder = _DocEvents(self, doc, a.view, a.anchor, a.anchor_inferred, a.places, a.actors, a.sources,
-                             a.dates, a.quants, list(triggers), a.sents)
+                             a.dates, a.quants, list(triggers), a.sents, a.governments)
         builder.keep_filtered = keep_filtered
         builder.collect_places = collect_places
         if place_model is not None:
@@ -496,11 +499,10 @@ class EventExtractor:
             return events
         if self._countries is None:
             self._countries = {p.country: p for p in gaz.places() if p.kind == "country"}
-        # a country named only as a government or as who leads or sponsors an actor ("التحالف
-        # الذي تقوده السعودية") does not make the page that country's
-        governments = government_places(a.view.norm, a.places, self.scope, is_country)
+        # a country named only as a government ("التحالف الذي تقوده السعودية") does not make the
+        # page that country's
         found = Counter(p.value.get("country") for p in a.places
-                        if isinstance(p.value, dict) and p.value.get("country") and p.start not in governments)
+                        if isinstance(p.value, dict) and p.value.get("country") and p.start not in a.governments)
         page = found.most_common(1)[0][0] if found else None
         kb = getattr(self.actors, "kb", None)
         out = []
@@ -564,6 +566,7 @@ class Analysis:
     sents: list[Sentence]
     outlets: set[tuple[int, int]]
     titles: list[NSpan]
+    governments: frozenset[int]   # starts of the places that name a government (government_places)
 
 
 @dataclass
@@ -614,7 +617,8 @@ class _DocEvents:
     """Walks one document's sentences and builds its event mentions."""
 
     def __init__(self, ex: EventExtractor, doc: Document, view: TextView, anchor: dt.date | None,
-                 anchor_inferred: bool, places, actors, sources, dates, quants, triggers, sents) -> None:
+                 anchor_inferred: bool, places, actors, sources, dates, quants, triggers, sents,
+                 governments: frozenset[int]) -> None:
         self.ex, self.doc, self.view, self.lex = ex, doc, view, ex.lex
         self.anchor, self.anchor_inferred = anchor, anchor_inferred
         self.places, self.actors, self.sources = places, actors, sources
@@ -630,9 +634,9 @@ class _DocEvents:
         self.tracker = PlaceTracker([(p.start, p) for p in places if is_town(p)])
         # where fire came from ("أطلقت من X"): never the place of a strike or a clash
         self.launch = launch_places(norm, places, self.lex.place_list_gap, ex.scope)
-        # a capital or a country that speaks or decides ("أعلنت واشنطن") names a government: never
-        # the place of a violent event (a sanction or a visit is the country's own act)
-        self.governments = government_places(norm, places, ex.scope, is_country)
+        # a place that names a government is never the place of a violent event (a sanction or a
+        # visit is the country's own act)
+        self.governments = governments
         # the one party the page says claimed responsibility (تبنى X، أعلن X مسؤوليته): the doer of
         # the page's attacks that name none (issue 10); two claimants leave it open
         claimed = [a for a in actors if a.label == "ACTOR" and isinstance(a.value, dict)

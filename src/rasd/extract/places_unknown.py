@@ -119,6 +119,11 @@ def _cue(word: str, rules: _Rules) -> tuple[str, bool] | None:
     return None
 
 
+def _one_of(word: str, words: frozenset[str]) -> bool:
+    """`word`, with a clitic or not, is one of `words`."""
+    return word in words or (word[:1] in _CLITIC and word[1:] in words)
+
+
 def _site_word(word: str, rules: _Rules) -> bool:
     """An installation word, singular or dual ("مطار", "مطارا", "مطاري"), with a clitic or not."""
     for w in (word, word[1:] if word[:1] in _CLITIC else word):
@@ -161,10 +166,10 @@ def _after_cue(norm: str, toks: list[tuple[int, int, str]], rules: _Rules) -> li
     j = 1
     s, w = toks[j][0], toks[j][2]
     head = toks[0][2]
-    if (head[1:] if head not in rules.head_only and head[:1] in _CLITIC else head) in rules.head_only \
+    if _one_of(head, rules.head_only) \
             and (w not in rules.heads or len(toks) < 3 or norm[toks[1][1]:toks[2][0]].strip()):
         return out   # "قاعدة الاشتباك", "قاعدة عسكرية": only "قاعدة عين الأسد" names a place
-    if head in rules.in_name or (head[0] in _CLITIC and head[1:] in rules.in_name):
+    if _one_of(head, rules.in_name):
         if w[0] == "و":
             return out   # "تلة وفرضوا": the word is a common noun, and a verb follows
         s = toks[0][0] + (head not in rules.in_name)
