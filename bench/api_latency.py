@@ -78,7 +78,8 @@ class UrlSpace:
     """Random request URLs over the whole store: any page, any filter, many search terms."""
 
     def __init__(self, doc_ids: list[str], event_ids: list[str], outlets: list[str], n_docs: int,
-                 n_events: int, terms: list[str]) -> None:
+                 n_events: int, terms: list[str], months: list[str] = MONTHS) -> None:
+        self.months = months
         self.doc_ids, self.event_ids, self.outlets, self.terms = doc_ids, event_ids, outlets, terms
         self.n_docs, self.n_events = n_docs, n_events
         kinds = list(MIX)
@@ -102,11 +103,11 @@ class UrlSpace:
                  f"?type={r.choice(TYPES)}&governorate={quote(r.choice(GOVERNORATES))}"]),
             "geojson": lambda r: "/api/events.geojson" + r.choice(
                 ["", f"?type={r.choice(TYPES)}", f"?governorate={quote(r.choice(GOVERNORATES))}",
-                 f"?date_from={r.choice(MONTHS)}&date_to={r.choice(MONTHS)}"]),
+                 f"?date_from={r.choice(self.months)}&date_to={r.choice(self.months)}"]),
         }
 
     def _date_url(self, r: random.Random) -> str:
-        a, b = sorted((r.choice(MONTHS), r.choice(MONTHS)))
+        a, b = sorted((r.choice(self.months), r.choice(self.months)))
         day = f"-{r.randint(1, 28):02d}" if r.random() < 0.5 else ""
         return f"/api/events?date_from={a}{day}&date_to={b}&limit=50&offset={50 * r.randrange(10)}"
 
@@ -116,10 +117,10 @@ class UrlSpace:
         return kind, self.make[kind](r)
 
 
-def search_terms(con, rng: random.Random, n: int = 80) -> list[str]:
+def search_terms(query: Callable[[str], list[tuple]], rng: random.Random, n: int = 80) -> list[str]:
     """Search queries: our fixed ones plus words and word pairs from the store's own titles."""
     words: list[str] = []
-    for (title,) in con.execute("SELECT title FROM documents ORDER BY random() LIMIT 300"):
+    for (title,) in query("SELECT title FROM documents ORDER BY random() LIMIT 300"):
         words += [w for w in re.findall(r"[\u0621-\u064A]{3,}", title or "") if w not in words]
     rng.shuffle(words)
     pairs = [f"{a} {b}" for a, b in zip(words[::2], words[1::2])]
@@ -260,19 +261,35 @@ def main() -> int:
     ap.add_argument("--json", action="store_true", help="Print the summaries as JSON.")
     args = ap.parse_args()
 
-    db = Path(args.db) if args.db else ROOT / "bench" / "results" / f"api_store_{args.docs}.db"
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        build_store(db, args.docs)
-    import sqlite3
-
     rng = random.Random(1)
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    doc_ids = [r[0] for r in con.execute("SELECT id FROM documents ORDER BY random() LIMIT 2000")]
-    event_ids = [r[0] for r in con.execute("SELECT id FROM events ORDER BY random() LIMIT 2000")]
-    outlets = [r[0] for r in con.execute("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL")]
-    n_docs, n_events = con.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)").fetchone()
-    space = UrlSpace(doc_ids, event_ids, outlets, n_docs, n_events, search_terms(con, rng))
+    if args.db and args.db.startswith("postgresql://"):
+        db: str | Path = args.db   # an existing PostgreSQL store (e.g. one `rasd run --db postgresql://...` wrote)
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(args.db.replace("postgresql://", "postgresql+psycopg://", 1))
+        con = engine.connect()
+
+        def query(sql: str) -> list[tuple]:
+            return [tuple(r) for r in con.execute(text(sql))]
+    else:
+        db = Path(args.db) if args.db else ROOT / "bench" / "results" / f"api_store_{args.docs}.db"
+        if not db.exists():
+            db.parent.mkdir(parents=True, exist_ok=True)
+            build_store(db, args.docs)
+        import sqlite3
+
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+
+        def query(sql: str) -> list[tuple]:
+            return list(con.execute(sql))
+    doc_ids = [r[0] for r in query("SELECT id FROM documents ORDER BY random() LIMIT 2000")]
+    event_ids = [r[0] for r in query("SELECT id FROM events ORDER BY random() LIMIT 2000")]
+    outlets = [r[0] for r in query("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL")]
+    n_docs, n_events = query("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)")[0]
+    # the date filters ask for the months the store's events have (the generated store's are MONTHS)
+    months = [r[0] for r in query("SELECT DISTINCT substr(date_value, 1, 7) FROM events "
+                                  "WHERE date_value IS NOT NULL ORDER BY 1")] or MONTHS
+    space = UrlSpace(doc_ids, event_ids, outlets, n_docs, n_events, search_terms(query, rng), months)
     con.close()
     print(f"store: {n_docs} documents, {n_events} events; {args.clients} clients; {os.cpu_count()} CPUs", flush=True)
 
@@ -297,7 +314,11 @@ def main() -> int:
                     print_summary(label, s)
         finally:
             proc.terminate()
-            proc.wait(timeout=20)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:   # still answering the last slow requests
+                proc.kill()
+                proc.wait(timeout=20)
     if args.json:
         print(json.dumps(summaries, ensure_ascii=False, indent=1))
     return 1 if failed else 0

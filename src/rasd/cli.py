@@ -521,9 +521,15 @@ def _link_store(store, quiet: bool = True, rebuild: bool = False, announce: bool
     if rebuild:
         drop_links(store)
     embed = load_embedder() if use else None
+    if embed is not None:
+        embed.start()   # its processes load the model while the store's links are read
     if embed is None and (not quiet if announce is None else announce):
         err.print(Text(f"link: {_embeddings_note(embeddings, False)}: stories from extracted features only"))
-    result = link_pending(store, Linker(embed=embed, planner=planner), member_from_row)
+    try:
+        result = link_pending(store, Linker(embed=embed, planner=planner), member_from_row)
+    finally:
+        if embed is not None:
+            embed.close()
     if not quiet:
         err.print(Text("link: " + (", ".join(f"{k}={v}" for k, v in result.counters.items()) or "nothing new")))
     return result.counters

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 import rasd.store.links as links
 from rasd.link.stage import Linker, LinkOptions, member_from_row
+from rasd.link.stories import story_text
 from rasd.store.links import link_pending, link_table_rows, list_fused_events, pending_doc_ids
 from rasd.store.schema import documents
 from rasd.store.sqlite import SqliteStore
@@ -147,6 +148,39 @@ def test_link_ordered_refuses_a_page_out_of_link_order():
     lk.prime([later, earlier])
     with pytest.raises(ValueError, match="out of link order"):
         list(lk.link_ordered([later, earlier]))
+
+
+def test_the_batch_before_a_page_out_of_order_is_linked_before_the_error():
+    # the encoder reads one batch ahead (in a thread): the error that reading ahead meets must
+    # still come after the batch before it, which a store has saved by then
+    first, later, earlier = (make_doc("c", BODY_C, "2024-12-07"), make_doc("b", BODY_B, "2024-12-09"),
+                             make_doc("a", BODY_A, "2024-12-08"))
+    lk = linker(batch_docs=1)
+    lk.prime([first, later, earlier])
+    got = []
+    with pytest.raises(ValueError, match="out of link order"):
+        for part in lk.link_ordered([first, later, earlier]):
+            got.append([d["doc_id"] for d in part.documents])
+    assert got == [["c"], ["b"]]
+
+
+@pytest.mark.parametrize("batch_docs", [1, 2, 0])
+def test_vectors_read_ahead_are_those_of_each_batchs_own_documents(batch_docs):
+    docs = [make_doc(k, body, day) for k, body, day in
+            (("a", BODY_A, "2024-12-08"), ("b", BODY_B, "2024-12-09"), ("c", BODY_C, "2024-12-09"),
+             ("d", BODY_D, "2024-12-10"), ("e", EDITED_A, "2024-12-11"))]
+    calls = []
+
+    def embed(texts):
+        calls.append(len(texts))
+        return fake_embed(texts)
+
+    lk = linker(batch_docs=batch_docs, embed=embed)
+    parts = list(lk.link_batches(docs, batch_docs=batch_docs))
+    vectors = {d["doc_id"]: d["vector"] for p in parts for d in p.documents}
+    assert vectors == {d.id: [array("f", v).tolist() for v in fake_embed([story_text(d)])][0] for d in docs}
+    assert sum(calls) == 5 and lk.counters.as_dict()["embedded"] == 5
+    assert len(calls) == (1 if batch_docs == 0 else -(-5 // batch_docs))
 
 
 def test_pending_ids_come_in_link_order(tmp_path):

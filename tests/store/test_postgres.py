@@ -87,3 +87,28 @@ def test_a_run_killed_on_another_machine_shows_as_interrupted_once_no_one_holds_
         assert [r["status"] for r in s.list_runs()] == ["interrupted"]
         mine = s.begin_run({}, "test")   # this process's own run, not holding the lock: alive
         assert [(r["id"] == mine, r["status"]) for r in s.list_runs()] == [(False, "interrupted"), (True, "running")]
+
+
+def test_opening_a_store_does_not_wait_behind_a_running_read(pg_cluster):
+    # `rasd serve`, `rasd link` and every command open the store; on a store of 100,000 pages
+    # they waited behind long reads because opening altered the tables (ALTER TABLE ... ADD
+    # COLUMN IF NOT EXISTS locks the table even when the column is there)
+    import psycopg
+
+    from rasd.store.postgres import PostgresStore
+
+    db = pg_cluster.database("open")
+    PostgresStore(db).close()   # the schema, once
+    reader = psycopg.connect(db)
+    try:
+        reader.execute("SELECT count(*) FROM events").fetchone()   # holds its lock until the transaction ends
+        reader.execute("SELECT count(*) FROM documents").fetchone()
+        opened = []
+        t = threading.Thread(target=lambda: opened.append(PostgresStore(db)), daemon=True)
+        t.start()
+        t.join(timeout=15)
+        assert opened, "opening the store waited for the other connection's transaction"
+        opened[0].close()
+    finally:
+        reader.rollback()
+        reader.close()

@@ -9,6 +9,7 @@ side lives in `rasd.store.links`.
 from __future__ import annotations
 
 from array import array
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -217,8 +218,8 @@ class Linker:
         if self.planner is not None:
             yield from self._link_planned(docs, refresh, size)
             return
-        for chunk, again in self._batches(docs, refresh, size):
-            yield self._link_sorted(chunk, again)
+        for chunk, again, vectors in self._with_vectors(self._batches(docs, refresh, size)):
+            yield self._link_sorted(chunk, again, vectors)
 
     def _batches(self, docs: Iterable[Document], refresh: list[str],
                  size: int | None) -> Iterator[tuple[list[Document], list[str]]]:
@@ -242,12 +243,62 @@ class Linker:
         if chunk or first:
             yield chunk, (refresh if first else [])
 
-    def _vectors(self, batch: list[Document]) -> list:
-        if self.embed is None or not batch:
-            return [None] * len(batch)
-        self.counters.add("embedded", len(batch))
+    def _with_vectors(self, batches: Iterable[tuple[list[Document], list[str]]]
+                      ) -> Iterator[tuple[list[Document], list[str], list]]:
+        """Each batch with its documents' sentence vectors (None each without an encoder).
+
+        With an encoder, the next batch's vectors are computed while this batch is linked and
+        saved: in the encoder's own process where it offers one (`UseEmbedder.submit`), else in a
+        thread. The vectors do not depend on when or where they are computed, so the links are
+        the same. An error met while reading ahead (a document out of order) is raised after the
+        batch before it, as without reading ahead."""
+        if self.embed is None:
+            for chunk, again in batches:
+                yield chunk, again, [None] * len(chunk)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        submit = getattr(self.embed, "submit", None)
+        ahead = max(1, getattr(self.embed, "processes", 1)) if submit is not None else 1
+        pending: deque = deque()
+        with ThreadPoolExecutor(1, thread_name_prefix="rasd-embed") as threads:
+            it = iter(batches)
+            while True:
+                try:
+                    chunk, again = next(it)
+                except StopIteration:
+                    break
+                except Exception:
+                    while pending:
+                        yield self._vectors_of(*pending.popleft())
+                    raise
+                texts = [story_text(d) for d in chunk]
+                job = None
+                if texts:
+                    job = submit(texts) if submit is not None else threads.submit(self._encode, texts)
+                pending.append((chunk, again, texts, job, submit is not None))
+                while len(pending) > ahead:
+                    yield self._vectors_of(*pending.popleft())
+            while pending:
+                yield self._vectors_of(*pending.popleft())
+
+    def _vectors_of(self, chunk: list[Document], again: list[str], texts: list[str], job,
+                    in_child: bool) -> tuple[list[Document], list[str], list]:
+        if job is None:
+            return chunk, again, []
+        self.counters.add("embedded", len(chunk))
+        try:
+            return chunk, again, job.result()
+        except Exception:
+            if not in_child:
+                raise
+            # the encoder's process died (killed, out of memory): encode here; a real error in
+            # the encoder is raised again here
+            return chunk, again, self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> list:
         # float32, as stored (link_vectors): a later run restores exactly what this one decided with
-        return [array("f", v).tolist() for v in self.embed([story_text(d) for d in batch])]
+        return [array("f", v).tolist() for v in self.embed(texts)]
 
     def _place(self, doc: Document, vec, result: LinkResult) -> list[Member]:
         """Decide a document's duplicate and story (recorded in `result`); its events as members."""
@@ -274,11 +325,12 @@ class Linker:
                 "published": doc.published, "outlet": doc.outlet, "story_id": m.story_id,
                 "duplicate_of": m.duplicate_of}
 
-    def _link_sorted(self, batch: list[Document], refresh: Iterable[str]) -> LinkResult:
-        """Link documents already sorted and primed; the fused records of what they touched."""
+    def _link_sorted(self, batch: list[Document], refresh: Iterable[str], vectors: list) -> LinkResult:
+        """Link documents already sorted and primed (with their vectors); the fused records of what
+        they touched."""
         result = LinkResult()
         touched: dict[str, None] = dict.fromkeys(refresh)
-        for doc, vec in zip(batch, self._vectors(batch)):
+        for doc, vec in zip(batch, vectors):
             self.counters.seen()
             for m in self._place(doc, vec, result):
                 fused_id, joined = self.fusion.add(m)
@@ -304,8 +356,8 @@ class Linker:
         self._fusion_started = False
         pending: _Pending | None = None
         try:
-            for chunk, again in self._batches(docs, refresh, size):
-                decided = self._submit(chunk, again)
+            for chunk, again, vectors in self._with_vectors(self._batches(docs, refresh, size)):
+                decided = self._submit(chunk, again, vectors)
                 if pending is not None:
                     yield self._finish(pending)
                 pending = decided
@@ -315,12 +367,12 @@ class Linker:
             self._near_plan = None
             planner.close()
 
-    def _submit(self, batch: list[Document], again: list[str]) -> _Pending:
+    def _submit(self, batch: list[Document], again: list[str], vectors: list) -> _Pending:
         """Decide a batch's duplicates and stories here and send its members to the planner to fuse."""
         assert self.planner is not None
         result = LinkResult()
         members: list[tuple[Document, Member]] = []
-        for doc, vec in zip(batch, self._vectors(batch)):
+        for doc, vec in zip(batch, vectors):
             self.counters.seen()
             members += [(doc, m) for m in self._place(doc, vec, result)]
             self.counters.kept()

@@ -51,7 +51,7 @@ def event_sources(sql: Any) -> dict[str, EventSource]:
             "mixed",
             "(SELECT id, type, record, date_value, admin1, disputed FROM fused_events UNION ALL "
             "SELECT id, type, record, date_value, admin1, 0 AS disputed FROM events "
-            "WHERE id NOT IN (SELECT event_id FROM fused_members)) e",
+            "WHERE NOT EXISTS (SELECT 1 FROM fused_members m WHERE m.event_id = events.id)) e",
             "e.id", "NULL", "e.date_value IS NULL, e.date_value, e.id", "e.date_value, e.id", "e.disputed"),
     }
 
@@ -131,8 +131,11 @@ def detect_source(conn: Any, tables: Collection[str], sql: Any = SQLITE_SQL) -> 
         return sources["events"]
     if conn.execute("SELECT 1 FROM fused_events LIMIT 1").fetchone() is None:
         return sources["events"]
-    unlinked = conn.execute("SELECT 1 FROM events WHERE id NOT IN (SELECT event_id FROM fused_members) "
-                            "LIMIT 1").fetchone()
+    # NOT EXISTS, not NOT IN (subquery): PostgreSQL runs the latter as a scan of the subquery per
+    # row once its ids outgrow work_mem (463,682 members at 100,000 documents: hours); an anti
+    # join on the key's index takes a fraction of a second on either database
+    unlinked = conn.execute("SELECT 1 FROM events WHERE NOT EXISTS (SELECT 1 FROM fused_members m "
+                            "WHERE m.event_id = events.id) LIMIT 1").fetchone()
     return sources["mixed"] if unlinked else sources["fused"]
 
 
