@@ -85,4 +85,4 @@ def test_vectors_from_the_child_process_are_the_in_process_ones_as_float32(embed
         got = embed.submit(texts).result(timeout=120)
     finally:
         embed.close()
-    assert got == [array("f", v).tolist() for v in embed(texts)]
+    assert [v.tolist() for v in got] == [array("f", v).tolist() for v in embed(texts)]

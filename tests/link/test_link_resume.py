@@ -118,7 +118,7 @@ def test_one_batch_and_many_batches_link_alike(tmp_path):
 
 def test_vectors_are_decided_on_as_stored():
     result = Linker(embed=fake_embed).link([make_doc("a", BODY_A, "2024-12-08")])
-    vec = result.documents[0]["vector"]
+    vec = list(result.documents[0]["vector"])
     assert vec == array("f", vec).tolist() and vec != fake_embed([BODY_A])[0]
 
 
@@ -177,7 +177,7 @@ def test_vectors_read_ahead_are_those_of_each_batchs_own_documents(batch_docs):
 
     lk = linker(batch_docs=batch_docs, embed=embed)
     parts = list(lk.link_batches(docs, batch_docs=batch_docs))
-    vectors = {d["doc_id"]: d["vector"] for p in parts for d in p.documents}
+    vectors = {d["doc_id"]: list(d["vector"]) for p in parts for d in p.documents}
     assert vectors == {d.id: [array("f", v).tolist() for v in fake_embed([story_text(d)])][0] for d in docs}
     assert sum(calls) == 5 and lk.counters.as_dict()["embedded"] == 5
     assert len(calls) == (1 if batch_docs == 0 else -(-5 // batch_docs))

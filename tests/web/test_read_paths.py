@@ -249,3 +249,25 @@ def test_app_builds_its_per_version_tables_before_the_first_request(demo_db, tmp
         built = {name for name, (v, _value) in reader._cache.items() if v == version}
         want = {"facets", "entities", "entity_rows", "vocabulary"}
         assert (want <= built) if warm else not (want & built), built
+
+
+def test_a_timeline_is_counted_once_per_filter_and_again_after_a_write(demo_db, tmp_path):
+    from rasd.web.queries import EventFilter, StoreReader
+
+    db = str(tmp_path / "tl.db")
+    shutil.copy(demo_db[0], db)
+    reader = StoreReader(db)
+    f = EventFilter()
+    before = reader.timeline(f)
+    assert reader.timeline(f)["items"] is before["items"]   # the same counts, not counted again
+    assert before["total"] > 0 and before["filters"] == f.as_query()
+    con = sqlite3.connect(db)
+    try:
+        (etype,) = con.execute("SELECT type FROM events GROUP BY type ORDER BY count(*) DESC LIMIT 1").fetchone()
+        con.execute("DELETE FROM events WHERE type = ?", (etype,))
+        con.commit()
+    finally:
+        con.close()
+    after = reader.timeline(f)
+    assert after["total"] < before["total"]
+    assert after == StoreReader(db).timeline(f)   # what a fresh reader counts

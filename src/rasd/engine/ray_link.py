@@ -65,11 +65,13 @@ class LinkWorker:
         """The reduce step (`pairs_of_groups`) over one partition's parts."""
         return pairs_of_groups(*parts)
 
-    def restore(self, clusters: list[tuple[str, list[Member]]], options: FusionOptions | None = None) -> int:
+    def restore(self, clusters: list[tuple[str, list[Member]]], options: FusionOptions | None = None,
+                forgetting: bool = False) -> int:
         """Put back clusters decided before the run (members in joining order); `options` (first
-        call) starts an empty index with them."""
+        call) starts an empty index with them, forgetting as the driver's does (`forgetting`)."""
         if options is not None:
             self.index = FusionIndex(options)
+            self.index.forgetting = forgetting
         for fused_id, members in clusters:
             self.index.restore(fused_id, members)
         return len(clusters)
@@ -83,7 +85,9 @@ class LinkWorker:
             touched[fused_id] = None
             out.append((fused_id, joined))
         clusters = self.index.clusters
-        return out, {fid: fuse(clusters[fid]) for fid in touched if fid in clusters and clusters[fid].members}
+        fused = {fid: fuse(clusters[fid]) for fid in touched if fid in clusters and clusters[fid].members}
+        self.index.forget_behind(members)   # as the local linker does after each batch
+        return out, fused
 
 
 class RayLinkPlanner:
@@ -217,7 +221,8 @@ class RayLinkPlanner:
                 i = self._actor_for(cluster.members[0].event.type, len(cluster.members))
                 parts[i].append((fused_id, list(cluster.members)))
         # an actor runs its calls in the order sent: these come before any batch
-        acks = [self._actors[i].restore.remote(part[k:k + RESTORE_CHUNK], options if k == 0 else None)
+        acks = [self._actors[i].restore.remote(part[k:k + RESTORE_CHUNK], options if k == 0 else None,
+                                               index.forgetting)
                 for i, part in enumerate(parts) for k in range(0, max(len(part), 1), RESTORE_CHUNK)]
         ray.get(acks)
         self.timings["fusion_start_s"] += time.perf_counter() - t0

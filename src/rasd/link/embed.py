@@ -56,7 +56,7 @@ class UseEmbedder:
                                              initializer=_adopt, initargs=(self, os.getpid()))
             self._pool.submit(int)   # the executor forks its processes on the first submit
 
-    def submit(self, texts: Sequence[str]) -> "Future[list[list[float]]]":
+    def submit(self, texts: Sequence[str]) -> "Future[list[array]]":
         self.start()
         assert self._pool is not None
         return self._pool.submit(_encode_float32, list(texts))
@@ -126,9 +126,9 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="rasd-embed-parent", daemon=True).start()
 
 
-def _encode_float32(texts: list[str]) -> list[list[float]]:
+def _encode_float32(texts: list[str]) -> list[array]:
     assert _CHILD is not None
-    return [array("f", v).tolist() for v in _CHILD(texts)]
+    return [array("f", v) for v in _CHILD(texts)]
 
 
 def load_embedder(threads: int = 1, processes: int | None = None) -> UseEmbedder | None:

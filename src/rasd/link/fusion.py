@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from rasd.document import Event
 from rasd.link.disputes import find_disputes, is_party, source_label, stated_date
@@ -68,6 +68,12 @@ class FusionOptions:
     # fresh reports state "today"/"yesterday" (within the day slack); the held-out review found a
     # page recalling an attack three days earlier merged with a new attack on the same base.
     recall_days: int = 2
+    # A fused event takes new members only from pages published within this many days of its latest
+    # member's day (its page's, or a later stated day; an undated page's members: from any).
+    # Candidates already lie within `window_days` of the member's date, week-blocked (three weeks
+    # either side); 30 days leaves room for stated dates a few days off their pages, and bounds what
+    # linking holds by the pages of a month instead of the whole store.
+    reach_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,6 +417,16 @@ def _block(ev: Event) -> tuple[str, str]:
     return ev.type, loc.get("admin1") or loc.get("name")
 
 
+def _latest(m: Member) -> int | None:
+    """The latest day a member stands for (ordinal): its page's, or its stated day when later (a
+    page announcing a date ahead). A fused event is reachable from pages near its latest member's."""
+    page = _day(m.published)
+    d = m.event.date or {}
+    stated = _day(d.get("value")) if d.get("precision") == "day" else None
+    days = [x.toordinal() for x in (page, stated) if x is not None]
+    return max(days) if days else None
+
+
 def _week(m: Member) -> int | None:
     """Time bucket of a member: the week of its day-precision date, else of its page's date."""
     d = m.event.date or {}
@@ -418,6 +434,9 @@ def _week(m: Member) -> int | None:
     day = day or _day(m.published)
     return None if day is None else day.toordinal() // 7
 
+
+#: Shared event parts held before `FusionIndex.forget_before` starts the pool afresh.
+POOL_RESET = 100_000
 
 #: Strings up to this long are shared between the events fusion keeps (names, ids, units, dates).
 SHARED_STR_CHARS = 64
@@ -467,7 +486,15 @@ class _Pool:
 
 
 class FusionIndex:
-    """Fused events so far, blocked by (type, governorate) and week; `add` puts a member in its best cluster."""
+    """Fused events so far, blocked by (type, governorate) and week; `add` puts a member in its best cluster.
+
+    A fused event takes a new member only from a page published within `reach_days` of its latest
+    member's day (`_latest`: its page's, or a later stated day; a member of an undated page may
+    join any). So, when the pages to link are all dated and come in link order (oldest first),
+    what lies further back is never a candidate again: `forget_before` drops it (members,
+    blocks), and `restore` after it skips stored clusters older than its floor. Memory and the
+    time per member then follow the pages of a window, not the store.
+    """
 
     def __init__(self, options: FusionOptions = FusionOptions()):
         self.options = options
@@ -477,6 +504,13 @@ class FusionIndex:
         self._blocks: dict[tuple[str, str], dict[int | None, dict[str, None]]] = {}
         self._by_story: dict[tuple[str, str], dict[str, None]] = {}
         self._pool = _Pool()
+        self._newest: dict[str, int] = {}            # cluster id -> its latest member's day (`_latest`)
+        self._by_newest: dict[int, set[str]] = {}    # day -> clusters whose latest day it is
+        # `forget_behind` acts only when set: the linker sets it for runs whose pages are all dated
+        # (an undated page's member may join any fused event, however old)
+        self.forgetting = False
+        self._floor: int | None = None               # clusters older than it are forgotten
+        self._keep: set[str] = set()                 # clusters restored whatever their age
 
     def __len__(self) -> int:
         return len(self.clusters)
@@ -487,6 +521,11 @@ class FusionIndex:
     def cluster_of(self, event_id: str) -> str | None:
         """The fused id an event belongs to (None when not added)."""
         return self._member_of.get(event_id)
+
+    def _reach(self, m: Member) -> int | None:
+        """The oldest latest day a cluster may have to take `m` (None, for an undated page: no limit)."""
+        day = _day(m.published)
+        return None if day is None else day.toordinal() - self.options.reach_days
 
     def _candidates(self, m: Member) -> Iterator[str]:
         t, area = _block(m.event)
@@ -506,15 +545,29 @@ class FusionIndex:
         if area == "*":  # an unlocated event can match a located one of its story
             for sid in {m.story_id, *("st_" + d for d in m.related)} - {None}:
                 out.update(self._by_story.get((t, sid), {}))
-        return iter(out)
+        reach = self._reach(m)
+        if reach is None:
+            return iter(out)
+        newest = self._newest
+        return (cid for cid in out if newest.get(cid, reach) >= reach)
 
     def _index(self, cluster_id: str, m: Member) -> None:
         self._blocks.setdefault(_block(m.event), {}).setdefault(_week(m), {})[cluster_id] = None
         if m.story_id:
             self._by_story.setdefault((m.event.type, m.story_id), {})[cluster_id] = None
 
+    def keep(self, cluster_ids: Iterable[str]) -> None:
+        """Clusters `restore` takes whatever their age (fused events to recompute)."""
+        self._keep.update(cluster_ids)
+
     def restore(self, cluster_id: str, members: Iterable[Member]) -> None:
-        """Put back a stored cluster (members in joining order) without re-deciding anything."""
+        """Put back a stored cluster (members in joining order) without re-deciding anything; a new
+        cluster whose latest day lies before the floor (`forget_before`) is skipped unless kept."""
+        members = list(members)
+        days = [d for d in map(_latest, members) if d is not None]
+        if cluster_id not in self.clusters and self._floor is not None and days and max(days) < self._floor \
+                and cluster_id not in self._keep and len(days) == len(members):
+            return
         c = self.clusters.setdefault(cluster_id, Cluster(cluster_id))
         for m in members:
             if m.event.id in self._member_of:
@@ -525,6 +578,58 @@ class FusionIndex:
             c.members.append(m)
             self._member_of[m.event.id] = cluster_id
             self._index(cluster_id, m)
+        if days:
+            newest, old = max(days), self._newest.get(cluster_id)
+            if old is None or newest > old:
+                if old is not None:
+                    self._by_newest[old].discard(cluster_id)
+                self._newest[cluster_id] = newest
+                self._by_newest.setdefault(newest, set()).add(cluster_id)
+
+    def forget_behind(self, members: Sequence[Member]) -> int:
+        """`forget_before` what no member after these (in link order) can reach, when `forgetting`."""
+        if not self.forgetting:
+            return 0
+        for m in reversed(members):
+            day = _day(m.published)
+            if day is not None:
+                return self.forget_before(day.toordinal() - self.options.reach_days)
+        return 0
+
+    def forget_before(self, day: int) -> int:
+        """Drop the clusters whose latest member's day lies before `day` (an ordinal); `restore`
+        skips them from now on. Only a `day` no later member can reach (its page day less
+        `reach_days`, with pages in link order) keeps decisions unchanged. Returns how many."""
+        if self._floor is not None and day <= self._floor:
+            return 0
+        self._floor = day
+        n = 0
+        for d in [d for d in self._by_newest if d < day]:
+            for cid in self._by_newest.pop(d):
+                c = self.clusters.pop(cid)
+                del self._newest[cid]
+                for m in c.members:
+                    self._member_of.pop(m.event.id, None)
+                    block = self._blocks.get(_block(m.event))
+                    if block is not None:
+                        ids = block.get(_week(m))
+                        if ids is not None:
+                            ids.pop(cid, None)
+                            if not ids:
+                                del block[_week(m)]
+                        if not block:
+                            del self._blocks[_block(m.event)]
+                    if m.story_id:
+                        key = (m.event.type, m.story_id)
+                        ids = self._by_story.get(key)
+                        if ids is not None:
+                            ids.pop(cid, None)
+                            if not ids:
+                                del self._by_story[key]
+                n += 1
+        if n and len(self._pool._dicts) > POOL_RESET:
+            self._pool = _Pool()   # shared parts of forgotten events; what is kept keeps its own
+        return n
 
     def add(self, m: Member) -> tuple[str, bool]:
         """Add a member; return (fused id, True when it joined an existing cluster)."""

@@ -18,7 +18,7 @@ from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signatu
 from rasd.link.fusion import FusionIndex, FusionOptions, Member, fuse
 from rasd.link.plan import LinkPlanner, NearDecision
 from rasd.link.signals import OpinionOptions, is_opinion
-from rasd.link.stories import Embed, StoryIndex, StoryOptions, doc_features, story_text
+from rasd.link.stories import Embed, StoryIndex, StoryOptions, _ordinal, doc_features, story_text
 from rasd.stage import StageCounters
 
 
@@ -79,6 +79,7 @@ class _Pending:
     members: list[tuple[Document, Member]]
     refresh: list[str]
     ticket: Any
+    docs: list[Document] = field(default_factory=list)
 
 
 class Linker:
@@ -96,7 +97,12 @@ class Linker:
         self.stories = StoryIndex(options.stories)
         self.fusion = FusionIndex(options.fusion)
         self._canonical: dict[str, str] = {}
-        self._primed: dict[str, dict[str, float]] = {}  # features of documents primed, not linked yet
+        # documents primed, not linked yet (their features are computed again when linked: kept,
+        # they held ~6 KB a document until then, 600 MB for 100,000 pages)
+        self._primed: set[str] = set()
+        # forget what no later page can reach (`start_at`, `link_batches`: only when every page to
+        # link is dated); off by default: `link_ordered` alone cannot know what comes
+        self._forgetting = False
         self.counters = StageCounters("link")
 
     # -- restoring what the store already decided --------------------------------------------
@@ -117,6 +123,36 @@ class Linker:
     def restore_cluster(self, fused_id: str, members: Sequence[Member]) -> None:
         """A stored fused event's members, in joining order."""
         self.fusion.restore(fused_id, members)
+
+    def start_at(self, published: str | None, keep: Iterable[str] = ()) -> None:
+        """Before restoring, when every document to link is dated: they are published on or after
+        `published`, so stored pages and fused events none of them can reach are restored as counts
+        only or not at all, and what falls behind is forgotten as linking goes on
+        (`StoryIndex.forget_before`, `FusionIndex.forget_before`). None: some are undated (an
+        undated page is compared with every page, and its events with every fused event), so
+        everything is restored and kept, as before. `keep`: fused events restored whatever their
+        age (those to recompute)."""
+        self.fusion.keep(keep)
+        day = _ordinal(published)
+        self._set_forgetting(day is not None)
+        if day is not None:
+            self._forget(day)
+
+    def _set_forgetting(self, on: bool) -> None:
+        self._forgetting = self.fusion.forgetting = on
+
+    def _forget(self, day: int) -> None:
+        """Forget what no page published on `day` or later can reach (pages come in link order)."""
+        self.stories.forget_before(day - self.options.stories.window_days)
+        self.fusion.forget_before(day - self.options.fusion.reach_days)
+
+    def _forget_behind(self, batch: list[Document]) -> None:
+        """After a batch (its fused records made): forget what lies behind its last dated page."""
+        if not self._forgetting:
+            return
+        day = next((d for d in (_ordinal(doc.published) for doc in reversed(batch)) if d is not None), None)
+        if day is not None:
+            self._forget(day)
 
     # -- deciding for new documents ---------------------------------------------------------------
 
@@ -178,6 +214,7 @@ class Linker:
         store streams them through `prime` and `link_ordered` instead.
         """
         batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
+        self._set_forgetting(all(_ordinal(d.published) is not None for d in batch))
         self.prime(batch)
         yield from self.link_ordered(batch, refresh, batch_docs)
 
@@ -192,11 +229,8 @@ class Linker:
         for d in docs:
             if d.id in self.stories or d.id in self._primed:
                 continue
-            feats = doc_features(d, self.options.stories)
-            if is_opinion(d, self.options.opinion):
-                feats[OPINION] = 1.0  # stored with the features, so a restore knows it
-                self.counters.add("opinion_pages")
-            self._primed[d.id] = feats
+            feats = self._features(d)
+            self._primed.add(d.id)
             self.stories.prime([(d.id, feats)])
             # (a page primed while linking, not before, is checked here: its plan is made already)
             if self.planner is not None and self._near_plan is None and d.id not in self.near \
@@ -204,6 +238,13 @@ class Linker:
                 self.planner.add_text(d.id, d.text, _order(d), d.duplicate_of is None, self.options.dedup)
             n += 1
         return n
+
+    def _features(self, d: Document) -> dict[str, float]:
+        """A page's story features (the same whenever computed: they depend on the page alone)."""
+        feats = doc_features(d, self.options.stories)
+        if is_opinion(d, self.options.opinion):
+            feats[OPINION] = 1.0  # stored with the features, so a restore knows it
+        return feats
 
     def link_ordered(self, docs: Iterable[Document], refresh: Iterable[str] = (),
                      batch_docs: int | None = None) -> Iterator[LinkResult]:
@@ -298,14 +339,17 @@ class Linker:
 
     def _encode(self, texts: list[str]) -> list:
         # float32, as stored (link_vectors): a later run restores exactly what this one decided with
-        return [array("f", v).tolist() for v in self.embed(texts)]
+        return [array("f", v) for v in self.embed(texts)]
 
     def _place(self, doc: Document, vec, result: LinkResult) -> list[Member]:
         """Decide a document's duplicate and story (recorded in `result`); its events as members."""
         canonical = self._dedup(doc, result)
         if doc.id not in self._primed:
             self.prime([doc])
-        feats = self._primed.pop(doc.id)
+        self._primed.discard(doc.id)
+        feats = self._features(doc)
+        if OPINION in feats:
+            self.counters.add("opinion_pages")
         if canonical is not None and self.stories.story_of(canonical):
             story, score, matched, role = self.stories.story_of(canonical), 1.0, canonical, "duplicate"
             related = frozenset({canonical})
@@ -343,6 +387,7 @@ class Linker:
             if self.fusion.clusters[fid].members:
                 result.fused[fid] = fuse(self.fusion.clusters[fid])
         result.counters = self.counters.as_dict()
+        self._forget_behind(batch)
         return result
 
     # -- with a planner: near duplicates decided up front, fusion beside the next batch's stories ----
@@ -383,7 +428,7 @@ class Linker:
                 self.planner.start_fusion(self.fusion, self.options.fusion)
                 self._fusion_started = True
             ticket = self.planner.submit_fusion([m for _, m in members], again)
-        return _Pending(result, members, list(again), ticket)
+        return _Pending(result, members, list(again), ticket, batch)
 
     def _finish(self, p: _Pending) -> LinkResult:
         """A planned batch's result, once its fusion has come back: what `_link_sorted` returns."""
@@ -407,6 +452,7 @@ class Linker:
         joined = self.counters.counts.get("events.joined", 0)
         if joined:   # the running total after this batch, as `_link_sorted` reports it
             result.counters = dict(sorted({**result.counters, "events.joined": joined}.items()))
+        self._forget_behind(p.docs)
         return result
 
 

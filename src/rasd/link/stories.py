@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
 from functools import lru_cache
+from array import array
 from typing import Callable, Iterable, Mapping, Sequence
 
 from rasd.clean.normalize import normalize_arabic
@@ -388,6 +389,13 @@ class StoryIndex:
 
     Document frequencies count every document the index knows of, including those announced with
     `prime` before they are added, so IDF is over the store, not over the documents linked so far.
+
+    A dated page is compared only with pages published within `window_days` of it (an undated
+    page with every page). So, when the pages to link are all dated and come in link order (oldest
+    first), what lies further back is never read again: `forget_before` drops it as the dates
+    advance (features, vector and postings; the story membership, the frequencies and the site
+    days stay), and a restore after it keeps only the counts of stored pages older than its
+    floor. Memory and the time per page then follow the pages of a window, not the store.
     """
 
     def __init__(self, options: StoryOptions = StoryOptions()):
@@ -395,12 +403,14 @@ class StoryIndex:
         self._ids: list[str] = []
         self._story: list[str] = []
         self._day: list[int | None] = []
-        self._feats: list[dict[str, float]] = []
+        self._feats: list[dict[str, float] | None] = []   # None: forgotten (behind every window)
         self._vecs: list[Sequence[float] | None] = []
         self._pos: dict[str, int] = {}
         # feature -> day ordinal (None: undated) -> positions: a lookup reads only the window's days
         self._postings: dict[str, dict[int | None, list[int]]] = {}
-        self._dated_days: dict[str, int] = {}  # feature -> how many distinct days its dated postings hold
+        # site feature (`s:`) -> its distinct publication days, up to `recurring_site_days` (then
+        # it is recurring for good and only the count stays)
+        self._site_days: dict[str, set[int] | int] = {}
         self._df: dict[str, int] = {}
         self._primed: set[str] = set()
         self._first_day: dict[str, int] = {}  # story id -> its earliest page's day
@@ -408,12 +418,18 @@ class StoryIndex:
         # position -> weighted norm of its features, valid while the frequencies stay as they were
         # (`_count` clears it): a norm was recomputed for every candidate of every new page
         self._norms: dict[int, float] = {}
+        self._by_day: dict[int, list[int]] = {}  # day -> positions of that day still held
+        self._floor: int | None = None   # days before it are forgotten
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._pos
+
+    def held(self) -> int:
+        """How many pages' features are held (the others are forgotten: behind every window)."""
+        return sum(1 for f in self._feats if f is not None)
 
     def story_of(self, doc_id: str) -> str | None:
         """The story a document belongs to (None when not added)."""
@@ -450,34 +466,77 @@ class StoryIndex:
 
     def restore(self, doc_id: str, story_id: str, features: Mapping[str, float], published: str | None,
                 vector: Sequence[float] | None = None) -> None:
-        """Put back a stored document's story membership without re-deciding it."""
+        """Put back a stored document's story membership without re-deciding it (only its counts
+        when it lies before the floor, see `forget_before`)."""
         if doc_id in self._pos:
             return
         i = len(self._ids)
+        day = _ordinal(published)
         self._pos[doc_id] = i
         self._ids.append(doc_id)
         self._story.append(story_id)
-        self._day.append(_ordinal(published))
+        self._day.append(day)
         feats = {sys.intern(f): sal for f, sal in features.items()}  # one string per feature, not per page
-        self._feats.append(feats)
-        self._vecs.append(vector)
         if doc_id in self._primed:
             self._primed.discard(doc_id)
         else:
             self._count(feats)
-        day = self._day[i]
         if day is not None:
             self._first_day[story_id] = min(day, self._first_day.get(story_id, day))
+            for f in feats:
+                if f.startswith("s:"):
+                    self._site_day(f, day)
+        if day is not None and self._floor is not None and day < self._floor:
+            self._feats.append(None)
+            self._vecs.append(None)
+            return
+        self._feats.append(feats)
+        if vector is not None and not isinstance(vector, array):
+            vector = array("d", vector)   # 8 bytes a value, not a float object (32 bytes) each
+        self._vecs.append(vector)
+        if day is not None:
+            self._by_day.setdefault(day, []).append(i)
         for f in feats:
-            buckets = self._postings.setdefault(f, {})
-            if day is not None and day not in buckets:
-                self._dated_days[f] = self._dated_days.get(f, 0) + 1
-            buckets.setdefault(day, []).append(i)
+            self._postings.setdefault(f, {}).setdefault(day, []).append(i)
+
+    def _site_day(self, f: str, day: int) -> None:
+        days = self._site_days.get(f)
+        if isinstance(days, int):
+            return
+        if days is None:
+            days = self._site_days[f] = set()
+        days.add(day)
+        if len(days) >= self.options.recurring_site_days:
+            self._site_days[f] = len(days)
+
+    def forget_before(self, day: int) -> int:
+        """Forget the features, vectors and postings of pages published before `day` (their story
+        membership and counts stay); restores of pages before it keep only their counts. Returns how
+        many pages were forgotten. Decisions stay unchanged only when no later page is undated and
+        none reaches back before `day` (the linker passes its page's day less the window)."""
+        if self._floor is not None and day <= self._floor:
+            return 0
+        self._floor = day
+        n = 0
+        for d in [d for d in self._by_day if d < day]:
+            for j in self._by_day.pop(d):
+                for f in self._feats[j]:
+                    buckets = self._postings.get(f)
+                    if buckets is not None:
+                        buckets.pop(d, None)
+                        if not buckets:
+                            del self._postings[f]
+                self._feats[j] = None
+                self._vecs[j] = None
+                self._norms.pop(j, None)
+                n += 1
+        return n
 
     def _recurring(self, site_key: str) -> bool:
         """True for an event type at a site or town reported on many days (a base attacked every week):
         there a shared place says nothing of which attack, only a shared day does."""
-        return self._dated_days.get(site_key, 0) >= self.options.recurring_site_days
+        days = self._site_days.get(site_key)
+        return (days if isinstance(days, int) else len(days or ())) >= self.options.recurring_site_days
 
     def _days_agree(self, site_key: str, a: Mapping[str, float], b: Mapping[str, float], strict: bool = False) -> bool:
         """False when both pages state days for this type at this place and none are within the slack
@@ -498,8 +557,8 @@ class StoryIndex:
         w = {f: self._weight(f) * sal for f, sal in features.items()}
         w = {f: x for f, x in w.items() if x > 0}
         norm_a = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        lookup_days = None if day is None else [None, *range(day - self.options.window_days,
-                                                             day + self.options.window_days + 1)]
+        span = self.options.window_days
+        lookup_days = None if day is None else [None, *range(day - span, day + span + 1)]
         dots: dict[int, float] = {}
         sites = [f for f in features if f.startswith("s:")]
         for f in sites:  # related through a shared event at a site or town, whatever the cosine

@@ -157,16 +157,22 @@ def _has_tables(store: Any) -> bool:
 def pending_doc_ids(store: Any, only: Iterable[str] | None = None) -> list[str]:
     """Ids of stored documents not linked yet (restricted to `only` when given), in link order:
     oldest first, undated last, then by id (`Linker.link_ordered` checks it)."""
+    return [i for i, _ in pending_documents(store, only)]
+
+
+def pending_documents(store: Any, only: Iterable[str] | None = None) -> list[tuple[str, str | None]]:
+    """(id, published) of the documents `pending_doc_ids` gives, in the same order."""
     ensure_tables(store)
     # an anti join (NOT EXISTS), not NOT IN (subquery): see `orphan_clusters`
     q = select(documents.c.id, documents.c.published).where(
         ~exists().where(link_docs.c.doc_id == documents.c.id))
     with store.engine.connect() as conn:
-        ids = [i for _, i in sorted((published or "9999-99-99", i) for i, published in conn.execute(q))]
+        rows = sorted((published or "9999-99-99", i, published) for i, published in conn.execute(q))
+    out = [(i, published) for _, i, published in rows]
     if only is not None:
         wanted = set(only)
-        ids = [i for i in ids if i in wanted]
-    return ids
+        out = [(i, p) for i, p in out if i in wanted]
+    return out
 
 
 def load_documents(store: Any, ids: list[str]) -> Iterator[Document]:
@@ -207,7 +213,7 @@ def restore_state(store: Any, linker: LinkerLike, member_factory: Any) -> dict:
              .order_by(link_docs.c.linked_at, link_docs.c.doc_id))
         n = 0
         for r in conn.execute(q):
-            vec = array("f", bytes(r.vec)).tolist() if r.vec is not None else None
+            vec = array("f", bytes(r.vec)) if r.vec is not None else None
             linker.restore_story(r.doc_id, r.story_id, codec.loads(r.features), r.published, vec)
             n += 1
         counts["documents"] = n
@@ -410,8 +416,16 @@ def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iter
         stale = [i for i in stale if i in wanted]
     refresh, stories_left = unlink_documents(store, stale)
     refresh |= orphan_clusters(store)
+    pending = pending_documents(store, only)
+    ids = [i for i, _ in pending]
+    start_at = getattr(linker, "start_at", None)
+    if start_at is not None:
+        # what no document to link can reach is restored as counts only, or not at all (the
+        # fused events to recompute are restored whatever their age); with an undated document
+        # to link, everything is restored (an undated page reaches back from the newest dated one)
+        first = (pending[0][1] if pending[-1][1] is not None else None) if pending else "9999-12-31"
+        start_at(first, refresh)
     restore_state(store, linker, member_factory)
-    ids = pending_doc_ids(store, only)
     # two passes over the documents, one chunk at a time: the first gives the linker every
     # document's features (the frequencies must count them all before the first is linked), the
     # second links them in order. Holding them all instead took ~60 KB a document (bench/link_scale.py).
