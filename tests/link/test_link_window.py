@@ -143,3 +143,19 @@ def test_forgotten_fused_events_are_dropped_and_not_restored_unless_kept():
     idx.keep(["old2"])
     idx.restore("old2", [_member("e4", "d4", "2024-03-02")])
     assert idx.cluster_of("e4") == "old2"
+
+
+def test_a_linker_that_forgot_refuses_older_pages_instead_of_deciding_them_differently(tmp_path):
+    s = stream(tmp_path / "f.db", range(4))
+    lk = linker()
+    link_pending(s, lk, member_from_row)
+    assert lk.stories.held() < len(lk.stories)
+    for published in ("2024-01-10", None):   # reaching back before what it kept; undated: everything
+        try:
+            lk.start_at(published)
+        except ValueError as e:
+            assert "new Linker" in str(e)
+        else:
+            raise AssertionError(f"start_at({published!r}) accepted")
+    lk.start_at("2024-12-01")   # later pages: fine
+    s.close()

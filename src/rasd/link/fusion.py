@@ -586,6 +586,10 @@ class FusionIndex:
                 self._newest[cluster_id] = newest
                 self._by_newest.setdefault(newest, set()).add(cluster_id)
 
+    def forgotten_before(self, day: int | None) -> bool:
+        """True when fused events a member reaching back to `day` (None: any) may join were forgotten."""
+        return self._floor is not None and (day is None or day < self._floor)
+
     def forget_behind(self, members: Sequence[Member]) -> int:
         """`forget_before` what no member after these (in link order) can reach, when `forgetting`."""
         if not self.forgetting:

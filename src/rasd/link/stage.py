@@ -18,7 +18,7 @@ from rasd.link.dedup import DedupOptions, NearDuplicateIndex, signature, signatu
 from rasd.link.fusion import FusionIndex, FusionOptions, Member, fuse
 from rasd.link.plan import LinkPlanner, NearDecision
 from rasd.link.signals import OpinionOptions, is_opinion
-from rasd.link.stories import Embed, StoryIndex, StoryOptions, _ordinal, doc_features, story_text
+from rasd.link.stories import Embed, StoryIndex, StoryOptions, doc_features, page_day, story_text
 from rasd.stage import StageCounters
 
 
@@ -100,8 +100,8 @@ class Linker:
         # documents primed, not linked yet (their features are computed again when linked: kept,
         # they held ~6 KB a document until then, 600 MB for 100,000 pages)
         self._primed: set[str] = set()
-        # forget what no later page can reach (`start_at`, `link_batches`: only when every page to
-        # link is dated); off by default: `link_ordered` alone cannot know what comes
+        # forget what no later page can reach (`start_at`: only when every page to link is dated);
+        # off otherwise: `link` and `link_ordered` alone cannot know what comes later
         self._forgetting = False
         self.counters = StageCounters("link")
 
@@ -132,8 +132,12 @@ class Linker:
         undated page is compared with every page, and its events with every fused event), so
         everything is restored and kept, as before. `keep`: fused events restored whatever their
         age (those to recompute)."""
+        day = page_day(published)
+        if self.stories.forgotten_before(None if day is None else day - self.options.stories.window_days) or \
+                self.fusion.forgotten_before(None if day is None else day - self.options.fusion.reach_days):
+            raise ValueError(f"this linker has forgotten pages that documents published {published or 'undated'} "
+                             "can reach: link them with a new Linker (restored from the store)")
         self.fusion.keep(keep)
-        day = _ordinal(published)
         self._set_forgetting(day is not None)
         if day is not None:
             self._forget(day)
@@ -150,7 +154,7 @@ class Linker:
         """After a batch (its fused records made): forget what lies behind its last dated page."""
         if not self._forgetting:
             return
-        day = next((d for d in (_ordinal(doc.published) for doc in reversed(batch)) if d is not None), None)
+        day = next((d for d in (page_day(doc.published) for doc in reversed(batch)) if d is not None), None)
         if day is not None:
             self._forget(day)
 
@@ -214,7 +218,6 @@ class Linker:
         store streams them through `prime` and `link_ordered` instead.
         """
         batch = sorted((d for d in docs if d.id not in self.stories), key=_order)
-        self._set_forgetting(all(_ordinal(d.published) is not None for d in batch))
         self.prime(batch)
         yield from self.link_ordered(batch, refresh, batch_docs)
 

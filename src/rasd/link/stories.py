@@ -238,7 +238,8 @@ def is_roundup_title(title: str | None) -> bool:
     return False
 
 
-def _ordinal(day: str | None) -> int | None:
+def page_day(day: str | None) -> int | None:
+    """The day (an ordinal) of an ISO date or timestamp, None when there is none."""
     if not day:
         return None
     try:
@@ -253,12 +254,12 @@ def _is_background(ev_date: dict | None, published: str | None, days: int) -> bo
     if not value or not published:
         return False
     if len(value) >= 10:
-        end = _ordinal(value)
+        end = page_day(value)
     elif len(value) == 7:
-        end = _ordinal(value + "-28")
+        end = page_day(value + "-28")
     else:
-        end = _ordinal(value[:4] + "-12-31")
-    pub = _ordinal(published)
+        end = page_day(value[:4] + "-12-31")
+    pub = page_day(published)
     return end is not None and pub is not None and pub - end > days
 
 
@@ -471,7 +472,7 @@ class StoryIndex:
         if doc_id in self._pos:
             return
         i = len(self._ids)
-        day = _ordinal(published)
+        day = page_day(published)
         self._pos[doc_id] = i
         self._ids.append(doc_id)
         self._story.append(story_id)
@@ -509,6 +510,11 @@ class StoryIndex:
         if len(days) >= self.options.recurring_site_days:
             self._site_days[f] = len(days)
 
+    def forgotten_before(self, day: int | None) -> bool:
+        """True when pages a lookup from `day` (None: from an undated page, every day) would read
+        were forgotten."""
+        return self._floor is not None and (day is None or day < self._floor)
+
     def forget_before(self, day: int) -> int:
         """Forget the features, vectors and postings of pages published before `day` (their story
         membership and counts stay); restores of pages before it keep only their counts. Returns how
@@ -542,8 +548,8 @@ class StoryIndex:
         """False when both pages state days for this type at this place and none are within the slack
         (`strict`: also when either page states no day for it: the agreement is then unknown)."""
         head = "d:" + site_key[2:] + ":"
-        days_a = [_ordinal(f[len(head):]) for f in a if f.startswith(head)]
-        days_b = [_ordinal(f[len(head):]) for f in b if f.startswith(head)]
+        days_a = [page_day(f[len(head):]) for f in a if f.startswith(head)]
+        days_b = [page_day(f[len(head):]) for f in b if f.startswith(head)]
         days_a, days_b = [d for d in days_a if d], [d for d in days_b if d]
         if not days_a or not days_b:
             return not strict
@@ -553,7 +559,7 @@ class StoryIndex:
                 vector: Sequence[float] | None = None) -> list[Match]:
         """Every stored document within the time window that shares a weighted feature, with the evidence."""
         roundup = ROUNDUP in features
-        day = _ordinal(published)
+        day = page_day(published)
         w = {f: self._weight(f) * sal for f, sal in features.items()}
         w = {f: x for f, x in w.items() if x > 0}
         norm_a = math.sqrt(sum(x * x for x in w.values())) or 1.0
@@ -614,7 +620,7 @@ class StoryIndex:
             return self._story[self._pos[doc_id]], 1.0, None, frozenset()
         feats = dict(features)
         found = self.matches(feats, published, vector)
-        day = _ordinal(published)
+        day = page_day(published)
         ok = [m for m in found if accepts(m, self.options) and (
             day is None or day - self._first_day.get(self._story[m.position], day) <= self.options.max_story_days)]
         accepted = {m.position for m in ok}
