@@ -417,21 +417,22 @@ def _block(ev: Event) -> tuple[str, str]:
     return ev.type, loc.get("admin1") or loc.get("name")
 
 
+def _stated_day(m: Member) -> Date | None:
+    """A member's day-precision event date, if it has one."""
+    d = m.event.date or {}
+    return _day(d.get("value")) if d.get("precision") == "day" else None
+
+
 def _latest(m: Member) -> int | None:
     """The latest day a member stands for (ordinal): its page's, or its stated day when later (a
     page announcing a date ahead). A fused event is reachable from pages near its latest member's."""
-    page = _day(m.published)
-    d = m.event.date or {}
-    stated = _day(d.get("value")) if d.get("precision") == "day" else None
-    days = [x.toordinal() for x in (page, stated) if x is not None]
+    days = [x.toordinal() for x in (_day(m.published), _stated_day(m)) if x is not None]
     return max(days) if days else None
 
 
 def _week(m: Member) -> int | None:
     """Time bucket of a member: the week of its day-precision date, else of its page's date."""
-    d = m.event.date or {}
-    day = _day(d.get("value")) if d.get("precision") == "day" else None
-    day = day or _day(m.published)
+    day = _stated_day(m) or _day(m.published)
     return None if day is None else day.toordinal() // 7
 
 
@@ -464,6 +465,9 @@ class _Pool:
     def __init__(self):
         self._dicts: dict[tuple, dict] = {}
 
+    def __len__(self) -> int:
+        return len(self._dicts)
+
     def text(self, v):
         return sys.intern(v) if isinstance(v, str) and len(v) <= SHARED_STR_CHARS else v
 
@@ -483,6 +487,15 @@ class _Pool:
             date=self.record(ev.date), quantities=tuple(self.record(q) for q in ev.quantities),
             attribution=tuple(self.record(a) for a in ev.attribution), modality=self.text(ev.modality),
             mentions=tuple(self.record(x, share=False) for x in ev.mentions))
+
+
+def _discard(buckets: dict, key, cluster_id: str) -> None:
+    """Take a cluster out of `buckets[key]` (an ordered set), and the key with its last one."""
+    ids = buckets.get(key)
+    if ids is not None:
+        ids.pop(cluster_id, None)
+        if not ids:
+            del buckets[key]
 
 
 class FusionIndex:
@@ -556,6 +569,17 @@ class FusionIndex:
         if m.story_id:
             self._by_story.setdefault((m.event.type, m.story_id), {})[cluster_id] = None
 
+    def _unindex(self, cluster_id: str, m: Member) -> None:
+        """Undo `_index` (emptied buckets and blocks go too)."""
+        self._member_of.pop(m.event.id, None)
+        block_key = _block(m.event)
+        block = self._blocks.get(block_key, {})
+        _discard(block, _week(m), cluster_id)
+        if not block:
+            self._blocks.pop(block_key, None)
+        if m.story_id:
+            _discard(self._by_story, (m.event.type, m.story_id), cluster_id)
+
     def keep(self, cluster_ids: Iterable[str]) -> None:
         """Clusters `restore` takes whatever their age (fused events to recompute)."""
         self._keep.update(cluster_ids)
@@ -610,28 +634,11 @@ class FusionIndex:
         n = 0
         for d in [d for d in self._by_newest if d < day]:
             for cid in self._by_newest.pop(d):
-                c = self.clusters.pop(cid)
                 del self._newest[cid]
-                for m in c.members:
-                    self._member_of.pop(m.event.id, None)
-                    block = self._blocks.get(_block(m.event))
-                    if block is not None:
-                        ids = block.get(_week(m))
-                        if ids is not None:
-                            ids.pop(cid, None)
-                            if not ids:
-                                del block[_week(m)]
-                        if not block:
-                            del self._blocks[_block(m.event)]
-                    if m.story_id:
-                        key = (m.event.type, m.story_id)
-                        ids = self._by_story.get(key)
-                        if ids is not None:
-                            ids.pop(cid, None)
-                            if not ids:
-                                del self._by_story[key]
+                for m in self.clusters.pop(cid).members:
+                    self._unindex(cid, m)
                 n += 1
-        if n and len(self._pool._dicts) > POOL_RESET:
+        if n and len(self._pool) > POOL_RESET:
             self._pool = _Pool()   # shared parts of forgotten events; what is kept keeps its own
         return n
 

@@ -100,9 +100,6 @@ class Linker:
         # documents primed, not linked yet (their features are computed again when linked: kept,
         # they held ~6 KB a document until then, 600 MB for 100,000 pages)
         self._primed: set[str] = set()
-        # forget what no later page can reach (`start_at`: only when every page to link is dated);
-        # off otherwise: `link` and `link_ordered` alone cannot know what comes later
-        self._forgetting = False
         self.counters = StageCounters("link")
 
     # -- restoring what the store already decided --------------------------------------------
@@ -138,12 +135,12 @@ class Linker:
             raise ValueError(f"this linker has forgotten pages that documents published {published or 'undated'} "
                              "can reach: link them with a new Linker (restored from the store)")
         self.fusion.keep(keep)
-        self._set_forgetting(day is not None)
+        # forget only when every page to link is dated (off otherwise, and by default: `link` and
+        # `link_ordered` alone cannot know what comes later); the fusion index's flag says it for
+        # this linker and for a planner's actors
+        self.fusion.forgetting = day is not None
         if day is not None:
             self._forget(day)
-
-    def _set_forgetting(self, on: bool) -> None:
-        self._forgetting = self.fusion.forgetting = on
 
     def _forget(self, day: int) -> None:
         """Forget what no page published on `day` or later can reach (pages come in link order)."""
@@ -152,7 +149,7 @@ class Linker:
 
     def _forget_behind(self, batch: list[Document]) -> None:
         """After a batch (its fused records made): forget what lies behind its last dated page."""
-        if not self._forgetting:
+        if not self.fusion.forgetting:
             return
         day = next((d for d in (page_day(doc.published) for doc in reversed(batch)) if d is not None), None)
         if day is not None:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import math
 import re
 import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
 from functools import lru_cache
-from array import array
 from typing import Callable, Iterable, Mapping, Sequence
 
 from rasd.clean.normalize import normalize_arabic

@@ -422,7 +422,7 @@ def link_pending(store: Any, linker: LinkerLike, member_factory: Any, only: Iter
     if start_at is not None:
         # what no document to link can reach is restored as counts only, or not at all (the
         # fused events to recompute are restored whatever their age); with an undated document
-        # to link, everything is restored (an undated page reaches back from the newest dated one)
+        # to link, everything is restored and kept (an undated page is compared with every page)
         first = (pending[0][1] if pending[-1][1] is not None else None) if pending else "9999-12-31"
         start_at(first, refresh)
     restore_state(store, linker, member_factory)

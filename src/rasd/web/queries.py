@@ -287,6 +287,13 @@ class StoreReader:
                 self._cache[name] = (version, value)
         return value
 
+    def _keep_newest(self, prefix: str, n: int) -> None:
+        """Drop all but the `n` newest cached values whose names start with `prefix` (one per filter)."""
+        with self._lock:
+            names = [name for name in self._cache if name.startswith(prefix)]
+            for name in names[:-n]:
+                self._cache.pop(name, None)
+
     def _count(self, sql: str, params: list) -> int:
         """`SELECT count(*) …` for `sql`, remembered for the current data version."""
         version = self.data_version()
@@ -330,8 +337,9 @@ class StoreReader:
 
     def warm(self) -> None:
         """Build what the pages read once per data version (filter menus, actor and place tables and
-        row lists, the unfiltered timeline, the highlighter's vocabulary) before the first request: built on demand, the
-        first requests of a fresh server waited 1-3 s behind them under load (issue 12)."""
+        row lists, the unfiltered timeline, the highlighter's vocabulary) before the first request:
+        built on demand, the first requests of a fresh server waited 1-3 s behind them under load
+        (issue 12)."""
         self.facets()
         self._entities()
         self._entity_rows()
@@ -540,10 +548,7 @@ class StoreReader:
                       "total": sum(by.values()), "by_type": by} for d, by in days.items()], dict(undated))
 
         items, undated = self._cached("timeline:" + repr((src.name, where, params)), build)
-        with self._lock:  # keep the newest TIMELINE_FILTERS filters
-            names = [n for n in self._cache if n.startswith("timeline:")]
-            for n in names[:-TIMELINE_FILTERS]:
-                self._cache.pop(n, None)
+        self._keep_newest("timeline:", TIMELINE_FILTERS)
         return {"filters": f.as_query(), "items": items, "undated": undated,
                 "total": sum(i["total"] for i in items) + sum(undated.values())}
 
@@ -596,10 +601,7 @@ class StoreReader:
             matched = {r[0] for r in self.conn().execute(f"SELECT {src.key} FROM {src.table}{where}", params)}
             return np.flatnonzero(np.fromiter((k in matched for k in keys.tolist()), dtype=bool, count=len(keys)))
         sel = self._cached("map_sel:" + repr((where, params)), build)
-        with self._lock:  # keep the newest MAP_SELECTIONS filters
-            names = [n for n in self._cache if n.startswith("map_sel:")]
-            for n in names[:-MAP_SELECTIONS]:
-                self._cache.pop(n, None)
+        self._keep_newest("map_sel:", MAP_SELECTIONS)
         return sel
 
     def map_clusters(self, f: EventFilter, bbox: tuple[float, float, float, float], zoom: int) -> dict:
