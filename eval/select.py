@@ -129,20 +129,22 @@ def split(items: list[dict]) -> None:
             it["double"] = True
 
 
-# A second draw (2026-12-06), for the training part only: the test part was fixed with the first
-# draw and is never added to. Same pools and ranks, the next articles in rank order after those
-# already drawn; every one goes to `train`, none is labelled twice.
+# Later draws, for the training part only: the test part was fixed with the first draw and is never
+# added to. Same pools and ranks, the next articles in rank order after those already drawn; every
+# one goes to `train`, none is labelled twice. Draw 2: 2026-12-06 (session 7); draw 3: 2026-12-07.
 EXTRA_MULTI = 12         # per multi-outlet outlet
 EXTRA_AM = {"news": 22, "newscast": 4, "opinion": 4, "other": 2}
 
 
-def draw_extra(shared: Path, drawn: set[str]) -> list[dict]:
-    """The second draw: the next-ranked articles of each pool that the first draw did not take."""
+def draw_extra(shared: Path, drawn: set[str], draw: int = 2) -> list[dict]:
+    """A later draw (2, 3, ...): the next-ranked articles of each pool that the earlier draws did not
+    take, EXTRA_MULTI per outlet and EXTRA_AM per section more with each draw."""
     global MULTI_QUOTA, AM_QUOTA
     first_multi, first_am = dict(MULTI_QUOTA), dict(AM_QUOTA)
+    k = draw - 1
     try:
-        MULTI_QUOTA = {o: q + EXTRA_MULTI for o, q in first_multi.items()}
-        AM_QUOTA = {s: q + EXTRA_AM[s] for s, q in first_am.items()}
+        MULTI_QUOTA = {o: q + k * EXTRA_MULTI for o, q in first_multi.items()}
+        AM_QUOTA = {s: q + k * EXTRA_AM[s] for s, q in first_am.items()}
         multi = draw_multi(shared / "data/arabic-conflict-news-multisource/articles.jsonl")
         am = draw_almayadeen(shared / "data/almayadeen-syria-articles/almayadeen_syria_2023-01_2024-08.jsonl",
                              shared / "gold/almayadeen-dev-pool.txt")
@@ -152,7 +154,7 @@ def draw_extra(shared: Path, drawn: set[str]) -> list[dict]:
     for it in multi + am:
         if it["key"] in drawn:
             continue
-        out.append({**it, "split": "train", "double": False, "draw": 2})
+        out.append({**it, "split": "train", "double": False, "draw": draw})
     return out
 
 
@@ -160,13 +162,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--extra", action="store_true",
-                    help="print only the second, train-only draw (articles not in eval/articles.jsonl)")
+                    help="print only a later, train-only draw (articles not in eval/articles.jsonl)")
+    ap.add_argument("--draw", type=int, default=2, help="which later draw --extra prints (2: session 7's, 3: session 15's)")
     a = ap.parse_args()
     shared = Path(a.shared)
     if a.extra:
         manifest = Path(__file__).resolve().parent / "articles.jsonl"
         drawn = {json.loads(l)["key"] for l in manifest.open(encoding="utf-8") if l.strip()}
-        for it in draw_extra(shared, drawn):
+        for it in draw_extra(shared, drawn, a.draw):
             print(json.dumps(it, ensure_ascii=False))
         return 0
     items = draw_multi(shared / "data/arabic-conflict-news-multisource/articles.jsonl")
