@@ -28,6 +28,9 @@ class SqliteSql:
         """The value at `path` of the JSON in `col` (a scalar as SQL text or number; NULL when absent)."""
         return f"json_extract({col}, '$.{'.'.join(path)}')"
 
+    #: columns a subquery over the event tables adds for `background` (none: an expression here)
+    flag_columns = ""
+
     def background(self, col: str) -> str:
         """1 when the record's `meta.background` is set, else 0 (an index expression: keep it stable)."""
         return f"coalesce(json_extract({col}, '$.meta.background'), 0)"

@@ -49,8 +49,8 @@ def event_sources(sql: Any) -> dict[str, EventSource]:
         # index covers the union, so lists sort; a `rasd link` brings the store back to "fused").
         "mixed": EventSource(
             "mixed",
-            "(SELECT id, type, record, date_value, admin1, disputed FROM fused_events UNION ALL "
-            "SELECT id, type, record, date_value, admin1, 0 AS disputed FROM events "
+            f"(SELECT id, type, record, date_value, admin1, disputed{sql.flag_columns} FROM fused_events UNION ALL "
+            f"SELECT id, type, record, date_value, admin1, 0 AS disputed{sql.flag_columns} FROM events "
             "WHERE NOT EXISTS (SELECT 1 FROM fused_members m WHERE m.event_id = events.id)) e",
             "e.id", "NULL", "e.date_value IS NULL, e.date_value, e.id", "e.date_value, e.id", "e.disputed"),
     }
