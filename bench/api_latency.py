@@ -179,37 +179,45 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
 
 
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by `pid` and its children (the server's worker processes)."""
+def wait_port(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process `pid` and its child processes (`--workers`), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(entry) == pid or int(fields[1]) == pid:    # fields[1]: the parent's pid
-            total += (int(fields[11]) + int(fields[12])) / tick
+        if int(entry) == pid or int(stat[1]) == pid:  # fields after the name: state, ppid, ... utime, stime
+            total += (int(stat[11]) + int(stat[12])) / tick
     return total
+
+
+#: Seconds in a row the server's processes must use no CPU to count as warmed.
+IDLE_S = 8
 
 
 def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 900) -> float:
     """Seconds until the server answers and its processes are idle: the port opens before every
     worker has warmed its caches (`StoreReader.warm`: at 100,000 documents on PostgreSQL, about a
     minute a worker), and a load started then measures the warm-up, not the server."""
-    t0 = deadline = time.monotonic()
-    deadline += timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    else:
-        raise RuntimeError("server did not start")
+    t0 = time.monotonic()
+    wait_port(port, proc, timeout)
+    deadline = t0 + timeout
     # a worker answers once warmed; the others may still be warming (they wait on the database
     # between bursts of their own CPU): ready when one answers and the processes have then been
     # idle for IDLE_S seconds in a row
@@ -222,16 +230,12 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 900) -> float
                     answered = s.recv(16).startswith(b"HTTP/1.1 200")
             except OSError:
                 pass
-        before = _tree_cpu(proc.pid)
+        before = cpu_seconds(proc.pid)
         time.sleep(1.0)
-        idle = idle + 1 if _tree_cpu(proc.pid) - before < 0.1 else 0
+        idle = idle + 1 if cpu_seconds(proc.pid) - before < 0.1 else 0
         if answered and idle >= IDLE_S:
             return time.monotonic() - t0
     raise RuntimeError("server still busy after starting")
-
-
-#: Seconds in a row the server's processes must use no CPU to count as warmed.
-IDLE_S = 8
 
 
 def summarise(results: list[tuple], elapsed: float, load: tuple) -> dict:

@@ -45,7 +45,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_latency import client, pct, wait_port  # noqa: E402  (the same closed-loop client and percentiles)
+from api_latency import client, cpu_seconds, pct, wait_port  # noqa: E402  (the same closed-loop client and percentiles)
 
 #: Issue 12's target at 50 clients, response cache off.
 TARGET_P95_MS, TARGET_P99_MS = 250.0, 500.0
@@ -225,22 +225,6 @@ def summarise(results: list[tuple], elapsed: float) -> dict:
                                  "p99_ms": round(pct(v, 99), 1),
                                  "errors": sum(1 for r in results if r[0] == fam and not r[2])}
     return out
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of process `pid` and its child processes (`--workers`), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry) == pid or int(stat[1]) == pid:  # fields after the name: state, ppid, ... utime, stime
-            total += (int(stat[11]) + int(stat[12])) / tick
-    return total
 
 
 def serving_children(pid: int) -> list[int]:
