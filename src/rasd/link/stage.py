@@ -229,15 +229,17 @@ class Linker:
         for d in docs:
             if d.id in self.stories or d.id in self._primed:
                 continue
-            feats = self._features(d)
-            self._primed.add(d.id)
-            self.stories.prime([(d.id, feats)])
-            # (a page primed while linking, not before, is checked here: its plan is made already)
-            if self.planner is not None and self._near_plan is None and d.id not in self.near \
-                    and len(d.text) >= self.options.near_min_chars:
-                self.planner.add_text(d.id, d.text, _order(d), d.duplicate_of is None, self.options.dedup)
+            self._prime_one(d, self._features(d))
             n += 1
         return n
+
+    def _prime_one(self, d: Document, feats: dict[str, float]) -> None:
+        self._primed.add(d.id)
+        self.stories.prime([(d.id, feats)])
+        # (a page primed while linking, not before, is checked here: its plan is made already)
+        if self.planner is not None and self._near_plan is None and d.id not in self.near \
+                and len(d.text) >= self.options.near_min_chars:
+            self.planner.add_text(d.id, d.text, _order(d), d.duplicate_of is None, self.options.dedup)
 
     def _features(self, d: Document) -> dict[str, float]:
         """A page's story features (the same whenever computed: they depend on the page alone)."""
@@ -344,10 +346,10 @@ class Linker:
     def _place(self, doc: Document, vec, result: LinkResult) -> list[Member]:
         """Decide a document's duplicate and story (recorded in `result`); its events as members."""
         canonical = self._dedup(doc, result)
-        if doc.id not in self._primed:
-            self.prime([doc])
+        feats = self._features(doc)   # computed once here (a primed page keeps only its id)
+        if doc.id not in self._primed and doc.id not in self.stories:
+            self._prime_one(doc, feats)
         self._primed.discard(doc.id)
-        feats = self._features(doc)
         if OPINION in feats:
             self.counters.add("opinion_pages")
         if canonical is not None and self.stories.story_of(canonical):

@@ -106,7 +106,14 @@ FLAG_TABLES = ("events", "fused_events")
 #: parsed the JSON of every fused event (3.5-7.5 s at 100,000 documents). As SQLite's
 #: coalesce(json_extract(...), 0): absent, null, false and 0 are 0; anything else 1.
 BACKGROUND_FLAG = "bg_flag"
-BACKGROUND_FLAG_EXPR = "(coalesce(((record)::jsonb #>> '{meta,background}') NOT IN ('false', '0'), false))::int"
+
+
+def background_flag_expr(col: str) -> str:
+    """The flag of the JSON record in `col`, as an SQL expression (the generated column's)."""
+    return f"(coalesce((({col})::jsonb #>> '{{meta,background}}') NOT IN ('false', '0'), false))::int"
+
+
+BACKGROUND_FLAG_EXPR = background_flag_expr("record")
 
 
 def add_background_flags(conn: Connection, tables: set[str]) -> None:

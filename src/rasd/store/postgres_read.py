@@ -19,7 +19,7 @@ import re
 import threading
 from typing import Any, Iterable, Sequence
 
-from rasd.store.postgres import BACKGROUND_FLAG, BACKGROUND_FLAG_EXPR, libpq_url, require_psycopg
+from rasd.store.postgres import BACKGROUND_FLAG, background_flag_expr, libpq_url, require_psycopg
 from rasd.store.sqlite_read import SqliteSql
 
 log = logging.getLogger("rasd.store")
@@ -53,7 +53,7 @@ class PostgresSql(SqliteSql):
         # which an index can answer alone; the expression is the same value
         if col == "record" or col.endswith(".record"):
             return col[:-len("record")] + BACKGROUND_FLAG
-        return BACKGROUND_FLAG_EXPR.replace("(record)", f"({col})")
+        return background_flag_expr(col)
 
     def array_length(self, col: str, *path: str) -> str:
         item = f"(({col})::jsonb #> {self._path(path)})"

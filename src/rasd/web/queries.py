@@ -338,9 +338,8 @@ class StoreReader:
     def warm(self) -> None:
         """Build what the pages read once per data version (filter menus, actor and place tables and
         row lists, the unfiltered timeline, the map's features, the highlighter's vocabulary) before
-        the first request:
-        built on demand, the first requests of a fresh server waited 1-3 s behind them under load
-        (issue 12)."""
+        the first request: built on demand, the first requests of a fresh server waited 1-3 s behind
+        them under load (issue 12)."""
         self.facets()
         self._entities()
         self._entity_rows()
