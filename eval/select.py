@@ -131,7 +131,7 @@ def split(items: list[dict]) -> None:
 
 # Later draws, for the training part only: the test part was fixed with the first draw and is never
 # added to. Same pools and ranks, the next articles in rank order after those already drawn; every
-# one goes to `train`, none is labelled twice. Draw 2: 2026-12-06 (session 7); draw 3: 2026-12-07.
+# one goes to `train`, none is labelled twice. Draw 2: 2026-12-06 (session 7); draw 3: 2026-12-07 (session 15); draw 4: 2026-12-07 (session 16).
 EXTRA_MULTI = 12         # per multi-outlet outlet
 EXTRA_AM = {"news": 22, "newscast": 4, "opinion": 4, "other": 2}
 

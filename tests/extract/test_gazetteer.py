@@ -306,3 +306,18 @@ def test_a_name_that_needs_a_cue_after_a_plural_cue_is_its_adjective(finder: Pla
     assert places(finder, "ونزح السكان نحو مدن جديدة بعيدة عن القصف.") == []
     # after a singular cue it is still the town
     assert [t for t, _, _ in places(finder, "دخلت القوات بلدة جديدة يابوس.")] == ["جديدة يابوس"]
+
+
+def test_the_bare_bank_is_the_west_bank_a_rivers_bank_is_no_place(finder: PlaceFinder) -> None:
+    # "الضفة" alone is the West Bank's short name; a bank of a river (either bank, or the other
+    # one) names no place, not even when it is the river's west bank
+    assert ids(finder, "اعتقلت القوات عشرة شبان في الضفة والقدس") == ["x-ps-west-bank", "x-ps-jerusalem"]
+    assert ids(finder, "داهمت القوات منازل بالضفة فجراً") == ["x-ps-west-bank"]
+    assert ids(finder, "عبرت الدورية إلى الضفة الغربية لنهر الفرات") == []
+    assert ids(finder, "تقدمت القوات على الضفة الشرقية للنهر") == []
+    assert ids(finder, "انسحب المقاتلون إلى الضفة المقابلة") == []
+    assert ids(finder, "تصاعدت الاقتحامات في الضفة الغربية المحتلة") == ["x-ps-west-bank"]
+
+
+def test_a_capital_needs_no_cue(finder: PlaceFinder) -> None:
+    assert ids(finder, "وصل الوفد إلى الرياض مساء الأحد") == ["x-sa-riyadh"]

@@ -128,3 +128,11 @@ def test_an_installation_word_names_a_place_only_before_a_name_that_begins_with_
     assert _found(find_unknown_places, "وخرقت الطائرات قاعدة الاشتباك المعمول بها") == []
     assert _found(find_unknown_places, "وأقامت القوات قاعدة عسكرية جديدة قرب الحدود") == []
     assert _found(find_unknown_places, "واستهدفت المقاومة قاعدة الاحتلال الأميركي") == []
+
+
+def test_settlements_and_districts_are_places_after_their_word():
+    # a settlement or a (Yemeni) district named after its word, singular or plural
+    assert _found(find_unknown_places, "سقطت صواريخ على مستوطنة كفر هدار فجراً") == ["كفر هدار"]
+    assert _found(find_unknown_places, "قصفت المقاومة مستوطنات الرمانة والسنديان") == ["الرمانه", "السنديان"]
+    assert _found(find_unknown_places, "شنت الطائرات غارات على مديرية الوادي الأخضر") == ["الوادي الاخضر"]
+    assert _found(find_unknown_places, "استهدفت الصواريخ المستوطنة مجدداً") == []
