@@ -119,8 +119,8 @@ def append(ws: Path, corpus: LabelledCorpus) -> int:
         lab = labels.get(art["key"])
         if lab is None:
             continue
-        if art["split"] != "train":
-            raise SystemExit(f"{art['key']}: a later draw goes to the training part only")
+        if art["split"] not in ("train", "dev"):
+            raise SystemExit(f"{art['key']}: a later draw goes to the training or development part only")
         pages.append({"doc": art["key"], "genre": lab["genre"], "adjudicated": False})
         for ev in lab["events"]:
             n += 1

@@ -815,7 +815,7 @@ def runs_cmd(db: str = _DB, as_json: bool = typer.Option(False, "--json", help="
 
 @app.command("eval")
 def eval_cmd(
-    which: str = typer.Option("seeds", "--set", help="seeds | train | test | all (the labelled corpus in --labels)."),
+    which: str = typer.Option("seeds", "--set", help="seeds | train | dev | test | all (the labelled corpus in --labels)."),
     shared: str = typer.Option(str(Path("..") / "shared"), help="The shared folder: seeds, gold, corpora, scorer."),
     labels: str = typer.Option("", help="Folder of the labelled corpus (articles.jsonl, gold/); default: eval/ here or in the repository."),
     db: str = typer.Option("", help="Store to use (default: a temporary file)."),
@@ -837,7 +837,7 @@ def eval_cmd(
         raise CliError(f"not found: {scorer} (eval needs ../shared)")
     sc = load_scorer(scorer)
     if which not in ("seeds", *SETS):
-        raise CliError(f"--set must be seeds, train, test or all, not {which!r}")
+        raise CliError(f"--set must be seeds, train, dev, test or all, not {which!r}")
     with tempfile.TemporaryDirectory() as tmp:
         dbp = db or str(Path(tmp) / "eval.db")
         out: dict = {"set": which}

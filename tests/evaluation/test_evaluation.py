@@ -56,6 +56,16 @@ def test_gold_evidence_comes_from_the_shared_text_by_offsets(tmp_path):
     assert json.loads((tmp_path / "in.jsonl").read_text("utf-8"))["url"] == KEY
 
 
+def test_the_development_part_is_a_set_of_its_own_and_never_training(tmp_path):
+    ev, shared = make_eval(tmp_path)
+    man = ev / "articles.jsonl"
+    rec = json.loads(man.read_text("utf-8"))
+    man.write_text(json.dumps({**rec, "split": "dev", "draw": 5}) + "\n", "utf-8")
+    c = LabelledCorpus.load(ev, shared)
+    assert [a["key"] for a in c.labelled("dev")] == [KEY]
+    assert c.labelled("train") == [] and c.labelled("test") == [] and len(c.labelled("all")) == 1
+
+
 def test_missing_corpus_is_a_clear_error(tmp_path):
     ev, shared = make_eval(tmp_path)
     (shared / "data" / "arabic-conflict-news-multisource" / "articles.jsonl").unlink()

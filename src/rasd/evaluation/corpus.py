@@ -17,7 +17,9 @@ CORPORA = {
     "multisource": ("data/arabic-conflict-news-multisource/articles.jsonl", "text", "id"),
     "almayadeen": ("data/almayadeen-syria-articles/almayadeen_syria_2023-01_2024-08.jsonl", "full_text", "url"),
 }
-SETS = ("train", "test", "all")
+#: train: what models are trained and rules written on; dev: later draws kept out of training, to
+#: judge a change on 376 unseen pages before the test part; test: the first draw's held-out part.
+SETS = ("train", "dev", "test", "all")
 
 
 class CorpusMissing(Exception):
