@@ -168,8 +168,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     ap.add_argument("--extra", action="store_true",
-                    help="print only a later, train-only draw (articles not in eval/articles.jsonl)")
-    ap.add_argument("--draw", type=int, default=2, help="which later draw --extra prints (2: session 7's, 3: session 15's)")
+                    help="print only a later draw (articles not in eval/articles.jsonl; train before "
+                         "FIRST_DEV_DRAW, dev from it on)")
+    ap.add_argument("--draw", type=int, default=2, help="which later draw --extra prints (2 to 8 are drawn)")
     a = ap.parse_args()
     shared = Path(a.shared)
     if a.extra:

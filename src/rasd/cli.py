@@ -837,7 +837,7 @@ def eval_cmd(
         raise CliError(f"not found: {scorer} (eval needs ../shared)")
     sc = load_scorer(scorer)
     if which not in ("seeds", *SETS):
-        raise CliError(f"--set must be seeds, train, dev, test or all, not {which!r}")
+        raise CliError(f"--set must be one of seeds, {', '.join(SETS)}, not {which!r}")
     with tempfile.TemporaryDirectory() as tmp:
         dbp = db or str(Path(tmp) / "eval.db")
         out: dict = {"set": which}
