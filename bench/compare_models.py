@@ -28,13 +28,25 @@ from rasd.evaluation.scoring import load_scorer  # noqa: E402
 PACKAGED = ROOT / "src" / "rasd" / "data" / "models" / "event_types.json"
 
 
-def page_counts(sc, docs: list, events: list, gold: list) -> dict[str, tuple[int, int, int, int]]:
-    """Per page: (required gold, required matched, system events, system matched)."""
+def page_counts(sc, docs: list, events: list, gold: list,
+                pages: list[str] | None = None) -> dict[str, tuple[int, int, int, int]]:
+    """Per page: (required gold, required matched, system events, system matched). `pages`: every
+    page of the set; one with no gold event still counts its system events, all spurious (the
+    scorer names pages by their gold, so it would drop them)."""
     out = {}
-    for page in sorted({g["doc"] for g in gold}):
+    with_gold = {g["doc"] for g in gold}
+    for page in sorted(with_gold):
         r = sc.score_events(docs, events, [g for g in gold if g["doc"] == page])
         req, n_sys = r["gold_required"], r["system_events"]
         out[page] = (req, round((r["recall"] or 0) * req), n_sys, round((r["precision"] or 0) * n_sys))
+    bare = set(pages or ()) - with_gold
+    if bare:
+        keys = {d["id"]: sc.page_keys(d) & bare for d in docs}
+        n = dict.fromkeys(bare, 0)
+        for ev in events:
+            for page in set().union(*(keys.get(m.get("doc_id"), set()) for m in ev.get("mentions") or [])):
+                n[page] += 1
+        out.update({page: (0, 0, n[page], 0) for page in bare})
     return out
 
 
@@ -66,7 +78,7 @@ def main() -> int:
         path = None if model == "rules" else str(PACKAGED if model == "packaged" else Path(model).resolve())
         with tempfile.TemporaryDirectory() as tmp:
             docs, events = run_fold(corpus, keys, Path(tmp), path)
-        counts[name] = page_counts(sc, docs, events, gold)
+        counts[name] = page_counts(sc, docs, events, gold, keys)
     pages = sorted(counts["a"])
     fa, fb = f1([counts["a"][p] for p in pages]), f1([counts["b"][p] for p in pages])
     rng = random.Random(0)

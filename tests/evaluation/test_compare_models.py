@@ -23,6 +23,10 @@ class FakeScorer:
     def __init__(self, table):
         self.table = table
 
+    @staticmethod
+    def page_keys(doc):
+        return {doc["url"]}
+
     def score_events(self, docs, events, gold):
         req, rec, n_sys, prec = self.table[gold[0]["doc"]]
         return {"gold_required": req, "system_events": n_sys, "recall": rec, "precision": prec}
@@ -37,3 +41,12 @@ def test_pages_are_scored_alone_and_pooled_by_counts_not_by_mean(cm):
     p, r = 2 / 8, 2 / 5
     assert cm.f1(list(counts.values())) == pytest.approx(2 * p * r / (p + r))
     assert cm.f1([]) == 0.0 and cm.f1([(3, 0, 0, 0)]) == 0.0
+
+
+def test_a_page_without_gold_counts_its_system_events_as_spurious(cm):
+    sc = FakeScorer({"p1": (2, 1.0, 2, 1.0)})
+    docs = [{"id": "d1", "url": "p1"}, {"id": "d3", "url": "p3"}]
+    events = [{"mentions": [{"doc_id": "d3"}]}, {"mentions": [{"doc_id": "d3"}, {"doc_id": "d1"}]}]
+    counts = cm.page_counts(sc, docs, events, [{"doc": "p1"}], ["p1", "p3"])
+    assert counts["p3"] == (0, 0, 2, 0)
+    assert cm.f1(list(counts.values())) == pytest.approx(2 * 0.5 * 1.0 / 1.5)
