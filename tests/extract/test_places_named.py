@@ -136,3 +136,11 @@ def test_settlements_and_districts_are_places_after_their_word():
     assert _found(find_unknown_places, "قصفت المقاومة مستوطنات الرمانة والسنديان") == ["الرمانه", "السنديان"]
     assert _found(find_unknown_places, "شنت الطائرات غارات على مديرية الوادي الأخضر") == ["الوادي الاخضر"]
     assert _found(find_unknown_places, "استهدفت الصواريخ المستوطنة مجدداً") == []
+
+
+def test_words_after_a_settlement_or_directorate_that_name_none_are_no_place():
+    # "مديرية" is also a directorate, "مستوطنات" is followed by its adjectives and its region
+    assert _found(find_unknown_places, "أعلنت مديرية الأمن العام توقيف مطلوبين") == []
+    assert _found(find_unknown_places, "وقالت مديرية أمن المدينة إن الطريق آمن") == []
+    assert _found(find_unknown_places, "أدانت الدول بناء مستوطنات غير شرعية") == []
+    assert _found(find_unknown_places, "دوت صفارات الإنذار في مستوطنات الغلاف") == []
