@@ -91,6 +91,55 @@ def test_dated_event_without_a_place_takes_the_story_place(ex):
     assert dated and dated[0].location.get("inherited") is True
 
 
+def test_a_sentence_naming_another_country_does_not_take_the_story_place(ex):
+    # the story is in a Syrian town; the next sentence tells of a strike in Libya and names no
+    # town: it is in Libya, not in the town before it
+    text = ("سيطرت الفصائل على مدينة سراقب قبل أسابيع.\n\n"
+            "وشنت طائرات أمريكية غارة جوية في 3 من آذار 2020 على هدف في ليبيا.")
+    [strike] = of_type(events(ex, text), "air_strike")
+    assert strike.location["country"] == "LY" and not strike.location.get("inherited")
+    # a sentence naming the story's own country still takes the story's town
+    text = ("سيطرت الفصائل على مدينة سراقب قبل أسابيع.\n\n"
+            "وشنت طائرات روسية غارة جوية في 3 من آذار 2020 على مواقع للفصائل في سوريا.")
+    [strike] = of_type(events(ex, text), "air_strike")
+    assert strike.location["name"] == "سراقب" and strike.location.get("inherited") is True
+
+
+def test_a_compass_word_before_a_place_is_part_of_its_written_text():
+    from rasd.extract.attribution import NSpan
+    from rasd.extract.events import place_record
+    from rasd.extract.textview import make_view
+
+    syria = {"place_id": "sy", "name": "سوريا", "country": "SY", "precision": "country"}
+
+    def record(text: str, name: str = "سوريا", value: dict = syria) -> dict:
+        view = make_view(text)
+        at = view.norm.rindex(name)
+        return place_record(NSpan(at, at + len(name), "PLACE", value), view)
+
+    rec = record("شنت طائرات مجهولة غارات على مواقع في جنوب غربي سوريا")
+    assert (rec["text"], rec["name"]) == ("جنوب غربي سوريا", "سوريا")
+    assert record("وقصفت المدفعية مواقع بشمال سوريا")["text"] == "شمال سوريا"    # the clitic stays out
+    assert record("وقصفت المدفعية مواقع في سوريا")["text"] == "سوريا"
+    assert record("أعلنت الحكومة في الجنوب سوريا")["text"] == "سوريا"             # "الجنوب" is no compass word here
+    # an unresolved name is exported as written, with nothing added
+    unknown = {"name": "الزعفرانه", "unresolved_reason": "not_in_gazetteer"}
+    assert record("سقطت قذائف على شرق الزعفرانة", "الزعفرانه", unknown)["text"] == "الزعفرانة"
+
+
+def test_a_place_inside_the_name_of_an_armed_group_is_no_place_of_the_page(ex):
+    def places(text: str) -> list[str]:
+        d = Document(id="c1", text=text, origin=Origin(path="t.txt"), published="2024-03-10",
+                     published_source="metadata", cleaned=True)
+        a = ex.analyse(d)
+        return [a.view.norm[p.start:p.end] for p in a.places]
+
+    assert places("وأعلنت المقاومة الإسلامية في العراق استهداف قاعدة أمريكية في سوريا بطائرة مسيرة.") == ["سوريا"]
+    assert places("واشتبك مقاتلو قوات سوريا الديمقراطية مع عناصر التنظيم في العراق.") == ["العراق"]
+    # a country that is the actor itself stays a place (what it names is decided later)
+    assert places("وأعلنت السعودية إغلاق سفارتها.") == ["السعوديه"]
+
+
 def test_undated_event_without_a_place_is_still_dropped(ex):
     text = ("سيطرت الفصائل على مدينة سراقب بعد معارك استمرت أسبوعا.\n\n"
             "واندلعت اشتباكات عنيفة بعد أن هاجمت قوات النظام مواقع المقاتلين.")

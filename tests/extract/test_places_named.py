@@ -144,3 +144,15 @@ def test_words_after_a_settlement_or_directorate_that_name_none_are_no_place():
     assert _found(find_unknown_places, "وقالت مديرية أمن المدينة إن الطريق آمن") == []
     assert _found(find_unknown_places, "أدانت الدول بناء مستوطنات غير شرعية") == []
     assert _found(find_unknown_places, "دوت صفارات الإنذار في مستوطنات الغلاف") == []
+
+
+def test_an_area_named_after_its_word_is_a_place_and_an_area_of_a_kind_is_not():
+    # "منطقة X" names an area a gazetteer may not hold; the words that describe a kind of area
+    # (buffer, de-escalation, demilitarised, mountainous, the Middle East) name none
+    assert _found(find_unknown_places, "انفجرت سيارة مفخخة في منطقة الزعفرانة بالريف الشرقي") == ["الزعفرانه"]
+    assert _found(find_unknown_places, "سيطرت القوات على منطقتي الرملة والوعرة") == ["الرمله", "الوعره"]
+    assert _found(find_unknown_places, "دخلت الدوريات منطقة خفض التصعيد") == []
+    assert _found(find_unknown_places, "سقطت قذيفة في منطقة عازلة قرب الحدود") == []
+    assert _found(find_unknown_places, "يعيش في منطقة جبلية وعرة") == []
+    assert _found(find_unknown_places, "تشهد منطقة الشرق الأوسط توتراً") == []
+    assert _found(find_unknown_places, "هاجم المسلحون منطقة تسيطر عليها القوات") == []

@@ -336,6 +336,9 @@ class EventExtractor:
                         key=lambda s: s.start)
         actors = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON")), key=lambda s: s.start)
         sources = sorted((s for s in nspans if s.label in ("ACTOR", "PERSON", "SOURCE")), key=lambda s: s.start)
+        # a place inside the name of an armed group or a body ("المقاومة الإسلامية في العراق"، "مجلس
+        # منبج العسكري"، "قوات سوريا الديمقراطية") names the group, not where its act happened
+        places = [p for p in places if not _inside_actor_name(view.norm, p, actors)]
         dates = sorted((s for s in nspans if s.label == "DATE" and isinstance(s.value, dict)
                         and s.value.get("value")), key=lambda s: s.start)
         # a number inside a date ("15 من نيسان") is not a count
@@ -856,8 +859,14 @@ class _DocEvents:
         if narrated and not any(not is_country(p) and p.start not in launch for p in loc["places"]) \
                 and not loc["anaphors"]:
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
-            if p is not None:
+            # a sentence that names a country is about that country: the story's place stands only
+            # when it lies there ("غارة على هدف في ليبيا" under a New York dateline is in Libya)
+            countries = [c for c in loc["places"] if is_country(c) and _country_of(c)]
+            if p is not None and (not countries or _country_of(p) in {_country_of(c) for c in countries}):
                 return [p]
+            if p is not None:
+                # ... else the country the sentence names, the nearest to the trigger
+                return [min(countries, key=lambda c: abs(c.start - t.start))]
         return []
 
     def _follow_up(self, sent: Sentence, own: list[_Mention]) -> None:
@@ -1046,6 +1055,35 @@ class _DocEvents:
         return [pick.span], cands
 
 
+#: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"): group 1
+#: starts after a clitic و ب ل ف; diacritics may be written on them ("غربيّ").
+_DIRECTION_BEFORE = re.compile(
+    r"(?<![\u0621-\u064A\u064B-\u0652])[وبلف]?((?:شمال|جنوب|شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?"
+    r"(?:\s+(?:شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?)?\s+)$")
+
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
+
+
+def _inside_actor_name(norm: str, place: NSpan, actors: Sequence[NSpan]) -> bool:
+    """Whether a place lies inside a longer actor name, one with a word of its own beside the place
+    (not "للسعودية", the country itself with a clitic)."""
+    for a in actors:
+        if a.start > place.start:
+            break
+        if a.label == "ACTOR" and a.end >= place.end and (a.start, a.end) != (place.start, place.end):
+            rest = norm[a.start:place.start] + " " + norm[place.end:a.end]
+            if any(len(w) >= 3 for w in _ARABIC_WORD.findall(rest)):
+                return True
+    return False
+
+
+def _country_of(p: NSpan) -> str | None:
+    """The ISO code of a place span's country (None when the gazetteer gives none)."""
+    v = p.value if isinstance(p.value, dict) else {}
+    return v.get("country") or None
+
+
 def _location(m: _Mention, view: TextView) -> dict | None:
     return place_record(m.place, view)
 
@@ -1055,7 +1093,14 @@ def place_record(p: NSpan | None, view: TextView) -> dict | None:
     if p is None:
         return None
     v = p.value if isinstance(p.value, dict) else {}
-    text = view.text[view.to_orig(p.start):view.to_orig_end(p.end)]
+    start = view.to_orig(p.start)
+    text = view.text[start:view.to_orig_end(p.end)]
+    if v.get("place_id"):
+        # a compass word before the name belongs to the place as written ("جنوب غربي سوريا", "شمال
+        # القطاع"): the name stays the place's own, the text says which part of it the page meant
+        d = _DIRECTION_BEFORE.search(view.text, max(0, start - 32), start)
+        if d is not None:
+            text = view.text[d.start(1):start] + text
     rec = {"text": text, "name": v.get("name") or text, "name_en": v.get("name_en"),
            "place_id": v.get("place_id"), "lat": v.get("lat"), "lon": v.get("lon"),
            "admin1": v.get("admin1"), "country": v.get("country"), "precision": v.get("precision")}
