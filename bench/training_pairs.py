@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from cv_events import run_fold  # noqa: E402
 from rasd.evaluation.corpus import LabelledCorpus  # noqa: E402
-from rasd.evaluation.scoring import load_scorer, match_gold  # noqa: E402
+from rasd.evaluation.scoring import load_scorer, match_gold, same_sentence  # noqa: E402
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -34,6 +34,25 @@ def parser(description: str) -> argparse.ArgumentParser:
                                                   "`bench/cv_events.py --dump DIR` (DIR/learned.json): the errors out of "
                                                   "fold, each article scored by a model that did not see it")
     return ap
+
+
+def class_parser(description: str) -> argparse.ArgumentParser:
+    """`parser` with --class, for the listings that sort their errors into classes."""
+    ap = parser(description)
+    ap.add_argument("--class", dest="only", default="", help="list one class only")
+    return ap
+
+
+def missed_beside(sc, gold: list[dict], pairs: dict, sys_by_page: dict, same_type: bool):
+    """Each required gold event left unmatched, with the system events of its page that quote its
+    sentence: those of its type (or one of `type_also`) when `same_type`, of another type if not."""
+    for g in gold:
+        if not g["required"] or g["id"] in pairs:
+            continue
+        types = {g["type"], *g.get("type_also", [])}
+        near = [ev for ev in sys_by_page.get(g["doc"], []) if (ev.get("type") in types) == same_type
+                and any(same_sentence(sc, m.get("text") or "", g.get("evidence") or "") for m in ev.get("mentions") or [])]
+        yield g, near
 
 
 def training_pairs(args: argparse.Namespace):

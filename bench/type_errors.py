@@ -16,23 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from training_pairs import ErrorListing, parser, training_pairs  # noqa: E402
-
-from rasd.evaluation.scoring import same_sentence  # noqa: E402
+from training_pairs import ErrorListing, class_parser, missed_beside, training_pairs  # noqa: E402
 
 
 def main() -> int:
-    ap = parser(__doc__.splitlines()[0])
-    ap.add_argument("--class", dest="only", default="", help="list one class only (e.g. shelling>air_strike)")
-    args = ap.parse_args()
+    args = class_parser(__doc__.splitlines()[0]).parse_args()
     sc, gold, pairs, sys_by_page = training_pairs(args)
     errors = ErrorListing(args, only=args.only)
-    for g in gold:
-        if not g["required"] or g["id"] in pairs:
-            continue
-        types = {g["type"], *g.get("type_also", [])}
-        near = [ev for ev in sys_by_page.get(g["doc"], []) if ev.get("type") not in types
-                and any(same_sentence(sc, m.get("text") or "", g.get("evidence") or "") for m in ev.get("mentions") or [])]
+    for g, near in missed_beside(sc, gold, pairs, sys_by_page, same_type=False):
         if not near:
             continue
         ev = near[0]
