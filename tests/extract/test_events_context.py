@@ -103,6 +103,11 @@ def test_a_sentence_naming_another_country_does_not_take_the_story_place(ex):
             "وشنت طائرات روسية غارة جوية في 3 من آذار 2020 على مواقع للفصائل في سوريا.")
     [strike] = of_type(events(ex, text), "air_strike")
     assert strike.location["name"] == "سراقب" and strike.location.get("inherited") is True
+    # a country that acts or speaks is no location: the story's town stands
+    for actor in ("وشنت إسرائيل غارات", "وأعلنت روسيا أن طائراتها شنت غارات"):
+        text = f"سيطرت الفصائل على مدينة سراقب قبل أسابيع.\n\n{actor} في 3 من آذار 2020 على مواقع للفصائل."
+        [strike] = of_type(events(ex, text), "air_strike")
+        assert strike.location["name"] == "سراقب" and strike.location.get("inherited") is True, actor
 
 
 def test_a_compass_word_before_a_place_is_part_of_its_written_text():

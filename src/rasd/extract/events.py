@@ -860,8 +860,11 @@ class _DocEvents:
                 and not loc["anaphors"]:
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
             # a sentence that names a country is about that country: the story's place stands only
-            # when it lies there ("غارة على هدف في ليبيا" under a New York dateline is in Libya)
-            countries = [c for c in loc["places"] if is_country(c) and _country_of(c)]
+            # when it lies there ("غارة على موقع في ليبيا" under a New York dateline is in Libya)
+            # (only a country named as a location, after a preposition of place: one that acts or
+            # speaks, "وشنت إسرائيل غارات"، "وأعلنت روسيا أن …", names no place of the event)
+            countries = [c for c in loc["places"] if is_country(c) and _country_of(c) and c.start not in launch
+                         and _LOCATIVE_BEFORE.search(self.view.norm, max(0, c.start - 12), c.start)]
             if p is not None and (not countries or _country_of(p) in {_country_of(c) for c in countries}):
                 return [p]
             if p is not None:
@@ -1053,6 +1056,11 @@ class _DocEvents:
         if pick.source == "sentence":
             return _extend_list(norm, pick.span, loc["places"], sent.end, self.lex), cands
         return [pick.span], cands
+
+
+#: A preposition of place right before a country's name ("في سوريا", "على العراق", "بليبيا"): the
+#: country is named as where something is, not as who acts.
+_LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|على|علي|داخل|الى|إلى|نحو|باتجاه|قرب|أراضي|اراضي)\s+|(?<!\S)ب)$")
 
 
 #: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"): group 1
