@@ -1058,9 +1058,10 @@ class _DocEvents:
         return [pick.span], cands
 
 
-#: A preposition of place right before a country's name ("في سوريا", "على العراق", "بليبيا"): the
-#: country is named as where something is, not as who acts.
-_LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|على|علي|داخل|الى|إلى|نحو|باتجاه|قرب|أراضي|اراضي)\s+|(?<!\S)ب)$")
+#: A preposition of place right before a country's name ("في سوريا", "على العراق", "إلى مصر",
+#: "بليبيا"): the country is named as where something is, not as who acts. Normalised text (على →
+#: علي, إلى → الي, أراضي → اراضي).
+_LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|علي|داخل|الي|نحو|باتجاه|قرب|اراضي)\s+|(?<!\S)ب)$")
 
 
 #: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"): group 1
