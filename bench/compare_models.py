@@ -24,8 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cv_events import run_fold  # noqa: E402
 from rasd.evaluation.corpus import CorpusMissing, LabelledCorpus  # noqa: E402
 from rasd.evaluation.scoring import load_scorer  # noqa: E402
-
-PACKAGED = ROOT / "src" / "rasd" / "data" / "models" / "event_types.json"
+from rasd.extract.events_model import MODEL_PATH  # noqa: E402
 
 
 def page_counts(sc, docs: list, events: list, gold: list,
@@ -75,7 +74,7 @@ def main() -> int:
     gold = corpus.gold_events(keys)
     counts = {}
     for name, model in (("a", a.a), ("b", a.b)):
-        path = None if model == "rules" else str(PACKAGED if model == "packaged" else Path(model).resolve())
+        path = None if model == "rules" else str(MODEL_PATH if model == "packaged" else Path(model).resolve())
         with tempfile.TemporaryDirectory() as tmp:
             docs, events = run_fold(corpus, keys, Path(tmp), path)
         counts[name] = page_counts(sc, docs, events, gold, keys)

@@ -862,17 +862,17 @@ class _DocEvents:
         if narrated and not any(not is_country(p) and p.start not in launch for p in loc["places"]) \
                 and not loc["anaphors"]:
             p = inherit_place(self.last_event, self.places, sent, self.para_of)
-            # a sentence that names a country is about that country: the story's place stands only
-            # when it lies there ("غارة على موقع في ليبيا" under a New York dateline is in Libya)
-            # (only a country named as a location, after a preposition of place: one that acts or
-            # speaks, "وشنت إسرائيل غارات"، "وأعلنت روسيا أن …", names no place of the event)
+            if p is None:
+                return []
+            # a sentence that names a country as a location (after a preposition of place) is about
+            # that country: the story's place stands only when it lies there ("غارة على موقع في
+            # ليبيا" under a New York dateline is in Libya), else the named country nearest the
+            # trigger; a country that acts or speaks ("وشنت إسرائيل غارات") names no place
             countries = [c for c in loc["places"] if is_country(c) and _country_of(c) and c.start not in launch
                          and _LOCATIVE_BEFORE.search(self.view.norm, max(0, c.start - 12), c.start)]
-            if p is not None and (not countries or _country_of(p) in {_country_of(c) for c in countries}):
-                return [p]
-            if p is not None:
-                # ... else the country the sentence names, the nearest to the trigger
+            if countries and _country_of(p) not in {_country_of(c) for c in countries}:
                 return [min(countries, key=lambda c: abs(c.start - t.start))]
+            return [p]
         return []
 
     def _follow_up(self, sent: Sentence, own: list[_Mention]) -> None:
@@ -1074,7 +1074,8 @@ _DIRECTION_BEFORE = re.compile(
     r"(?:\s+(?:شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?)?\s+)$")
 
 
-_ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
+#: A word of three letters or more (not a clitic or a particle left beside a place in a name).
+_NAME_WORD = re.compile(r"[\u0621-\u064A]{3,}")
 
 
 def _inside_actor_name(norm: str, place: NSpan, actors: list, starts: list[int]) -> bool:
@@ -1082,8 +1083,7 @@ def _inside_actor_name(norm: str, place: NSpan, actors: list, starts: list[int])
     (not "للسعودية", the country itself with a clitic). `actors` sorted by start, `starts` theirs."""
     for a in _spans_starting_before(actors, starts, place.start):
         if a.label == "ACTOR" and a.end >= place.end and (a.start, a.end) != (place.start, place.end):
-            rest = norm[a.start:place.start] + " " + norm[place.end:a.end]
-            if any(len(w) >= 3 for w in _ARABIC_WORD.findall(rest)):
+            if _NAME_WORD.search(norm[a.start:place.start] + " " + norm[place.end:a.end]):
                 return True
     return False
 
