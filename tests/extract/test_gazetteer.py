@@ -321,3 +321,30 @@ def test_the_bare_bank_is_the_west_bank_a_rivers_bank_is_no_place(finder: PlaceF
 
 def test_a_capital_needs_no_cue(finder: PlaceFinder) -> None:
     assert ids(finder, "وصل الوفد إلى الرياض مساء الأحد") == ["x-sa-riyadh"]
+
+
+# --- lists of places: a common-word name goes on a list with a place near it ---------------------
+
+def test_a_common_word_name_on_a_list_after_a_nearby_place_is_a_place(finder: PlaceFinder) -> None:
+    got = places(finder, "استعادت القوات الحجر الأسود واليرموك والتضامن بعد أسابيع")
+    assert [g[1] for g in got][1:] == ["sy-dam-yarmouk", "sy-dam-tadamon"]
+    spans = finder.find("قصفت الطائرات البوكمال والميادين فجر اليوم")
+    assert [s.value["place_id"] for s in spans] == ["sy-dez-bukamal", "sy-dez-mayadin"]
+    assert spans[1].value["resolved_by"] == "list"
+
+
+def test_a_common_word_name_that_opens_a_list_of_nearby_places_is_a_place(finder: PlaceFinder) -> None:
+    got = ids(finder, "استعادت القوات اليرموك والتضامن والحجر الأسود بعد أسابيع")
+    assert got[:2] == ["sy-dam-yarmouk", "sy-dam-tadamon"] and len(got) == 3
+    assert ids(finder, "تحدث عن اليرموك والقدم في مقاله")  == []   # no place on the list names the area
+
+
+def test_a_common_word_after_a_place_is_no_place_where_no_list_holds(finder: PlaceFinder) -> None:
+    # far apart: no list of neighbours (Aleppo and a Damascus quarter)
+    assert ids(finder, "وصل الوفد إلى حلب والتضامن معه واجب") == ["sy-aleppo"]
+    # a city and one of its own quarters are no list: the word is a word
+    assert ids(finder, "زار الوفد دمشق والتضامن مع أهلها واجب") == ["sy-damascus"]
+    # a verb or a clause between: no list
+    assert ids(finder, "انسحبت الفصائل من حلب ثم الباب صارت هدفاً") == ["sy-aleppo"]
+    # the army is no place whatever stands before it
+    assert ids(finder, "انسحبت الفصائل من حلب والجيش يتقدم نحوها") == ["sy-aleppo"]

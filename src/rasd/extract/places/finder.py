@@ -10,6 +10,7 @@ text and the place's country (ISO 3166-1 alpha-2). See docs/gazetteer.md.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -57,6 +58,25 @@ _WORD_AT = re.compile(r"[ \t]*(\w+)")
 #: name the countryside's place.
 _CUE_AFTER = re.compile(r"[ \t]+((?:ب|في |وفي )(?:ريف|ارياف|بادي[ةه]))[ \t]+(\w+)(?:[ \t]+(\w+))?")
 _AFTER_CUE_KINDS = ("village", "town", "city")
+#: Kinds of place a list of places names one after another (الحجر الأسود واليرموك والتضامن), and
+#: how far apart two neighbours on such a list may lie for a common-word name to count as a place.
+_LISTED_KINDS = frozenset({"city", "town", "village", "neighbourhood", "site"})
+LIST_NEIGHBOUR_KM = 100.0
+_OWN_QUARTER_KM = 15.0
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points, in km."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _joined(norm: str, prev_end: int, m: "_Match") -> bool:
+    """Whether the name `m` goes on a list from a name ending at `prev_end`: only spaces, quotes
+    and commas between, and a و on `m` or a comma between."""
+    gap = norm[prev_end:m.token_start]
+    return bool(_COORD_GAP.match(gap)) and (m.prefix.startswith("و") or "،" in gap or "," in gap)
 #: Cue keys that name a countryside (ريف X): the place is X's governorate or district.
 _COUNTRYSIDE_CUES = frozenset({"ريف", "ريفي", "ارياف", "باديه"})
 #: How far (normalised characters, either side) a named country decides between same-named places
@@ -201,6 +221,7 @@ class _State:
     end: int = -1
     cue: _Cue | None = None
     notes: list[str] = field(default_factory=list)
+    where: dict | None = None   # the value of its span (a list of places goes on near it)
 
 
 class PlaceFinder:
@@ -338,6 +359,29 @@ class PlaceFinder:
         return best[1] if best else None
 
     @staticmethod
+    def _listed_beside(norm: str, prev_end: int, m: "_Match", where: dict | None,
+                       candidates: tuple[Place, ...] | None = None) -> Place | None:
+        """The place a cue-less common-word name stands for when a list joins it to an accepted
+        town-level place (`where`, the value of that place's span; `prev_end`: where the earlier
+        of the two names ends, `m`: the later one): its town, village, neighbourhood or site from
+        the reviewed gazetteer (not a bulk list: GeoNames holds villages called "victory" or
+        "peace") in the same country within `LIST_NEIGHBOUR_KM`, the nearest; else None. `candidates` are the
+        places of the common-word name when it is the earlier one (default: `m`'s)."""
+        if where is None or where.get("lat") is None or where.get("kind") not in _LISTED_KINDS:
+            return None
+        if not _joined(norm, prev_end, m):
+            return None
+        here = (where["lat"], where["lon"])
+        near = [(_km(here, (p.lat, p.lon)), p) for p in (candidates or m.entry.places)
+                if p.kind in _LISTED_KINDS and p.source not in BULK_SOURCES
+                and p.country == where.get("country") and p.lat is not None]
+        # a list names places of one level: a city and one of its own quarters are not a list
+        # ("دمشق والتضامن مع …" is solidarity)
+        near = [(d, p) for d, p in near if d <= LIST_NEIGHBOUR_KM
+                and not (p.kind == "neighbourhood" and where.get("kind") == "city" and d <= _OWN_QUARTER_KM)]
+        return min(near, key=lambda dp: dp[0])[1] if near else None
+
+    @staticmethod
     def _fits(places: tuple[Place, ...], cue: _Cue) -> bool:
         return any(p.kind_key in cue.kinds or p.kind in cue.kinds for p in places)
 
@@ -393,11 +437,13 @@ class PlaceFinder:
         state = _State()
         cands = self._candidates(norm)
         named = self._countries_named(cands)
+        waiting: list[_Match] = []   # common-word names a list may go on from (اليرموك والحجر الأسود)
+        unordered = bool(covered)
         for m in cands:
             if any(a <= m.start < b for a, b in covered):
                 continue
             if m.entry.block:
-                state = _State()
+                state, waiting = _State(), []
                 continue
             prev = self._prev_words(norm, m.token_start, 1)  # read once, asked up to four times
             cue = self._cue_before(norm, m.token_start, prev)
@@ -413,9 +459,21 @@ class PlaceFinder:
             if cue is None and not m.prefix and self._word_before_in(
                     norm, m.token_start, self._rules["verb_particles"], prev):
                 continue
-            if self._needs_cue(m.entry) and (cue is None or not self._fits(m.entry.places, cue)):
+            if cue is None and self._needs_cue(m.entry):
+                # a name that is also a word is a place where a list of places goes on with it
+                # ("الحجر الأسود واليرموك والتضامن"): a town-level place near the one before
+                near = self._listed_beside(norm, state.end, m, state.where)
+                if near is None:
+                    if not (waiting and _joined(norm, waiting[-1].end, m)):
+                        waiting = []
+                    waiting.append(m)
+                    continue
+                m = _Match(m.start, m.end, m.entry._replace(places=(near,)), m.token_start, m.prefix)
+                coordinated = True
+            elif self._needs_cue(m.entry) and not self._fits(m.entry.places, cue):
                 continue  # a common word needs a cue that fits it (ساحة جديدة is no place)
-            if self._needs_cue(m.entry) and not coordinated and cue.key in self._rules["adjective_plurals"]:
+            if cue is not None and self._needs_cue(m.entry) and not coordinated \
+                    and cue.key in self._rules["adjective_plurals"]:
                 continue  # "مناطق جديدة": the plural's adjective
             if cue is None and m.entry.key in self._rules["not_after_definite"] \
                     and self._definite_before(norm, m.token_start, prev):
@@ -423,11 +481,33 @@ class PlaceFinder:
             if country is None and len(m.entry.countries) > 1:
                 country = self._nearest_country(named, m.start, m.entry.countries)
             span, end_n = self._span(text, norm, omap, m, cue, coordinated, country)
+            if waiting:
+                before = self._listed_before(text, norm, omap, waiting, m, span.value)
+                spans.extend(before)
+                unordered = unordered or bool(before)
+                waiting = []
             spans.append(span)
-            state = _State(end=end_n, cue=cue if cue is not None and cue.plural else None)
-        if covered:
+            state = _State(end=end_n, cue=cue if cue is not None and cue.plural else None, where=span.value)
+        if unordered:
             spans.sort(key=lambda sp: sp.start)
         return spans
+
+    def _listed_before(self, text: str, norm: str, omap: _OffsetMap, waiting: list[_Match],
+                       m: _Match, where: dict) -> list[Span]:
+        """Spans for the common-word names that open a list the accepted place `m` goes on
+        ("اليرموك والتضامن والحجر الأسود"): read back from `m` while each joins the next."""
+        out: list[Span] = []
+        after, end = m, m.token_start
+        for w in reversed(waiting):
+            if not _joined(norm, w.end, after):
+                break
+            near = self._listed_beside(norm, w.end, after, where, candidates=w.entry.places)
+            if near is None:
+                break
+            w2 = _Match(w.start, w.end, w.entry._replace(places=(near,)), w.token_start, w.prefix)
+            out.append(self._span(text, norm, omap, w2, None, True)[0])
+            after = w
+        return out
 
     def _plural_sites(self, text: str, norm: str, omap: _OffsetMap) -> tuple[list[Span], list[tuple[int, int]]]:
         """Sites named after a dual/plural cue: `مطاري X وY` is the airport of X and that of Y.
@@ -523,7 +603,7 @@ class PlaceFinder:
             if m.entry.key.startswith("ريف "):  # ريف دمشق الغربي: a part of Rif Dimashq
                 end_n, direction = self._direction_after(norm, end_n)
         if coordinated:
-            rule = f"coordination:{cue.key}" if cue else rule
+            rule = f"coordination:{cue.key}" if cue else "list"
         start, end = omap.start(start_n), omap.end(end_n)
         value: dict[str, Any] = {
             "place_id": place.id, "name": place.name, "name_en": place.name_en,
