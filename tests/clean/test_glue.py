@@ -29,6 +29,8 @@ def _parts(word: str) -> list[tuple[str, ...]]:
     ("قصفالطيران", ("قصف", "الطيران")),
     ("أنّالمنطقة", ("أنّ", "المنطقة")),                      # the shadda stays on its letter
     ("مستشفىالمدينة", ("مستشفى", "المدينة")),
+    ("الطيرانأنّ", ("الطيران", "أنّ")),                      # أن glued on: no dual ending has a hamza
+    ("لبنانإن", ("لبنان", "إن")),
 ])
 def test_glued_words_are_split_into_known_words(glued: str, parts: tuple[str, ...]) -> None:
     assert _parts(glued) == [parts]
@@ -37,9 +39,16 @@ def test_glued_words_are_split_into_known_words(glued: str, parts: tuple[str, ..
 @pytest.mark.parametrize("word", [
     "والمدينة", "بالمدينة", "مستشفى", "ومستشفى", "بالمستشفى", "وللمستشفيات", "لمستشفياتها",
     "استهدافهم", "مسؤولياتهم", "بينما", "كلما", "أيمن", "معالي", "الاندفاع", "عبدالرحمن", "كفرسوسة",
+    "بشأن", "الشأن", "وبشأن", "مطمئن", "الطرفان", "البلدان",
 ])
 def test_real_words_and_words_with_clitics_are_not_split(word: str) -> None:
     assert _parts(word) == []
+
+
+def test_a_word_read_as_a_dual_is_split_only_where_a_hamza_opens_its_ending() -> None:
+    splitter = GlueSplitter({"الجيش": 5000, "في": 90000, "ان": 60000})
+    assert splitter.find("الجيشان") == []                   # a dual of a known word
+    assert splitter.find("الجيشأن")[0].parts == ("الجيش", "أن")
 
 
 def test_a_token_with_no_good_split_is_left_alone() -> None:

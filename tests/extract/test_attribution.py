@@ -277,3 +277,23 @@ def test_a_sourceless_sentence_takes_the_lede_source_then_the_nearest_one():
 def test_a_circumstantial_participle_ends_a_free_source():
     *_, a = _view_atts("وقال أحد سكان البلدة طالبا عدم ذكر اسمه إن القصف استمر.")
     assert [x.record["text"] for x in a] == ["أحد سكان البلدة"]
+
+
+def test_what_a_source_reported_names_the_source_after_its_verb():
+    a = atts("دخلت القوات البلدة، وفقاً لما نقلته وكالة الأنباء الرسمية.")
+    assert a[0].kind == "preposition" and a[0].record["text"] == "وكالة الأنباء الرسمية"
+    b = atts("قصفت الطائرات الحي، طبقاً لما جاء في بيان المرصد المحلي.")
+    assert b[0].record["text"].startswith("بيان المرصد")
+    # what someone said with no one named after it has no source of its own
+    assert atts("ستعود الأسعار إلى مستواها قريباً، وفقاً لما قاله الاثنين في العاصمة.") == []
+
+
+def test_a_pronoun_or_an_adverb_after_a_verb_is_no_source():
+    # the statement "in which" they declared; "during" his speech; "that they" heard
+    assert atts("عقد الأهالي اجتماعاً أعلنوا فيه تضامنهم مع البلدة.") == []
+    assert atts("وأكد أثناء خطابه في العاصمة أن المحادثات مستمرة.") == []
+    a = atts("وقال سكان إنهم سمعوا دوي انفجارات قرب المطار.")
+    assert a[0].record["text"] == "سكان"
+    # a known name right after the pronoun is still the source
+    b = atts("في الوقت الذي قال فيه المرصد السوري إن القصف استمر.", ["المرصد السوري"])
+    assert b[0].record["text"] == "المرصد السوري"

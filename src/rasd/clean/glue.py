@@ -55,6 +55,10 @@ _ENC_BY_LAST = {c: tuple(q for q in ENCLITICS if q[-1] == c) for c in {q[-1] for
 FUNCTION_PARTS = frozenset({"في", "من", "عن", "مع", "أن", "إن"})
 #: Letters Arabic writes only at the end of a word: one inside a token marks where a word ended.
 FINAL_ONLY = frozenset("ةى")
+#: A token ending in أن or إن (marks allowed): the particle glued to a word, never the dual
+#: ending ان, which Arabic writes without a hamza.
+_HAMZA_PARTICLE_END = re.compile(r"[أإ][\u064B-\u065F\u0670\u0640]*ن[\u064B-\u065F\u0670\u0640]*$")
+_HAMZA_PARTICLE_IN = re.compile(r"[^\sأإ][أإ][\u064B-\u065F\u0670\u0640]*ن[\u064B-\u065F\u0670\u0640]*(?![\w\u064B-\u065F])")
 #: Noun endings (normalised) stripped when asking whether a token is a known word.
 NOUN_ENDINGS = ("يات", "يين", "ات", "ين", "ون", "ان", "يه", "ي")
 #: A part that is the article (with its clitics) and at most two letters.
@@ -334,7 +338,10 @@ class GlueSplitter:
         key, offsets = normalize_with_offsets(token)
         if len(key) < opt.min_token or not WORD.fullmatch(key):
             return None
-        if self.known(key):
+        particle_end = _HAMZA_PARTICLE_END.search(token) is not None
+        if self.known(key) and (key in self.counts or not particle_end):
+            # (a word known only through an ending: "…الميادينأنّ" reads as a dual in "ان" once
+            # normalised, but a hamza is never written on a suffix: it is أن glued on)
             return None
         found = self.segment(key, token, offsets)
         if found is None:
@@ -342,8 +349,9 @@ class GlueSplitter:
         score, spans = found
         unknown = -self._log_total - opt.unknown_per_char * len(key)
         margin = opt.margin
-        if any(token[offsets[j - 1]] in FINAL_ONLY for _, j in spans[:-1]):
-            margin -= opt.final_letter_bonus
+        if any(token[offsets[j - 1]] in FINAL_ONLY for _, j in spans[:-1]) or (
+                particle_end and spans[-1][0] == len(key) - 2):
+            margin -= opt.final_letter_bonus   # a cut Arabic spelling marks (ة or ى before it, أن after it)
         if score - unknown < margin:
             return None
         return [offsets[i] for i, _ in spans[1:]]
@@ -355,14 +363,15 @@ class GlueSplitter:
         # most tokens are known words: look them up normalised (one normalising call per line)
         keys = WORD.findall(normalize_arabic(text))
         unknown = {k for k in keys if len(k) >= short and not self.known(k)}
-        if not unknown:
+        if not unknown and not _HAMZA_PARTICLE_IN.search(text):
             return out
         tokens = list(WORD.finditer(text))
         # normalising keeps tokens one for one unless it deleted a joiner inside one; then ask all
         aligned = len(tokens) == len(keys)
         for n, m in enumerate(tokens):
             token = m.group()
-            if len(token) < short or (aligned and keys[n] not in unknown):
+            if len(token) < short or (aligned and keys[n] not in unknown
+                                      and not _HAMZA_PARTICLE_END.search(token)):
                 continue
             cuts = self.split_token(token)
             if cuts:
