@@ -127,6 +127,10 @@ def test_a_compass_word_before_a_place_is_part_of_its_written_text():
     assert record("وقصفت المدفعية مواقع بشمال سوريا")["text"] == "شمال سوريا"    # the clitic stays out
     assert record("وقصفت المدفعية مواقع في سوريا")["text"] == "سوريا"
     assert record("أعلنت الحكومة في الجنوب سوريا")["text"] == "سوريا"             # "الجنوب" is no compass word here
+    # the border with a country is that part of it
+    rec = record("أسقطت الدفاعات طائرة مسيرة قرب الحدود مع سوريا")
+    assert (rec["text"], rec["name"]) == ("الحدود مع سوريا", "سوريا")
+    assert record("وصلت القوات إلى حدود سوريا")["text"] == "سوريا"                # no "مع": a border of its own
     # an unresolved name is exported as written, with nothing added
     unknown = {"name": "الزعفرانه", "unresolved_reason": "not_in_gazetteer"}
     assert record("سقطت قذائف على شرق الزعفرانة", "الزعفرانه", unknown)["text"] == "الزعفرانة"

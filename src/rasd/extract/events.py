@@ -1067,11 +1067,12 @@ class _DocEvents:
 _LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|علي|داخل|الي|نحو|باتجاه|قرب|اراضي)\s+|(?<!\S)ب)$")
 
 
-#: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"): group 1
-#: starts after a clitic و ب ل ف; diacritics may be written on them ("غربيّ").
+#: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"), or the
+#: border with it ("الحدود مع الأردن"): group 1 starts after a clitic و ب ل ف; diacritics may be
+#: written on them ("غربيّ").
 _DIRECTION_BEFORE = re.compile(
-    r"(?<![\u0621-\u064A\u064B-\u0652])[وبلف]?((?:شمال|جنوب|شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?"
-    r"(?:\s+(?:شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?)?\s+)$")
+    r"(?<![\u0621-\u064A\u064B-\u0652])[وبلف]?((?:(?:شمال|جنوب|شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?"
+    r"(?:\s+(?:شرق|غرب)[\u064B-\u0652]*(?:ي[\u064B-\u0652]*)?)?|(?:ال)?حدود[\u064B-\u0652]*\s+مع)\s+)$")
 
 
 #: A word of three letters or more (not a clitic or a particle left beside a place in a name).
@@ -1107,7 +1108,8 @@ def place_record(p: NSpan | None, view: TextView) -> dict | None:
     text = view.text[start:view.to_orig_end(p.end)]
     if v.get("place_id"):
         # a compass word before the name belongs to the place as written ("جنوب غربي سوريا", "شمال
-        # القطاع"): the name stays the place's own, the text says which part of it the page meant
+        # القطاع", "الحدود مع الأردن"): the name stays the place's own, the text says which part of
+        # it the page meant
         d = _DIRECTION_BEFORE.search(view.text, max(0, start - 32), start)
         if d is not None:
             text = view.text[d.start(1):start] + text
