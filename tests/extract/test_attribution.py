@@ -297,3 +297,8 @@ def test_a_pronoun_or_an_adverb_after_a_verb_is_no_source():
     # a known name right after the pronoun is still the source
     b = atts("في الوقت الذي قال فيه المرصد السوري إن القصف استمر.", ["المرصد السوري"])
     assert b[0].record["text"] == "المرصد السوري"
+
+
+def test_a_number_ends_a_source_written_as_plain_words():
+    a = atts("وقال مصدر طبي محلي 12 قتيلا سقطوا في القصف.")
+    assert a and a[0].record["text"] == "مصدر طبي محلي"

@@ -139,6 +139,17 @@ def test_launch_point_alone_does_not_locate_a_strike(ex):
                 and e.location["name"] in ("الرستن", "تلبيسة")]
 
 
+def test_an_act_carried_out_from_a_place_was_launched_there(ex):
+    text = "قتل جنديان في اعتداء نُفّذ من الجولان على مواقع للجيش في ريف درعا."
+    n = make_view(text).norm
+    spans = [NSpan(*_at(n, w), "PLACE", {}) for w in ("الجولان", "درعا")]
+    assert launch_places(n, spans, load_event_lexicon().place_list_gap) == {spans[0].start}
+    # "شنت من قبل": by whom, not from where
+    text = "وشنت من قبل طائرات التحالف غارات على مدينة إدلب"
+    n = make_view(text).norm
+    assert not launch_places(n, [NSpan(*_at(n, "إدلب"), "PLACE", {})], load_event_lexicon().place_list_gap)
+
+
 def test_movement_towards_a_place_is_not_a_launch_point():
     text = "أطلقت القوات صواريخ باتجاه حمص"
     n = make_view(text).norm
