@@ -91,6 +91,20 @@ def test_dated_event_without_a_place_takes_the_story_place(ex):
     assert dated and dated[0].location.get("inherited") is True
 
 
+def test_a_country_named_where_the_act_happened_outranks_a_place_before_it_elsewhere(ex):
+    # a dateline (or a capital that spoke) before the trigger, the country of the act after it
+    text = "باريس (رويترز) - أعلن الجيش الفرنسي، الأحد، أن طائراته شنت غارة جوية ضد هدف في ليبيا."
+    [strike] = of_type(events(ex, text), "air_strike")
+    assert strike.location["country"] == "LY"
+    # a town before the trigger in that country is the more specific place
+    [strike] = of_type(events(ex, "في حلب، شنت الطائرات غارات على مواقع في سوريا."), "air_strike")
+    assert strike.location["name"] == "حلب"
+    # a compass word between the preposition and the country still names a location
+    text = "باريس (رويترز) - قالت الوزارة إن طائرات شنت غارات على جنوب سوريا أمس."
+    [strike] = of_type(events(ex, text), "air_strike")
+    assert strike.location["country"] == "SY"
+
+
 def test_a_sentence_naming_another_country_does_not_take_the_story_place(ex):
     # the story is in a Syrian town; the next sentence tells of a strike in Libya and names no
     # town: it is in Libya, not in the town before it

@@ -29,7 +29,7 @@ from rasd.extract.attribution import (Attribution, NSpan, actor_sides, find_attr
                                       resolve_short)
 from rasd.extract.dates import later_than
 from rasd.extract.events_args import (
-    COUNTRY_LEVEL_TYPES, PlaceTracker, Trigger, _anaphor_span, _extend_list, dates_compatible, is_country, is_town, owning_clauses, parse_day,
+    COUNTRY_LEVEL_TYPES, LOCATIVE_BEFORE, PlaceTracker, Trigger, _anaphor_span, _extend_list, dates_compatible, is_country, is_town, owning_clauses, parse_day,
     claims_responsibility, quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
@@ -869,7 +869,7 @@ class _DocEvents:
             # ليبيا" under a New York dateline is in Libya), else the named country nearest the
             # trigger; a country that acts or speaks ("وشنت إسرائيل غارات") names no place
             countries = [c for c in loc["places"] if is_country(c) and _country_of(c) and c.start not in launch
-                         and _LOCATIVE_BEFORE.search(self.view.norm, max(0, c.start - 12), c.start)]
+                         and LOCATIVE_BEFORE.search(self.view.norm, max(0, c.start - 24), c.start)]
             if countries and _country_of(p) not in {_country_of(c) for c in countries}:
                 return [min(countries, key=lambda c: abs(c.start - t.start))]
             return [p]
@@ -1061,10 +1061,6 @@ class _DocEvents:
         return [pick.span], cands
 
 
-#: A preposition of place right before a country's name ("في سوريا", "على العراق", "إلى مصر",
-#: "بليبيا"): the country is named as where something is, not as who acts. Normalised text (على →
-#: علي, إلى → الي, أراضي → اراضي).
-_LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|علي|داخل|الي|نحو|باتجاه|قرب|اراضي)\s+|(?<!\S)ب)$")
 
 
 #: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"), or the

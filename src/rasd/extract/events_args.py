@@ -99,6 +99,18 @@ def is_town(span: NSpan) -> bool:
     return v.get("precision") == "town" or v.get("kind") in ("city", "town")
 
 
+#: A preposition of place right before a country's name ("في سوريا", "على العراق", "إلى مصر",
+#: "بليبيا", "على جنوب إسرائيل"): the country is named as where something is, not as who acts.
+#: Normalised text (على → علي, إلى → الي, أراضي → اراضي).
+LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|علي|داخل|الي|نحو|باتجاه|قرب|اراضي)\s+|(?<!\S)ب)"
+                             r"(?:(?:شمال|جنوب|شرق|غرب)(?:ي)?\s+(?:(?:شرق|غرب)(?:ي)?\s+)?)?$")
+
+
+def _country(span: NSpan) -> str | None:
+    v = span.value if isinstance(span.value, dict) else {}
+    return v.get("country") or None
+
+
 def is_country(span: NSpan) -> bool:
     """A country-level place."""
     v = span.value if isinstance(span.value, dict) else {}
@@ -169,6 +181,16 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
     if after:
         return _extend_list(norm, _inner_place(norm, after, lex), cand, sent.end, lex)
     before = [p for p in in_clause if p.end <= trig.start]
+    if not allow_country:
+        # a country named as where the act happened ("غارة ضد هدف في ليبيا"), with no town after
+        # the trigger, outranks the sentence's places before it when none lies in that country (a
+        # dateline, a capital that spoke); a town before it in that country stays the more specific
+        # place, and with no place before it the story's place is weighed (`_story_place`)
+        named = [p for p in places if is_country(p) and _in(p, *clause) and p.start >= trig.end
+                 and LOCATIVE_BEFORE.search(norm, max(0, p.start - 24), p.start)]
+        earlier = [b for b in cand if _in(b, sent.start, sent.end) and b.end <= trig.start]
+        if named and earlier and not any(_country(b) == _country(named[0]) for b in earlier):
+            return [named[0]]
     if before:
         return [before[-1]]
     # the place may be set by an earlier trigger-free clause of the sentence ("في درعا، اشتبك
