@@ -156,3 +156,11 @@ def test_an_area_named_after_its_word_is_a_place_and_an_area_of_a_kind_is_not():
     assert _found(find_unknown_places, "يعيش في منطقة جبلية وعرة") == []
     assert _found(find_unknown_places, "تشهد منطقة الشرق الأوسط توتراً") == []
     assert _found(find_unknown_places, "هاجم المسلحون منطقة تسيطر عليها القوات") == []
+
+
+def test_another_kind_of_place_word_after_a_cue_names_no_place():
+    # "settlements and positions": the list goes on with another place word, not a name
+    assert _found(find_unknown_places, "استهدفت الصواريخ مستوطنات ومواقع عسكرية عدة") == []
+    assert _found(find_unknown_places, "قصفت الطائرات قرى ومطار المنطقة") == []
+    # a name after "و" in a list after a plural cue is still a name
+    assert _found(find_unknown_places, "قصفت المدفعية بلدات الزعفرانة والمسعودية") == ["الزعفرانه", "المسعوديه"]

@@ -139,7 +139,14 @@ def _second_word(word: str) -> bool:
 
 
 def _name_ok(word: str, rules: _Rules) -> bool:
-    return len(word) >= 2 and word not in rules.not_names and (_cue(word, rules) is None or word in rules.in_name)
+    return len(word) >= 2 and word not in rules.not_names and (_cue(word, rules) is None or word in rules.in_name) \
+        and not _another_place_word(word, rules)
+
+
+def _another_place_word(word: str, rules: _Rules) -> bool:
+    """"و" and a plural place word or an installation word ("مستوطنات ومواقع"، "قرى ومطار"): the
+    list goes on with another kind of place, it names none."""
+    return len(word) > 3 and word[0] == "و" and (word[1:] in (rules.listed_nouns or {}) or _site_word(word[1:], rules))
 
 
 def find_unknown_places(view: TextView) -> list[tuple[int, int, str]]:
