@@ -194,8 +194,20 @@ def test_an_attack_named_by_its_weapon_is_the_weapons_event_not_a_clash(ex, text
     assert of_type(evs, "armed_clash") == [] and len(of_type(evs, typ)) == 1
 
 
+@pytest.mark.parametrize("text", [
+    "وتصدت الدفاعات الجوية لعدوان استهدف مواقع قرب حمص فجر اليوم.",
+    "وتعرض محيط مدينة حماة لغارات تصدت لها المضادات الأرضية.",
+    "وكانت الدفاعات الجوية تصدت لصواريخ استهدفت محيط حمص الليلة الماضية.",
+])
+def test_air_defences_that_intercept_tell_an_air_attack_not_a_clash(ex, text):
+    evs = events(ex, text)
+    assert of_type(evs, "armed_clash") == [] and of_type(evs, "air_strike")
+
+
 def test_an_attack_with_no_weapon_named_is_a_clash(ex):
     assert len(of_type(events(ex, "وشن مسلحون هجوماً على حاجز للجيش في درعا."), "armed_clash")) == 1
+    # troops that repel an attack fight it
+    assert len(of_type(events(ex, "وتصدت وحدات الجيش لهجوم شنه مسلحون على حاجز في درعا."), "armed_clash")) == 1
 
 
 @pytest.mark.parametrize("text", [
