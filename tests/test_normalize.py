@@ -7,7 +7,7 @@ ARABIC = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06
 MIXED = st.text(
     alphabet=st.one_of(
         st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
-        st.sampled_from(list(" \u00a0\u200f\u200e\u202b\u202c\ufeffabc123.\n")),
+        st.sampled_from(list(" \u00a0\u200f\u200e\u202b\u202c\ufeffabc123._#\n")),
     ),
     max_size=120,
 )
@@ -26,6 +26,7 @@ def test_named_cases():
     assert normalize_arabic("a\u00a0b") == "a b"
     assert normalize_arabic("\u200fحمص\u200e") == "حمص"
     assert normalize_arabic("مسؤول رئيس") == "مسوول رييس"
+    assert normalize_arabic("#الجيش_الوطني") == "#الجيش الوطني"            # a hashtag's words
 
 
 def test_key_collapses_whitespace():

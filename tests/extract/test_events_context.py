@@ -399,3 +399,9 @@ def test_a_targeting_with_no_weapon_is_a_strike_typed_by_its_platform(ex):
     assert ev.location["name"] == "سراقب"
     evs = events(ex, "أعلنت الفصائل استهداف مطار حماة العسكري بطائرتين مسيرتين.")
     assert of_type(evs, "air_strike") and not of_type(evs, "shelling")
+
+
+def test_names_inside_a_hashtag_are_found_as_words(ex):
+    # a hashtag joins its words with "_": the place inside it is the event's place
+    [shelling] = of_type(events(ex, "وقصفت المدفعية بلدات في #ريف_حمص الشمالي فجر اليوم."), "shelling")
+    assert shelling.location["name"] == "حمص" and shelling.location["text"].startswith("ريف_حمص")

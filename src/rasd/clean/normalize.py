@@ -14,9 +14,12 @@ from importlib import resources
 
 #: Groups applied by default. `punctuation` (Arabic comma/semicolon to ASCII) is opt-in because
 #: the cleaner's and extractors' patterns are written against the Arabic marks.
+#: `hashtag_underscores`: a hashtag joins its words with "_" ("#الجيش_اليمني"); read as a space, the
+#: names inside it are found as the words they are (one code point for one: offsets stay).
 DEFAULT_GROUPS = (
     "diacritics", "tatweel", "bidi_and_joiners",
     "alef", "hamza_carriers", "alef_maqsura", "teh_marbuta", "persian_letters", "digits", "spaces",
+    "hashtag_underscores",
 )
 
 
