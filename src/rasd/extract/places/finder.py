@@ -77,6 +77,8 @@ def _joined(norm: str, prev_end: int, m: "_Match") -> bool:
     and commas between, and a و on `m` or a comma between."""
     gap = norm[prev_end:m.token_start]
     return bool(_COORD_GAP.match(gap)) and (m.prefix.startswith("و") or "،" in gap or "," in gap)
+
+
 #: Cue keys that name a countryside (ريف X): the place is X's governorate or district.
 _COUNTRYSIDE_CUES = frozenset({"ريف", "ريفي", "ارياف", "باديه"})
 #: How far (normalised characters, either side) a named country decides between same-named places
@@ -365,8 +367,9 @@ class PlaceFinder:
         town-level place (`where`, the value of that place's span; `prev_end`: where the earlier
         of the two names ends, `m`: the later one): its town, village, neighbourhood or site from
         the reviewed gazetteer (not a bulk list: GeoNames holds villages called "victory" or
-        "peace") in the same country within `LIST_NEIGHBOUR_KM`, the nearest; else None. `candidates` are the
-        places of the common-word name when it is the earlier one (default: `m`'s)."""
+        "peace") in the same country within `LIST_NEIGHBOUR_KM`, the nearest; else None.
+        `candidates` are the places of the common-word name when it is the earlier one (default:
+        `m`'s)."""
         if where is None or where.get("lat") is None or where.get("kind") not in _LISTED_KINDS:
             return None
         if not _joined(norm, prev_end, m):
@@ -497,7 +500,7 @@ class PlaceFinder:
         """Spans for the common-word names that open a list the accepted place `m` goes on
         ("اليرموك والتضامن والحجر الأسود"): read back from `m` while each joins the next."""
         out: list[Span] = []
-        after, end = m, m.token_start
+        after = m
         for w in reversed(waiting):
             if not _joined(norm, w.end, after):
                 break
