@@ -58,7 +58,9 @@ FINAL_ONLY = frozenset("ةى")
 #: A token ending in أن or إن (marks allowed): the particle glued to a word, never the dual
 #: ending ان, which Arabic writes without a hamza.
 _HAMZA_PARTICLE_END = re.compile(r"[أإ][\u064B-\u065F\u0670\u0640]*ن[\u064B-\u065F\u0670\u0640]*$")
-_HAMZA_PARTICLE_IN = re.compile(r"[^\sأإ][أإ][\u064B-\u065F\u0670\u0640]*ن[\u064B-\u065F\u0670\u0640]*(?![\w\u064B-\u065F])")
+#: The whole tokens of a text that end so (found once per text, not asked of every token).
+_HAMZA_PARTICLE_TOKEN = re.compile(WORD.pattern + _HAMZA_PARTICLE_END.pattern[:-1]
+                                   + r"(?![\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u064B-\u065F\u0670\u0640])")
 #: Noun endings (normalised) stripped when asking whether a token is a known word.
 NOUN_ENDINGS = ("يات", "يين", "ات", "ين", "ون", "ان", "يه", "ي")
 #: A part that is the article (with its clitics) and at most two letters.
@@ -363,15 +365,15 @@ class GlueSplitter:
         # most tokens are known words: look them up normalised (one normalising call per line)
         keys = WORD.findall(normalize_arabic(text))
         unknown = {k for k in keys if len(k) >= short and not self.known(k)}
-        if not unknown and not _HAMZA_PARTICLE_IN.search(text):
+        particle = set(_HAMZA_PARTICLE_TOKEN.findall(text))   # known once normalised, see _split_token
+        if not unknown and not particle:
             return out
         tokens = list(WORD.finditer(text))
         # normalising keeps tokens one for one unless it deleted a joiner inside one; then ask all
         aligned = len(tokens) == len(keys)
         for n, m in enumerate(tokens):
             token = m.group()
-            if len(token) < short or (aligned and keys[n] not in unknown
-                                      and not _HAMZA_PARTICLE_END.search(token)):
+            if len(token) < short or (aligned and keys[n] not in unknown and token not in particle):
                 continue
             cuts = self.split_token(token)
             if cuts:

@@ -29,7 +29,7 @@ from rasd.extract.attribution import (Attribution, NSpan, actor_sides, find_attr
                                       resolve_short)
 from rasd.extract.dates import later_than
 from rasd.extract.events_args import (
-    COUNTRY_LEVEL_TYPES, LOCATIVE_BEFORE, PlaceTracker, Trigger, _anaphor_span, _extend_list, dates_compatible, is_country, is_town, owning_clauses, parse_day,
+    COUNTRY_LEVEL_TYPES, LOCATIVE_BEFORE, PlaceTracker, country_of, Trigger, _anaphor_span, _extend_list, dates_compatible, is_country, is_town, owning_clauses, parse_day,
     claims_responsibility, quantity_record, select_actors, select_date, select_places, select_quantities, trigger_tense,
 )
 from rasd.extract.events_context import (
@@ -868,9 +868,9 @@ class _DocEvents:
             # that country: the story's place stands only when it lies there ("غارة على موقع في
             # ليبيا" under a New York dateline is in Libya), else the named country nearest the
             # trigger; a country that acts or speaks ("وشنت إسرائيل غارات") names no place
-            countries = [c for c in loc["places"] if is_country(c) and _country_of(c) and c.start not in launch
+            countries = [c for c in loc["places"] if is_country(c) and country_of(c) and c.start not in launch
                          and LOCATIVE_BEFORE.search(self.view.norm, max(0, c.start - 24), c.start)]
-            if countries and _country_of(p) not in {_country_of(c) for c in countries}:
+            if countries and country_of(p) not in {country_of(c) for c in countries}:
                 return [min(countries, key=lambda c: abs(c.start - t.start))]
             return [p]
         return []
@@ -1061,8 +1061,6 @@ class _DocEvents:
         return [pick.span], cands
 
 
-
-
 #: Compass words right before a place name ("جنوب سوريا", "شمال شرقي الأردن", "بجنوب لبنان"), or the
 #: border with it ("الحدود مع الأردن"): group 1 starts after a clitic و ب ل ف; diacritics may be
 #: written on them ("غربيّ").
@@ -1083,12 +1081,6 @@ def _inside_actor_name(norm: str, place: NSpan, actors: list, starts: list[int])
             if _NAME_WORD.search(norm[a.start:place.start] + " " + norm[place.end:a.end]):
                 return True
     return False
-
-
-def _country_of(p: NSpan) -> str | None:
-    """The ISO code of a place span's country (None when the gazetteer gives none)."""
-    v = p.value if isinstance(p.value, dict) else {}
-    return v.get("country") or None
 
 
 def _location(m: _Mention, view: TextView) -> dict | None:

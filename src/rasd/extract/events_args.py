@@ -106,7 +106,8 @@ LOCATIVE_BEFORE = re.compile(r"(?:(?<!\S)(?:في|علي|داخل|الي|نحو|�
                              r"(?:(?:شمال|جنوب|شرق|غرب)(?:ي)?\s+(?:(?:شرق|غرب)(?:ي)?\s+)?)?$")
 
 
-def _country(span: NSpan) -> str | None:
+def country_of(span: NSpan) -> str | None:
+    """The ISO code of a place span's country (None when the gazetteer gives none)."""
     v = span.value if isinstance(span.value, dict) else {}
     return v.get("country") or None
 
@@ -186,11 +187,11 @@ def select_places(norm: str, trig: Trigger, sent: Sentence, clause: tuple[int, i
         # the trigger, outranks the sentence's places before it when none lies in that country (a
         # dateline, a capital that spoke); a town before it in that country stays the more specific
         # place, and with no place before it the story's place is weighed (`_story_place`)
-        named = [p for p in places if is_country(p) and _in(p, *clause) and p.start >= trig.end
-                 and LOCATIVE_BEFORE.search(norm, max(0, p.start - 24), p.start)]
-        earlier = [b for b in cand if _in(b, sent.start, sent.end) and b.end <= trig.start]
-        if named and earlier and not any(_country(b) == _country(named[0]) for b in earlier):
-            return [named[0]]
+        earlier = {country_of(b) for b in cand if _in(b, sent.start, sent.end) and b.end <= trig.start}
+        named = next((p for p in places if earlier and is_country(p) and _in(p, *clause) and p.start >= trig.end
+                      and LOCATIVE_BEFORE.search(norm, max(0, p.start - 24), p.start)), None)
+        if named is not None and country_of(named) not in earlier:
+            return [named]
     if before:
         return [before[-1]]
     # the place may be set by an earlier trigger-free clause of the sentence ("في درعا، اشتبك

